@@ -1,0 +1,107 @@
+"""Settings, read from environment variables only.
+
+Development gets safe defaults (a SQLite file under instance/); production refuses to start
+without a SECRET_KEY so that a forgotten variable can never mean a guessable session key.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("SENDTRACK_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or unsafe for the chosen environment."""
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")  # production refuses this
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'sendtrack.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    COUNCIL_NAME = os.environ.get("SENDTRACK_COUNCIL_NAME", "Exampleshire County Council")
+    SERVICE_NAME = os.environ.get("SENDTRACK_SERVICE_NAME", "SEND support tracker")
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the session's own lifetime limits the token
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+    IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("SENDTRACK_IDLE_MINUTES", "30")))
+    ABSOLUTE_TIMEOUT = timedelta(hours=int(os.environ.get("SENDTRACK_ABSOLUTE_HOURS", "12")))
+
+    LOGIN_FAILURE_LIMIT = int(os.environ.get("SENDTRACK_LOGIN_FAILURE_LIMIT", "10"))
+    LOGIN_FAILURE_WINDOW = timedelta(minutes=5)
+
+    DEMO_PASSWORD = os.environ.get("SENDTRACK_DEMO_PASSWORD", "demo-password-2026")
+    PACK_DIR = Path(os.environ.get("SENDTRACK_PACK_DIR", INSTANCE_DIR / "packs"))
+    BACKUP_DIR = Path(os.environ.get("SENDTRACK_BACKUP_DIR", INSTANCE_DIR / "backups"))
+    AUDIT_ENABLED = _bool("SENDTRACK_AUDIT", True)
+    PAGE_SIZE = 50
+
+    @classmethod
+    def check(cls) -> None:
+        """Raise ConfigError when the settings are unsafe for this environment."""
+
+
+class DevelopmentConfig(Config):
+    pass
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-not-secret"  # noqa: S105 - tests only
+    WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls) -> None:
+        key = os.environ.get("SECRET_KEY")
+        if not key or len(key) < 32:
+            raise ConfigError(
+                "SECRET_KEY must be set to at least 32 random characters in production"
+            )
+        cls.SECRET_KEY = key
+        if "DATABASE_URL" not in os.environ:
+            raise ConfigError("DATABASE_URL must be set in production")
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load(name: str | None = None) -> type[Config]:
+    chosen = name or os.environ.get("SENDTRACK_ENV", "development")
+    try:
+        cfg = CONFIGS[chosen]
+    except KeyError:
+        raise ConfigError(f"Unknown SENDTRACK_ENV {chosen!r}") from None
+    cfg.check()
+    return cfg

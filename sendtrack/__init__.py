@@ -1,0 +1,203 @@
+"""sendtrack: SEN support, cluster panels, Reception Transition Funding and EHCNA tracking."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from flask import Flask, Response, g, render_template, session
+from flask_login import current_user, logout_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.exceptions import HTTPException
+
+import config as app_config
+from sendtrack.extensions import csrf, db, login_manager, migrate
+
+BLUEPRINTS = [
+    "sendtrack.auth.views:bp",
+    "sendtrack.home.views:bp",
+    "sendtrack.admin.views:bp",
+]
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Foreign keys are per connection in SQLite; WAL is set once when the file is created
+    # (_prepare_sqlite_file), since setting it on every connection caused I/O errors under
+    # load. pysqlite's own transaction handling breaks SAVEPOINT, so SQLAlchemy emits BEGIN.
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection: Any) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")
+
+
+def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(app_config.BASE_DIR / "templates"),
+        instance_path=str(app_config.INSTANCE_DIR),
+    )
+    app.config.from_object(app_config.load(config_name))
+    app.config.update(overrides)
+    app_config.INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    _prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app_config.BASE_DIR / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to continue"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    _configure_jinja(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+    _register_errors(app)
+
+    from sendtrack import cli
+
+    cli.register(app)
+    return app
+
+
+def _prepare_sqlite_file(uri: str) -> None:
+    """Create a new SQLite database file in WAL mode, once (readers then never block writers)."""
+    prefix = "sqlite:///"
+    if not uri.startswith(prefix) or uri == "sqlite://":
+        return
+    path = Path(uri[len(prefix) :])
+    if path.exists() or str(path) == ":memory:":
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+    finally:
+        connection.close()
+
+
+def _configure_jinja(app: Flask) -> None:
+    app.jinja_loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(str(app_config.BASE_DIR / "templates")),
+            jinja2.PrefixLoader(
+                {
+                    "govuk_frontend_jinja": jinja2.PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": jinja2.PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    # govuk-frontend-jinja's page template reads optional `params` that may be absent.
+    app.jinja_env.undefined = jinja2.ChainableUndefined
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    from sendtrack import formatting
+
+    formatting.register(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    import importlib
+
+    for target in BLUEPRINTS:
+        module_name, attr = target.split(":")
+        app.register_blueprint(getattr(importlib.import_module(module_name), attr))
+    # Static files are public: they hold no one's data.
+    static_view: Any = app.view_functions["static"]
+    static_view.access_rule = "public"
+
+
+def _register_request_hooks(app: Flask) -> None:
+    @login_manager.user_loader
+    def load_user(session_id: str) -> Any:
+        from sendtrack.services import accounts
+
+        user_id, _, token = session_id.partition(":")
+        try:
+            return accounts.user_for_session(uuid.UUID(user_id), token)
+        except ValueError:
+            return None
+
+    @app.before_request
+    def enforce_session_limits() -> None:
+        if not current_user.is_authenticated:
+            return
+        now = datetime.now(UTC).timestamp()
+        started = session.get("started_at", now)
+        last_seen = session.get("last_seen", now)
+        idle = app.config["IDLE_TIMEOUT"].total_seconds()
+        absolute = app.config["ABSOLUTE_TIMEOUT"].total_seconds()
+        if now - last_seen > idle or now - started > absolute:
+            logout_user()
+            session.clear()
+            g.session_expired = True
+            return
+        session["last_seen"] = now
+
+    @app.after_request
+    def commit_and_secure(response: Response) -> Response:
+        # One commit per request, and only when the request succeeded: a rejected form
+        # (400) or an error leaves nothing half-saved.
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["X-Frame-Options"] = "DENY"
+        headers["Referrer-Policy"] = "same-origin"
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        from flask import request
+
+        if request.endpoint != "static":
+            # Pages and files carry children's data: never keep them in any cache.
+            headers["Cache-Control"] = "no-store"
+            headers["Pragma"] = "no-cache"
+        return response
+
+
+def _register_errors(app: Flask) -> None:
+    from sendtrack.services.errors import NotFound
+
+    @app.errorhandler(NotFound)
+    def not_found(_exc: NotFound) -> tuple[str, int]:
+        return render_template("errors/404.html"), 404
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Any:
+        code = exc.code or 500
+        if code in (400, 403, 404, 405, 413, 429):
+            return render_template(f"errors/{code}.html", error=exc), code
+        return exc
+
+    @app.errorhandler(500)
+    def server_error(_exc: Exception) -> tuple[str, int]:
+        db.session.rollback()
+        return render_template("errors/500.html"), 500

@@ -1,0 +1,74 @@
+"""What each person needs to do next, shown on their home page.
+
+Each feature adds a function here: it takes the signed-in user and returns a panel (a
+template name and its context) or None when it has nothing for this person."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+
+from sendtrack.extensions import db
+from sendtrack.models import Cluster, Pupil, Role, Setting, User
+from sendtrack.services.scoping import pupil_scope
+
+
+@dataclass
+class HomePanel:
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    order: int = 50
+
+
+def my_settings(user: User) -> HomePanel | None:
+    if not user.has_role(Role.SENCO):
+        return None
+    settings = db.session.scalars(
+        select(Setting).where(Setting.id.in_(user.setting_ids)).order_by(Setting.name)
+    ).all()
+    counts = dict(
+        db.session.execute(
+            select(Pupil.sen_status, func.count())
+            .where(pupil_scope(user), Pupil.setting_id.in_(user.setting_ids))
+            .where(Pupil.left_date.is_(None))
+            .group_by(Pupil.sen_status)
+        ).all()
+    )
+    return HomePanel(
+        "home/panels/senco_settings.html", {"settings": settings, "counts": counts}, 10
+    )
+
+
+def area_overview(user: User) -> HomePanel | None:
+    if not user.is_area_wide:
+        return None
+    return HomePanel(
+        "home/panels/area_overview.html",
+        {
+            "settings": db.session.scalar(select(func.count()).select_from(Setting)),
+            "clusters": db.session.scalar(select(func.count()).select_from(Cluster)),
+            "pupils": db.session.scalar(select(func.count()).select_from(Pupil)),
+        },
+        90,
+    )
+
+
+def my_clusters(user: User) -> HomePanel | None:
+    ids = user.cluster_ids | user.panel_cluster_ids
+    if not ids:
+        return None
+    clusters = db.session.scalars(
+        select(Cluster).where(Cluster.id.in_(ids)).order_by(Cluster.name)
+    ).all()
+    return HomePanel("home/panels/clusters.html", {"clusters": clusters}, 20)
+
+
+PANELS: list[Callable[[User], HomePanel | None]] = [my_settings, my_clusters, area_overview]
+
+
+def panels_for(user: User) -> list[HomePanel]:
+    found = [p for p in (fn(user) for fn in PANELS) if p is not None]
+    return sorted(found, key=lambda p: p.order)

@@ -1,0 +1,44 @@
+"""Each person's home page, and the service's static pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from sendtrack.home.panels import panels_for
+from sendtrack.permissions import Permission, public, requires
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@public
+def root() -> Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/home")
+@requires(Permission.SIGNED_IN)
+def index() -> str:
+    return render_template("home/index.html", panels=panels_for(current_user))
+
+
+@bp.route("/health")
+@public
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@bp.route("/accessibility")
+@public
+def accessibility() -> str:
+    return render_template("home/accessibility.html")
+
+
+@bp.route("/privacy")
+@public
+def privacy() -> str:
+    return render_template("home/privacy.html")

@@ -1,0 +1,97 @@
+"""All models, imported here so Alembic and the app see one complete metadata."""
+
+from sendtrack.models.apdr import (
+    ApdrCycle,
+    ApdrOutcome,
+    CycleStatus,
+    NextStep,
+    Progress,
+    Provision,
+    UnitRate,
+)
+from sendtrack.models.assessments import (
+    AnnualReview,
+    AssessDecision,
+    AssessmentOutcome,
+    EhcnaRequest,
+    ExceptionGround,
+    RequestSource,
+    TimescaleException,
+)
+from sendtrack.models.audit import AuditAction, AuditEvent
+from sendtrack.models.base import Base
+from sendtrack.models.funding import ClusterBudget, RtfBand, RtfBudget
+from sendtrack.models.org import Cluster, LocalAuthority, Phase, Setting
+from sendtrack.models.panels import (
+    AgendaItem,
+    DecisionOutcome,
+    MeetingStatus,
+    PanelAction,
+    PanelDecision,
+    PanelMeeting,
+    PanelMember,
+)
+from sendtrack.models.pupils import (
+    NeedCode,
+    Pupil,
+    PupilNeed,
+    PupilTransfer,
+    SenStatus,
+    SenStatusChange,
+    Sex,
+)
+from sendtrack.models.referrals import Referral, ReferralStatus, RequestType, WouldRequestEhcna
+from sendtrack.models.rtf import RtfApplication, RtfDecision, RtfStatus
+from sendtrack.models.users import LoginAttempt, Role, RoleMembership, User
+
+__all__ = [
+    "AgendaItem",
+    "AnnualReview",
+    "ApdrCycle",
+    "ApdrOutcome",
+    "AssessDecision",
+    "AssessmentOutcome",
+    "AuditAction",
+    "AuditEvent",
+    "Base",
+    "Cluster",
+    "ClusterBudget",
+    "CycleStatus",
+    "DecisionOutcome",
+    "EhcnaRequest",
+    "ExceptionGround",
+    "LocalAuthority",
+    "LoginAttempt",
+    "MeetingStatus",
+    "NeedCode",
+    "NextStep",
+    "PanelAction",
+    "PanelDecision",
+    "PanelMeeting",
+    "PanelMember",
+    "Phase",
+    "Progress",
+    "Provision",
+    "Pupil",
+    "PupilNeed",
+    "PupilTransfer",
+    "Referral",
+    "ReferralStatus",
+    "RequestSource",
+    "RequestType",
+    "Role",
+    "RoleMembership",
+    "RtfApplication",
+    "RtfBand",
+    "RtfBudget",
+    "RtfDecision",
+    "RtfStatus",
+    "SenStatus",
+    "SenStatusChange",
+    "Setting",
+    "Sex",
+    "TimescaleException",
+    "UnitRate",
+    "User",
+    "WouldRequestEhcna",
+]

@@ -1,0 +1,192 @@
+"""Cluster panel meetings, their agendas, decisions and the actions that follow."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    false,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sendtrack.models.base import Base, Timestamps, UuidPk, Versioned, enum_column
+from sendtrack.models.org import Cluster
+from sendtrack.models.referrals import Referral
+
+
+class DecisionOutcome(StrEnum):
+    ADVICE = "advice"
+    RESOURCES = "resources"
+    ADVICE_AND_RESOURCES = "advice_and_resources"
+    SIGNPOSTED = "signposted"
+    RECOMMEND_EHCNA = "recommend_ehcna"
+    DECLINED = "declined"
+    DEFERRED = "deferred"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return {
+            "advice": "Advice",
+            "resources": "Resources",
+            "advice_and_resources": "Advice and resources",
+            "signposted": "Signposted to a service",
+            "recommend_ehcna": "Recommend an EHCNA request",
+            "declined": "Declined",
+            "deferred": "Deferred",
+            "withdrawn": "Withdrawn",
+        }[self.value]
+
+    @property
+    def is_early_support(self) -> bool:
+        """Gave advice and/or resources: an early-support episode for 'requests avoided'."""
+        return self in EARLY_SUPPORT_OUTCOMES
+
+
+EARLY_SUPPORT_OUTCOMES = frozenset(
+    {DecisionOutcome.ADVICE, DecisionOutcome.RESOURCES, DecisionOutcome.ADVICE_AND_RESOURCES}
+)
+
+
+class MeetingStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class PanelMeeting(UuidPk, Timestamps, Versioned, Base):
+    __tablename__ = "panel_meeting"
+    __table_args__ = (
+        UniqueConstraint("cluster_id", "meeting_date"),
+        Index("ix_panel_meeting_date", "meeting_date"),
+    )
+
+    cluster_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cluster.id"))
+    meeting_date: Mapped[date] = mapped_column(Date)
+    start_time: Mapped[time | None] = mapped_column(Time)
+    location: Mapped[str | None] = mapped_column(String(200))
+    online_link: Mapped[str | None] = mapped_column(String(500))
+    chair_name: Mapped[str | None] = mapped_column(String(120))
+    co_chair_name: Mapped[str | None] = mapped_column(String(120))
+    status: Mapped[MeetingStatus] = mapped_column(
+        enum_column(MeetingStatus, "meeting_status"), server_default="scheduled"
+    )
+    pseudonymised_pack: Mapped[bool] = mapped_column(server_default=false())
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+
+    cluster: Mapped[Cluster] = relationship()
+    members: Mapped[list[PanelMember]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="PanelMember.name"
+    )
+    agenda: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="AgendaItem.position"
+    )
+
+
+class PanelMember(UuidPk, Base):
+    __tablename__ = "panel_member"
+    __table_args__ = (Index("ix_panel_member_meeting", "meeting_id"),)
+
+    meeting_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("panel_meeting.id", ondelete="CASCADE")
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    professional_role: Mapped[str] = mapped_column(String(120))
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    # A member from a referring school has a conflict of interest for that school's cases.
+    setting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("setting.id"))
+    attended: Mapped[bool | None]
+
+    meeting: Mapped[PanelMeeting] = relationship(back_populates="members")
+
+
+class AgendaItem(UuidPk, Base):
+    __tablename__ = "agenda_item"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "referral_id"),
+        Index("ix_agenda_item_referral", "referral_id"),
+    )
+
+    meeting_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("panel_meeting.id", ondelete="CASCADE")
+    )
+    referral_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("referral.id"))
+    position: Mapped[int]
+    conflicts_declared: Mapped[str | None] = mapped_column(Text)
+
+    meeting: Mapped[PanelMeeting] = relationship(back_populates="agenda")
+    referral: Mapped[Referral] = relationship()
+
+
+class PanelDecision(UuidPk, Timestamps, Versioned, Base):
+    """What the panel decided on one referral. Locked once confirmed; changes need a reason."""
+
+    __tablename__ = "panel_decision"
+    __table_args__ = (
+        CheckConstraint("amount_awarded >= 0", name="amount_nonneg"),
+        CheckConstraint("amount_paid >= 0", name="paid_nonneg"),
+        CheckConstraint(
+            "award_end IS NULL OR award_start IS NULL OR award_end >= award_start",
+            name="award_period_order",
+        ),
+        Index("ix_panel_decision_referral", "referral_id"),
+        Index("ix_panel_decision_date_outcome", "decision_date", "outcome"),
+    )
+
+    referral_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("referral.id"))
+    meeting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("panel_meeting.id"))
+    decision_date: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[DecisionOutcome] = mapped_column(
+        enum_column(DecisionOutcome, "decision_outcome")
+    )
+    rationale: Mapped[str | None] = mapped_column(Text)
+    advice_given: Mapped[str | None] = mapped_column(Text)
+    amount_awarded: Mapped[Decimal] = mapped_column(Numeric(10, 2), server_default="0")
+    amount_paid: Mapped[Decimal] = mapped_column(Numeric(10, 2), server_default="0")
+    award_start: Mapped[date | None] = mapped_column(Date)
+    award_end: Mapped[date | None] = mapped_column(Date)
+    conditions: Mapped[str | None] = mapped_column(Text)
+    review_date: Mapped[date | None] = mapped_column(Date)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    confirmed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    budget_override_reason: Mapped[str | None] = mapped_column(Text)
+    budget_override_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    # Follow-up at the review date: did it work, is more needed?
+    impact_recorded_on: Mapped[date | None] = mapped_column(Date)
+    impact_effective: Mapped[str | None] = mapped_column(String(20))
+    more_needed: Mapped[bool | None]
+    impact_notes: Mapped[str | None] = mapped_column(Text)
+
+    referral: Mapped[Referral] = relationship()
+    meeting: Mapped[PanelMeeting | None] = relationship()
+    actions: Mapped[list[PanelAction]] = relationship(
+        back_populates="decision", cascade="all, delete-orphan", order_by="PanelAction.due_date"
+    )
+
+
+class PanelAction(UuidPk, Base):
+    __tablename__ = "panel_action"
+    __table_args__ = (Index("ix_panel_action_decision", "decision_id"),)
+
+    decision_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("panel_decision.id", ondelete="CASCADE")
+    )
+    description: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(120))
+    due_date: Mapped[date] = mapped_column(Date)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+
+    decision: Mapped[PanelDecision] = relationship(back_populates="actions")

@@ -1,0 +1,107 @@
+"""Reception Transition Funding: applications, decisions, awards and their follow-up."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sendtrack.models.base import Base, Timestamps, UuidPk, Versioned, enum_column
+from sendtrack.models.funding import RtfBand
+from sendtrack.models.org import Setting
+from sendtrack.models.pupils import Pupil
+from sendtrack.models.referrals import WouldRequestEhcna
+
+
+class RtfStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    DECIDED = "decided"
+    WITHDRAWN = "withdrawn"
+
+
+class RtfDecision(StrEnum):
+    APPROVED = "approved"
+    PART_APPROVED = "part_approved"
+    DECLINED = "declined"
+
+    @property
+    def label(self) -> str:
+        return {"approved": "Approved", "part_approved": "Part approved", "declined": "Declined"}[
+            self.value
+        ]
+
+    @property
+    def is_award(self) -> bool:
+        return self is not RtfDecision.DECLINED
+
+
+class RtfApplication(UuidPk, Timestamps, Versioned, Base):
+    __tablename__ = "rtf_application"
+    __table_args__ = (
+        UniqueConstraint("pupil_id", "reception_year"),
+        CheckConstraint("amount_requested IS NULL OR amount_requested >= 0", name="req_nonneg"),
+        CheckConstraint("amount_awarded IS NULL OR amount_awarded >= 0", name="award_nonneg"),
+        CheckConstraint("reception_year BETWEEN 2000 AND 2100", name="year_range"),
+        Index("ix_rtf_application_receiving", "receiving_setting_id", "status"),
+        Index("ix_rtf_application_ey", "early_years_setting_id"),
+        Index("ix_rtf_application_decision", "decision_date", "decision"),
+    )
+
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    pupil_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pupil.id"))
+    early_years_setting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("setting.id"))
+    receiving_setting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("setting.id"))
+    applied_by_setting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("setting.id"))
+    reception_year: Mapped[int]
+    status: Mapped[RtfStatus] = mapped_column(
+        enum_column(RtfStatus, "rtf_status"), server_default="draft"
+    )
+    application_date: Mapped[date | None] = mapped_column(Date)
+    cohort_override_reason: Mapped[str | None] = mapped_column(Text)
+    needs_summary: Mapped[str | None] = mapped_column(Text)
+    support_in_place: Mapped[str | None] = mapped_column(Text)
+    ey_inclusion_funding: Mapped[bool] = mapped_column(server_default=false())
+    use_of_funding: Mapped[str | None] = mapped_column(Text)
+    would_request_ehcna: Mapped[WouldRequestEhcna | None] = mapped_column(
+        enum_column(WouldRequestEhcna, "would_request_ehcna")
+    )
+    parental_consent: Mapped[bool] = mapped_column(server_default=false())
+    amount_requested: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    band_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("rtf_band.id"))
+    # Decision
+    decision: Mapped[RtfDecision | None] = mapped_column(enum_column(RtfDecision, "rtf_decision"))
+    decision_date: Mapped[date | None] = mapped_column(Date)
+    amount_awarded: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    # Follow-up once the child has started school
+    linked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    follow_up_due: Mapped[date | None] = mapped_column(Date)
+    follow_up_recorded_on: Mapped[date | None] = mapped_column(Date)
+    how_settled: Mapped[str | None] = mapped_column(Text)
+    provision_in_place: Mapped[str | None] = mapped_column(Text)
+    ehcna_requested: Mapped[bool | None]
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+
+    pupil: Mapped[Pupil] = relationship()
+    early_years_setting: Mapped[Setting | None] = relationship(
+        foreign_keys=[early_years_setting_id]
+    )
+    receiving_setting: Mapped[Setting] = relationship(foreign_keys=[receiving_setting_id])
+    band: Mapped[RtfBand | None] = relationship()

@@ -1,0 +1,30 @@
+"""The service navigation: one line per section, shown to those whose role allows it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request, url_for
+from flask_login import current_user
+
+from sendtrack.permissions import Permission, user_has
+
+# (label, endpoint, permission). Features add their section here.
+SECTIONS: list[tuple[str, str, Permission]] = [
+    ("Home", "home.index", Permission.SIGNED_IN),
+    ("Administration", "admin.index", Permission.MANAGE_ORGANISATION),
+]
+
+
+def nav_items() -> list[dict[str, Any]]:
+    items = []
+    current = request.endpoint or ""
+    for label, endpoint, permission in SECTIONS:
+        if not user_has(current_user, permission):
+            continue
+        blueprint = endpoint.split(".")[0]
+        active = current == endpoint or (
+            blueprint != "home" and current.startswith(blueprint + ".")
+        )
+        items.append({"href": url_for(endpoint), "text": label, "active": active})
+    return items

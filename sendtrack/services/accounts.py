@@ -1,0 +1,215 @@
+"""Accounts: passwords, sign-in with throttling, users and their role memberships."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from sqlalchemy import func, select
+
+from sendtrack.extensions import db
+from sendtrack.models import (
+    AuditAction,
+    LoginAttempt,
+    Role,
+    RoleMembership,
+    User,
+)
+from sendtrack.models.users import new_session_token
+from sendtrack.services import audit
+from sendtrack.services.errors import DomainError, NotFound
+
+MIN_PASSWORD_LENGTH = 12
+
+
+def _hasher() -> PasswordHasher:
+    if current_app.config.get("TESTING"):
+        # Tests sign in hundreds of times; the production cost would dominate the suite.
+        return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    return PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def check_password_policy(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(
+            f"Password must be {MIN_PASSWORD_LENGTH} characters or more", field="password"
+        )
+    from sendtrack.services import common_passwords
+
+    if common_passwords.is_common(password):
+        raise DomainError(
+            "Password is too common; choose a longer phrase that is not easy to guess",
+            field="password",
+        )
+
+
+class SignInFailed(DomainError):
+    pass
+
+
+class SignInThrottled(DomainError):
+    pass
+
+
+def _cutoff() -> datetime:
+    return datetime.now(UTC) - current_app.config["LOGIN_FAILURE_WINDOW"]
+
+
+def _recent_failures(email: str, address: str) -> tuple[int, int]:
+    cutoff = _cutoff()
+    by_email = db.session.scalar(
+        select(func.count()).where(LoginAttempt.email == email, LoginAttempt.attempted_at > cutoff)
+    )
+    by_address = db.session.scalar(
+        select(func.count()).where(
+            LoginAttempt.address == address, LoginAttempt.attempted_at > cutoff
+        )
+    )
+    return by_email or 0, by_address or 0
+
+
+def authenticate(email: str, password: str, address: str) -> User:
+    """Return the user for good credentials. Failures are counted in the database per account
+    and per address, so the limit holds across every web worker."""
+    email = email.strip().lower()
+    limit = current_app.config["LOGIN_FAILURE_LIMIT"]
+    by_email, by_address = _recent_failures(email, address)
+    if by_email >= limit or by_address >= limit:
+        raise SignInThrottled(
+            "Too many failed attempts to sign in. Wait 5 minutes and try again", field="email"
+        )
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    ok = False
+    if user is not None and user.is_active:
+        try:
+            ok = _hasher().verify(user.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            ok = False
+    if not ok or user is None:
+        db.session.add(LoginAttempt(email=email, address=address, attempted_at=datetime.now(UTC)))
+        audit.record(None, AuditAction.LOGIN_FAILED, "user", summary=email)
+        # Commit now: the failed sign-in response is a 400 and would otherwise roll it back.
+        db.session.commit()
+        raise SignInFailed("Enter a correct email address and password", field="email")
+    user.last_login_at = datetime.now(UTC)
+    audit.record(user, AuditAction.LOGIN, "user", user.id)
+    db.session.flush()
+    return user
+
+
+def user_for_session(user_id: uuid.UUID, token: str) -> User | None:
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active or user.session_token != token:
+        return None
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    user.session_token = new_session_token()
+    db.session.flush()
+
+
+# --- administration -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MembershipSpec:
+    role: Role
+    setting_id: uuid.UUID | None = None
+    cluster_id: uuid.UUID | None = None
+
+
+def _check_memberships(memberships: list[MembershipSpec]) -> None:
+    if not memberships:
+        raise DomainError("Select at least one role", field="roles")
+    for m in memberships:
+        if m.role is Role.SENCO and m.setting_id is None:
+            raise DomainError("Select the setting this SENCO works in", field="setting")
+        if m.role in (Role.AREA_LEAD, Role.PANEL_MEMBER) and m.cluster_id is None:
+            raise DomainError(f"Select the cluster for the {m.role.label} role", field="cluster")
+
+
+def create_user(
+    actor: User | None,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    memberships: list[MembershipSpec],
+) -> User:
+    email = email.strip().lower()
+    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        raise DomainError("A user with this email address already exists", field="email")
+    check_password_policy(password)
+    _check_memberships(memberships)
+    user = User(email=email, name=name.strip(), password_hash=hash_password(password))
+    user.memberships = [
+        RoleMembership(role=m.role, setting_id=m.setting_id, cluster_id=m.cluster_id)
+        for m in memberships
+    ]
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        actor,
+        AuditAction.CREATE,
+        "user",
+        user.id,
+        summary=f"{email}: {', '.join(m.role.value for m in memberships)}",
+    )
+    return user
+
+
+def update_user(
+    actor: User,
+    user: User,
+    *,
+    name: str,
+    is_active: bool,
+    memberships: list[MembershipSpec],
+    password: str | None = None,
+) -> User:
+    _check_memberships(memberships)
+    before = {
+        "name": user.name,
+        "is_active": user.is_active,
+        "roles": sorted(f"{m.role.value}:{m.setting_id}:{m.cluster_id}" for m in user.memberships),
+    }
+    user.name = name.strip()
+    if user.is_active and not is_active:
+        end_all_sessions(user)
+    user.is_active = is_active
+    wanted = {(m.role, m.setting_id, m.cluster_id) for m in memberships}
+    have = {(m.role, m.setting_id, m.cluster_id): m for m in user.memberships}
+    for key, m in have.items():
+        if key not in wanted:
+            user.memberships.remove(m)
+    db.session.flush()
+    for key in wanted - set(have):
+        user.memberships.append(RoleMembership(role=key[0], setting_id=key[1], cluster_id=key[2]))
+    if password:
+        check_password_policy(password)
+        user.password_hash = hash_password(password)
+        end_all_sessions(user)
+    db.session.flush()
+    after = {
+        "name": user.name,
+        "is_active": user.is_active,
+        "roles": sorted(f"{m.role.value}:{m.setting_id}:{m.cluster_id}" for m in user.memberships),
+    }
+    audit.record(actor, AuditAction.UPDATE, "user", user.id, changes=audit.diff(before, after))
+    return user
+
+
+def get_user(user_id: uuid.UUID) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("user")
+    return user

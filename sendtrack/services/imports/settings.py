@@ -1,0 +1,76 @@
+"""Import kind `settings`: urn, name, phase, cluster (optional)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from sendtrack.extensions import db
+from sendtrack.models import Cluster, Phase, Setting, User
+from sendtrack.services.imports import ImportKind, ImportResult, Row
+
+PHASES = ", ".join(p.value for p in Phase)
+
+
+@dataclass
+class SettingRow:
+    urn: str
+    name: str
+    phase: Phase
+    cluster_id: uuid.UUID | None
+
+
+class SettingsImport(ImportKind):
+    name = "settings"
+    required_columns = ("urn", "name", "phase")
+    optional_columns = ("cluster",)
+
+    def __init__(self) -> None:
+        self.clusters: dict[str, uuid.UUID] | None = None
+        self.seen: set[str] = set()
+
+    def parse(self, row: Row) -> SettingRow | None:
+        if self.clusters is None:
+            self.clusters = {c.name.lower(): c.id for c in db.session.scalars(select(Cluster))}
+        urn = row.text("urn", required=True, max_length=6)
+        if urn is not None and not (len(urn) == 6 and urn.isdigit()):
+            row.error("urn", f"'{urn}' must be 6 digits")
+            urn = None
+        name = row.text("name", required=True, max_length=200)
+        phase = row.choice("phase", lambda v: Phase(v.lower()), required=True, label=PHASES)
+        cluster_name = row.text("cluster", max_length=120)
+        cluster_id = None
+        if cluster_name:
+            cluster_id = self.clusters.get(cluster_name.lower())
+            if cluster_id is None:
+                row.error("cluster", f"'{cluster_name}' is not a known cluster")
+        if urn is not None and urn in self.seen:
+            row.error("urn", f"'{urn}' appears more than once in the file")
+            return None
+        if urn is not None:
+            self.seen.add(urn)
+        if urn is None or name is None or phase is None:
+            return None
+        if cluster_name and cluster_id is None:
+            return None
+        return SettingRow(urn, name, phase, cluster_id)
+
+    def apply(self, records: list[SettingRow], actor: User | None, result: ImportResult) -> None:
+        existing = {s.urn: s for s in db.session.scalars(select(Setting))}
+        for rec in records:
+            setting = existing.get(rec.urn)
+            if setting is None:
+                db.session.add(
+                    Setting(urn=rec.urn, name=rec.name, phase=rec.phase, cluster_id=rec.cluster_id)
+                )
+                result.created += 1
+                continue
+            new = (rec.name, rec.phase, rec.cluster_id)
+            if (setting.name, setting.phase, setting.cluster_id) == new:
+                result.unchanged += 1
+                continue
+            setting.name, setting.phase, setting.cluster_id = new
+            result.updated += 1
+        db.session.flush()
