@@ -54,6 +54,8 @@ class Config:
     PACK_DIR = Path(os.environ.get("SENDTRACK_PACK_DIR", INSTANCE_DIR / "packs"))
     BACKUP_DIR = Path(os.environ.get("SENDTRACK_BACKUP_DIR", INSTANCE_DIR / "backups"))
     AUDIT_ENABLED = _bool("SENDTRACK_AUDIT", True)
+    RETENTION_PUPIL_YEARS = int(os.environ.get("SENDTRACK_RETENTION_PUPIL_YEARS", "31"))
+    RETENTION_LOGIN_ATTEMPT_DAYS = int(os.environ.get("SENDTRACK_RETENTION_LOGIN_DAYS", "90"))
     PAGE_SIZE = 50
 
     @classmethod

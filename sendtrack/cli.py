@@ -22,6 +22,10 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
     app.cli.add_command(import_command)
+    from sendtrack import cli_maintenance
+
+    for command in cli_maintenance.commands():
+        app.cli.add_command(command)
     for factory in COMMANDS:
         app.cli.add_command(factory())
 

@@ -72,6 +72,18 @@ def _url(rule: str, side: int, world: World) -> str:
     return re.sub(r"<(?:(\w+):)?(\w+)>", fill, rule)
 
 
+def _check_headers(response: object, endpoint: str, where: str) -> None:
+    headers = response.headers  # type: ignore[attr-defined]
+    csp = headers.get("Content-Security-Policy", "")
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp, where
+    assert "frame-ancestors 'none'" in csp, where
+    assert headers.get("X-Content-Type-Options") == "nosniff", where
+    assert headers.get("Referrer-Policy") == "same-origin", where
+    if endpoint != "static":
+        # Pages and files with children's data are never cached.
+        assert headers.get("Cache-Control") == "no-store", where
+
+
 def test_every_route_declares_an_access_rule(app: Flask) -> None:
     missing = [
         endpoint
@@ -100,8 +112,9 @@ def test_route_against_every_role(
         response = client.open(own, method=method)
         code = response.status_code
         location = response.headers.get("Location", "")
-        response.close()
         where = f"{method} {own} as {actor}"
+        _check_headers(response, endpoint, where)
+        response.close()
         assert code < 500, f"{where} -> {code}"
         if access == "public":
             continue
