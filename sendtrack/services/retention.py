@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 
 from sendtrack.extensions import db
 from sendtrack.models import (
@@ -86,8 +86,8 @@ def _related_counts(pupil_ids: list[uuid.UUID]) -> dict[str, int]:
     cycle_ids = select(ApdrCycle.id).where(ApdrCycle.pupil_id.in_(pupil_ids))
     request_ids = select(EhcnaRequest.id).where(EhcnaRequest.pupil_id.in_(pupil_ids))
 
-    def count(query: object) -> int:
-        return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0  # type: ignore[attr-defined]
+    def count(query: Select[tuple[uuid.UUID]]) -> int:
+        return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
     return {
         "referrals": count(referral_ids),
