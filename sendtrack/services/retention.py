@@ -86,7 +86,7 @@ def _related_counts(pupil_ids: list[uuid.UUID]) -> dict[str, int]:
     cycle_ids = select(ApdrCycle.id).where(ApdrCycle.pupil_id.in_(pupil_ids))
     request_ids = select(EhcnaRequest.id).where(EhcnaRequest.pupil_id.in_(pupil_ids))
 
-    def count(query: Select[tuple[uuid.UUID]]) -> int:
+    def count(query: Select[uuid.UUID]) -> int:
         return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
     return {
