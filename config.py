@@ -47,6 +47,10 @@ class Config:
     IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("SENDTRACK_IDLE_MINUTES", "30")))
     ABSOLUTE_TIMEOUT = timedelta(hours=int(os.environ.get("SENDTRACK_ABSOLUTE_HOURS", "12")))
 
+    # LA officers and administrators must use two-factor sign-in. Always on in production;
+    # off by default for the local demo (no authenticator app needed) and the general test
+    # suite, whose two-factor tests switch it on.
+    TWO_FACTOR_ENFORCED = _bool("SENDTRACK_REQUIRE_2FA", False)
     LOGIN_FAILURE_LIMIT = int(os.environ.get("SENDTRACK_LOGIN_FAILURE_LIMIT", "10"))
     LOGIN_FAILURE_WINDOW = timedelta(minutes=5)
 
@@ -77,6 +81,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    TWO_FACTOR_ENFORCED = True
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     PREFERRED_URL_SCHEME = "https"
 

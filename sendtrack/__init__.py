@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from flask import Flask, Response, g, render_template, session
+from flask import Flask, Response, g, redirect, render_template, session, url_for
 from flask_login import current_user, logout_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -23,6 +23,14 @@ BLUEPRINTS = [
     "sendtrack.home.views:bp",
     "sendtrack.admin.views:bp",
 ]
+
+TWO_FACTOR_EXEMPT = {
+    "auth.two_factor_setup",
+    "auth.logout",
+    "static",
+    "home.accessibility",
+    "home.privacy",
+}
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -142,9 +150,9 @@ def _register_request_hooks(app: Flask) -> None:
             return None
 
     @app.before_request
-    def enforce_session_limits() -> None:
+    def enforce_session_limits() -> Response | None:
         if not current_user.is_authenticated:
-            return
+            return None
         now = datetime.now(UTC).timestamp()
         started = session.get("started_at", now)
         last_seen = session.get("last_seen", now)
@@ -154,8 +162,20 @@ def _register_request_hooks(app: Flask) -> None:
             logout_user()
             session.clear()
             g.session_expired = True
-            return
+            return None
         session["last_seen"] = now
+        from flask import request
+
+        from sendtrack.services import two_factor
+
+        if (
+            two_factor.required_for(current_user)
+            and not current_user.totp_confirmed
+            and request.endpoint not in TWO_FACTOR_EXEMPT
+        ):
+            # LA officers and administrators set up two-factor sign-in before anything else.
+            return redirect(url_for("auth.two_factor_setup"))  # type: ignore[return-value]
+        return None
 
     @app.after_request
     def commit_and_secure(response: Response) -> Response:

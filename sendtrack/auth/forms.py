@@ -19,3 +19,12 @@ class SignInForm(BaseForm):
         validators=[DataRequired(message="Enter your password"), Length(max=500)],
     )
     submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class CodeForm(BaseForm):
+    code = StringField(
+        "Code",
+        widget=GovTextInput(),
+        validators=[DataRequired(message="Enter the code"), Length(max=40)],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())

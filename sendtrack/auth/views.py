@@ -9,11 +9,13 @@ from flask import Blueprint, flash, g, redirect, render_template, request, sessi
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from sendtrack.auth.forms import SignInForm
-from sendtrack.models import AuditAction
-from sendtrack.permissions import public
-from sendtrack.services import accounts, audit
+from sendtrack.auth.forms import CodeForm, SignInForm
+from sendtrack.models import AuditAction, User
+from sendtrack.permissions import Permission, public, requires
+from sendtrack.services import accounts, audit, two_factor
 from sendtrack.services.errors import DomainError
+
+PENDING_SECONDS = 300
 
 bp = Blueprint("auth", __name__)
 
@@ -45,16 +47,77 @@ def login() -> str | Response | tuple[str, int]:
             form.add_error(exc.field, exc.message)
         else:
             next_url = _safe_next(request.args.get("next"))
-            # A fresh session at sign-in, so no pre-login session id survives (fixation).
-            session.clear()
-            login_user(user)
-            now = datetime.now(UTC).timestamp()
-            session["started_at"] = now
-            session["last_seen"] = now
-            session.permanent = False
+            if user.totp_confirmed:
+                # Password right; the person still has to show the code from their app.
+                session.clear()
+                session["pending_user"] = str(user.id)
+                session["pending_since"] = datetime.now(UTC).timestamp()
+                return redirect(url_for("auth.code", next=next_url))
+            _complete_sign_in(user)
             return redirect(next_url)
     status = 400 if form.errors else 200
     return render_template("auth/sign_in.html", form=form), status
+
+
+def _complete_sign_in(user: User) -> None:
+    # A fresh session at sign-in, so no pre-login session id survives (fixation).
+    session.clear()
+    login_user(user)
+    now = datetime.now(UTC).timestamp()
+    session["started_at"] = now
+    session["last_seen"] = now
+    session.permanent = False
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@public
+def code() -> str | Response | tuple[str, int]:
+    started = session.get("pending_since", 0)
+    user = two_factor.user_by_id(session.get("pending_user", ""))
+    if user is None or datetime.now(UTC).timestamp() - started > PENDING_SECONDS:
+        session.clear()
+        flash("Sign in again", "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            accounts.check_throttle(user.email, request.remote_addr or "-")
+            two_factor.verify(user, form.code.data or "", request.remote_addr or "-")
+        except DomainError as exc:
+            form.add_error("code", exc.message)
+        else:
+            audit.record(user, AuditAction.LOGIN, "user", user.id, summary="Two-factor code")
+            _complete_sign_in(user)
+            return redirect(_safe_next(request.args.get("next")))
+    status = 400 if form.errors else 200
+    return render_template("auth/code.html", form=form), status
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@requires(Permission.SIGNED_IN)
+def two_factor_setup() -> str | Response | tuple[str, int]:
+    form = CodeForm()
+    secret = session.get("totp_setup_secret")
+    if request.method == "GET" or not secret:
+        secret = two_factor.new_secret()
+        session["totp_setup_secret"] = secret
+    elif form.validate_on_submit():
+        try:
+            codes = two_factor.confirm_setup(current_user, secret, form.code.data or "")
+        except DomainError as exc:
+            form.add_error("code", exc.message)
+        else:
+            session.pop("totp_setup_secret", None)
+            return render_template("auth/recovery_codes.html", codes=codes)
+    uri = two_factor.provisioning_uri(current_user, secret)
+    status = 400 if form.errors else 200
+    return render_template(
+        "auth/two_factor_setup.html",
+        form=form,
+        secret=secret,
+        qr_svg=two_factor.qr_svg(uri),
+        required=two_factor.required_for(current_user),
+    ), status
 
 
 @bp.route("/sign-out")

@@ -42,7 +42,7 @@ from sendtrack.models.pupils import (
 )
 from sendtrack.models.referrals import Referral, ReferralStatus, RequestType, WouldRequestEhcna
 from sendtrack.models.rtf import RtfApplication, RtfDecision, RtfStatus
-from sendtrack.models.users import LoginAttempt, Role, RoleMembership, User
+from sendtrack.models.users import LoginAttempt, RecoveryCode, Role, RoleMembership, User
 
 __all__ = [
     "AgendaItem",
@@ -75,6 +75,7 @@ __all__ = [
     "Pupil",
     "PupilNeed",
     "PupilTransfer",
+    "RecoveryCode",
     "Referral",
     "ReferralStatus",
     "RequestSource",

@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -61,9 +62,14 @@ class User(UuidPk, Timestamps, Base):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_confirmed: Mapped[bool] = mapped_column(server_default=false())
+    # The last 30-second step a code was accepted for: a code works once (ASVS 2.8.4).
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     memberships: Mapped[list[RoleMembership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
     )
 
     # Flask-Login protocol, written out so models do not import the web layer.
@@ -135,6 +141,19 @@ class RoleMembership(UuidPk, Base):
     user: Mapped[User] = relationship(back_populates="memberships")
     setting: Mapped[Setting | None] = relationship(lazy="joined")
     cluster: Mapped[Cluster | None] = relationship(lazy="joined")
+
+
+class RecoveryCode(UuidPk, Base):
+    """A single-use code for signing in without the authenticator app. Stored hashed."""
+
+    __tablename__ = "recovery_code"
+    __table_args__ = (Index("ix_recovery_code_user", "user_id"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship(back_populates="recovery_codes")
 
 
 class LoginAttempt(Base):

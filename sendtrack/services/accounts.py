@@ -76,16 +76,20 @@ def _recent_failures(email: str, address: str) -> tuple[int, int]:
     return by_email or 0, by_address or 0
 
 
-def authenticate(email: str, password: str, address: str) -> User:
-    """Return the user for good credentials. Failures are counted in the database per account
-    and per address, so the limit holds across every web worker."""
-    email = email.strip().lower()
+def check_throttle(email: str, address: str) -> None:
     limit = current_app.config["LOGIN_FAILURE_LIMIT"]
     by_email, by_address = _recent_failures(email, address)
     if by_email >= limit or by_address >= limit:
         raise SignInThrottled(
             "Too many failed attempts to sign in. Wait 5 minutes and try again", field="email"
         )
+
+
+def authenticate(email: str, password: str, address: str) -> User:
+    """Return the user for good credentials. Failures are counted in the database per account
+    and per address, so the limit holds across every web worker."""
+    email = email.strip().lower()
+    check_throttle(email, address)
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     ok = False
     if user is not None and user.is_active:

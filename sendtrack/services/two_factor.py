@@ -1,0 +1,145 @@
+"""Time-based one-time passwords (TOTP, RFC 6238) and single-use recovery codes.
+
+Required for LA officers and administrators when TWO_FACTOR_ENFORCED is on (always in
+production). A code is accepted once: the step it was accepted for is stored, so the same
+code cannot be replayed within its 30-second validity."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import secrets
+import time
+from datetime import UTC, datetime
+
+import pyotp
+import qrcode
+import qrcode.image.svg
+from flask import current_app
+from sqlalchemy import select
+
+from sendtrack.extensions import db
+from sendtrack.models import AuditAction, LoginAttempt, RecoveryCode, Role, User
+from sendtrack.services import audit
+from sendtrack.services.errors import DomainError
+
+ROLES_REQUIRING_2FA = (Role.LA_OFFICER, Role.ADMIN)
+RECOVERY_CODE_COUNT = 10
+
+
+def required_for(user: User) -> bool:
+    return bool(current_app.config.get("TWO_FACTOR_ENFORCED")) and user.has_role(
+        *ROLES_REQUIRING_2FA
+    )
+
+
+def new_secret() -> str:
+    return pyotp.random_base32()
+
+
+def provisioning_uri(user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(
+        name=user.email, issuer_name=current_app.config["SERVICE_NAME"]
+    )
+
+
+def qr_svg(uri: str) -> str:
+    """The QR code as inline SVG markup (no script, no external image)."""
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    svg = buffer.getvalue().decode()
+    return svg[svg.index("<svg") :]
+
+
+def _matching_step(secret: str, code: str, now: float) -> int | None:
+    totp = pyotp.TOTP(secret)
+    step = int(now // totp.interval)
+    for candidate in (step, step - 1, step + 1):
+        if hmac.compare_digest(totp.at(candidate * totp.interval), code):
+            return candidate
+    return None
+
+
+def _clean(code: str) -> str:
+    return "".join(code.split()).replace("-", "").lower()
+
+
+def confirm_setup(actor: User, secret: str, code: str) -> list[str]:
+    """Turn on 2FA with `secret` once the user proves their app shows the right code.
+    Returns new recovery codes, to be shown once."""
+    step = _matching_step(secret, _clean(code), time.time())
+    if step is None:
+        raise DomainError(
+            "The code is not right. Enter the 6-digit code your app shows now", field="code"
+        )
+    actor.totp_secret = secret
+    actor.totp_confirmed = True
+    actor.totp_last_step = step
+    codes = _replace_recovery_codes(actor)
+    audit.record(actor, AuditAction.UPDATE, "user", actor.id, summary="Two-factor sign-in on")
+    db.session.flush()
+    return codes
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(_clean(code).encode()).hexdigest()
+
+
+def _replace_recovery_codes(user: User) -> list[str]:
+    user.recovery_codes.clear()
+    codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODE_COUNT)]
+    for code in codes:
+        user.recovery_codes.append(RecoveryCode(code_hash=_hash(code)))
+    return codes
+
+
+def verify(user: User, code: str, address: str) -> None:
+    """Accept a current TOTP code (once) or an unused recovery code; count failures with the
+    sign-in throttle."""
+    cleaned = _clean(code)
+    if user.totp_secret and len(cleaned) == 6 and cleaned.isdigit():
+        step = _matching_step(user.totp_secret, cleaned, time.time())
+        if step is not None and (user.totp_last_step is None or step > user.totp_last_step):
+            user.totp_last_step = step
+            db.session.flush()
+            return
+    else:
+        wanted = _hash(cleaned)
+        for recovery in user.recovery_codes:
+            if recovery.used_at is None and hmac.compare_digest(recovery.code_hash, wanted):
+                recovery.used_at = datetime.now(UTC)
+                audit.record(
+                    user,
+                    AuditAction.LOGIN,
+                    "user",
+                    user.id,
+                    summary="Signed in with a recovery code",
+                )
+                db.session.flush()
+                return
+    db.session.add(LoginAttempt(email=user.email, address=address, attempted_at=datetime.now(UTC)))
+    audit.record(user, AuditAction.LOGIN_FAILED, "user", user.id, summary="Wrong 2FA code")
+    # Kept even though the response is an error (the request's own transaction rolls back).
+    db.session.commit()
+    raise DomainError(
+        "The code is not right, or it has been used already. Enter the code "
+        "your app shows now, or one of your recovery codes",
+        field="code",
+    )
+
+
+def remaining_recovery_codes(user: User) -> int:
+    return sum(1 for c in user.recovery_codes if c.used_at is None)
+
+
+def user_by_id(user_id: str) -> User | None:
+    import uuid
+
+    try:
+        return db.session.scalar(
+            select(User).where(User.id == uuid.UUID(user_id), User.is_active.is_(True))
+        )
+    except ValueError:
+        return None
