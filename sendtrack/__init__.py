@@ -22,6 +22,7 @@ BLUEPRINTS = [
     "sendtrack.auth.views:bp",
     "sendtrack.home.views:bp",
     "sendtrack.admin.views:bp",
+    "sendtrack.audit_trail.views:bp",
 ]
 
 TWO_FACTOR_EXEMPT = {

@@ -31,6 +31,8 @@ class GovukDateField(Field):
 
     def process_formdata(self, valuelist: list[str]) -> None:
         if not valuelist:
+            # Not submitted: the widget then shows the field's data, not three empty parts.
+            self.raw_data = None
             return
         parts = [v.strip() for v in valuelist[:3]] + [""] * (3 - len(valuelist[:3]))
         self.raw_data = parts

@@ -13,6 +13,7 @@ from sendtrack.permissions import Permission, user_has
 SECTIONS: list[tuple[str, str, Permission]] = [
     ("Home", "home.index", Permission.SIGNED_IN),
     ("Administration", "admin.index", Permission.MANAGE_ORGANISATION),
+    ("Audit trail", "audit_trail.search", Permission.VIEW_AUDIT),
 ]
 
 
