@@ -23,6 +23,7 @@ BLUEPRINTS = [
     "sendtrack.home.views:bp",
     "sendtrack.admin.views:bp",
     "sendtrack.audit_trail.views:bp",
+    "sendtrack.subject_access.views:bp",
 ]
 
 TWO_FACTOR_EXEMPT = {
