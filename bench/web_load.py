@@ -1,0 +1,318 @@
+"""Web load: gunicorn with several workers on 127.0.0.1, simulated users of the three roles
+signing in and reading pages with think time, next to a bare route on the same server; and
+audit overhead: a saturating read workload with auditing on and off.
+
+Traffic goes only to 127.0.0.1; every loop is bounded in time and stops by itself."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.measure import Result
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "bench-password-2026"
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+@dataclass
+class Sample:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, seconds: float, ok: bool) -> None:
+        with self.lock:
+            self.latencies.append(seconds)
+            if not ok:
+                self.errors += 1
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    def __init__(self, url: str, audit: bool, workers: int) -> None:
+        self.port = _free_port()
+        env = dict(
+            os.environ,
+            DATABASE_URL=url,
+            SENDTRACK_ENV="development",
+            SENDTRACK_AUDIT="1" if audit else "0",
+            PYTHONPATH=str(ROOT),
+        )
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn.request("GET", "/health")
+                if conn.getresponse().status == 200:
+                    return
+            except OSError:
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.2)
+        self.stop()
+        error = self.process.stderr.read() if self.process.stderr else ""
+        raise RuntimeError(f"gunicorn did not start: {error[-2000:]}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+class Browser:
+    """One user's keep-alive connection and session cookie."""
+
+    def __init__(self, port: int) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookie = ""
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str]:
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+            text = response.read().decode("utf-8", "replace")
+        except (OSError, http.client.HTTPException):
+            self.conn.close()
+            return 599, ""
+        cookie = response.getheader("Set-Cookie")
+        if cookie:
+            self.cookie = cookie.split(";", 1)[0]
+        return response.status, text
+
+    def sign_in(self, email: str) -> bool:
+        _, page = self.request("GET", "/sign-in")
+        token = CSRF.search(page)
+        body = urllib.parse.urlencode(
+            {"email": email, "password": PASSWORD, "csrf_token": token.group(1) if token else ""}
+        )
+        status, _ = self.request("POST", "/sign-in", body)
+        return status == 302
+
+
+def prepare(url: str, scale: float) -> dict[str, list[str]]:
+    """Generate the county, add one account per role, and list each role's pages."""
+    from flask import url_for
+    from sqlalchemy import func, select
+
+    from bench.databases import migrated_app
+    from bench.generate import generate
+    from sendtrack.extensions import db
+    from sendtrack.models import Pupil, Referral, Role, Setting
+    from sendtrack.services import accounts
+
+    app = migrated_app(url)
+    with app.app_context():
+        with db.engine.begin() as connection:
+            generate(connection, scale)
+        biggest = db.session.execute(
+            select(Pupil.setting_id, func.count())
+            .group_by(Pupil.setting_id)
+            .order_by(func.count().desc())
+            .limit(1)
+        ).one()[0]
+        setting = db.session.get(Setting, biggest)
+        assert setting is not None and setting.cluster_id is not None
+        members = {
+            "senco": [accounts.MembershipSpec(Role.SENCO, setting.id)],
+            "lead": [accounts.MembershipSpec(Role.AREA_LEAD, cluster_id=setting.cluster_id)],
+            "officer": [accounts.MembershipSpec(Role.LA_OFFICER)],
+        }
+        for key, specs in members.items():
+            accounts.create_user(
+                None, email=f"{key}@bench.example", name=key, password=PASSWORD, memberships=specs
+            )
+        db.session.commit()
+        pupils = list(
+            db.session.scalars(select(Pupil.id).where(Pupil.setting_id == setting.id).limit(50))
+        )
+        referred = list(
+            db.session.scalars(
+                select(Referral.pupil_id).where(Referral.cluster_id == setting.cluster_id).limit(50)
+            )
+        )
+        wanted: dict[str, list[tuple[str, dict[str, object]]]] = {
+            "senco": [("home.index", {}), ("pupils.register", {})]
+            + [("pupils.view", {"pupil_id": p}) for p in pupils[:20]]
+            + [("pupils.timeline", {"pupil_id": p}) for p in pupils[:10]]
+            + [("referrals.index", {})],
+            "lead": [("home.index", {}), ("panels.index", {})]
+            + [("pupils.view", {"pupil_id": p}) for p in referred[:20]],
+            "officer": [
+                ("home.index", {}),
+                ("assessments.queue", {}),
+                ("rtf.index", {}),
+                ("audit_trail.search", {}),
+            ]
+            + [("pupils.view", {"pupil_id": p}) for p in pupils[:10]],
+        }
+        pages: dict[str, list[str]] = {}
+        with app.test_request_context():
+            for role, endpoints in wanted.items():
+                pages[role] = [url_for(e, **kw) for e, kw in endpoints if e in app.view_functions]
+        pages["child_records"] = [p for p in pages["senco"] if "/children/" in p]
+        db.session.remove()
+        db.engine.dispose()
+    return pages
+
+
+def _users(port: int, pages: dict[str, list[str]], count: int) -> list[tuple[Browser, list[str]]]:
+    roles = ["senco", "lead", "officer"]
+    users = []
+    for i in range(count):
+        role = roles[i % 3]
+        browser = Browser(port)
+        if not browser.sign_in(f"{role}@bench.example"):
+            raise RuntimeError(f"{role} could not sign in")
+        users.append((browser, pages[role]))
+    return users
+
+
+def _drive(
+    users: list[tuple[Browser, list[str]]], seconds: float, think: float, sample: Sample, seed: int
+) -> int:
+    stop = time.monotonic() + seconds
+    done = [0]
+
+    def loop(browser: Browser, urls: list[str], rng: random.Random) -> None:
+        time.sleep(rng.uniform(0, think))
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            status, _ = browser.request("GET", rng.choice(urls))
+            sample.add(time.perf_counter() - started, status == 200)
+            done[0] += 1
+            if think:
+                time.sleep(min(rng.expovariate(1 / think), max(0, stop - time.monotonic())))
+
+    threads = [
+        threading.Thread(target=loop, args=(b, u, random.Random(seed + i)), daemon=True)
+        for i, (b, u) in enumerate(users)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(seconds + 60)
+    return done[0]
+
+
+def run(
+    kind: str,
+    url: str,
+    pages: dict[str, list[str]],
+    users: int,
+    seconds: float,
+    think: float,
+    workers: int,
+) -> list[Result]:
+    results: list[Result] = []
+    server = Server(url, audit=True, workers=workers)
+    try:
+        mixed = Sample()
+        count = _drive(_users(server.port, pages, users), seconds, think, mixed, 1)
+        bare = Sample()
+        bare_users = [(Browser(server.port), ["/health"]) for _ in range(users)]
+        _drive(bare_users, seconds, think, bare, 2)
+    finally:
+        server.stop()
+    p95_ratio = mixed.percentile(95) / bare.percentile(95)
+    results += [
+        Result(
+            kind,
+            f"web: bare route /health p95 ({users} users)",
+            bare.percentile(95),
+            "ms",
+            note=f"p50 {bare.percentile(50):.1f} ms, {len(bare.latencies)} requests",
+        ),
+        Result(
+            kind,
+            f"web: mixed 3-role pages p95 ({users} users, {think:.0f}s think)",
+            mixed.percentile(95),
+            "ms",
+            ratio=p95_ratio,
+            target="<= 3x",
+            ok=p95_ratio <= 3 and mixed.errors == 0,
+            note=f"{count / seconds:.1f} req/s, p50 {mixed.percentile(50):.1f}, "
+            f"p99 {mixed.percentile(99):.1f} ms, errors {mixed.errors}",
+        ),
+    ]
+    return results
+
+
+def audit_overhead(
+    kind: str, url: str, pages: dict[str, list[str]], seconds: float, workers: int
+) -> list[Result]:
+    """Saturating reads of children's records (each view audited) with audit on and off."""
+    urls = pages["child_records"] or pages["senco"]
+    throughput = {}
+    for audit_on in (False, True):
+        server = Server(url, audit=audit_on, workers=workers)
+        try:
+            users = []
+            for _ in range(workers * 3):
+                browser = Browser(server.port)
+                browser.sign_in("senco@bench.example")
+                users.append((browser, urls))
+            sample = Sample()
+            count = _drive(users, seconds, 0, sample, 3)
+            throughput[audit_on] = count / seconds
+        finally:
+            server.stop()
+    lost = 1 - throughput[True] / throughput[False]
+    return [
+        Result(
+            kind,
+            "audit overhead: child-record reads, audit on vs off",
+            throughput[True],
+            "req/s",
+            ratio=throughput[True] / throughput[False],
+            target="<=15% lost",
+            ok=lost <= 0.15,
+            note=f"off {throughput[False]:.1f} req/s; {lost:.1%} lost",
+        )
+    ]
