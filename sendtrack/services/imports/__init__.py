@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +20,7 @@ from sendtrack.models import AuditAction, User
 from sendtrack.services import audit
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ class Row:
         if len(value) > max_length:
             self.error(column, f"must be {max_length} characters or fewer")
             return None
-        if any(ord(c) < 32 for c in value):
+        if CONTROL_CHARACTERS.search(value):
             self.error(column, "must not contain control characters")
             return None
         return value

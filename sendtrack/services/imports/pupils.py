@@ -211,11 +211,13 @@ class PupilsImport(ImportKind):
             else:
                 result.unchanged += 1
         if new_pupils:
-            db.session.execute(insert(Pupil), new_pupils)
-            db.session.execute(insert(SenStatusChange), new_status)
+            # Core inserts on the session's connection: same transaction, no ORM bookkeeping.
+            connection = db.session.connection()
+            connection.execute(insert(Pupil.__table__), new_pupils)
+            connection.execute(insert(SenStatusChange.__table__), new_status)
             if new_needs:
-                db.session.execute(insert(PupilNeed), new_needs)
-            db.session.execute(insert(AuditEvent), new_audit)
+                connection.execute(insert(PupilNeed.__table__), new_needs)
+            connection.execute(insert(AuditEvent.__table__), new_audit)
         db.session.flush()
 
     def _update(
