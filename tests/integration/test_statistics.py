@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
+import types
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -41,6 +43,7 @@ from sendtrack.models import (
     WouldRequestEhcna,
 )
 from sendtrack.services import statistics
+from sendtrack.services.statistics import EHCNA_MODULE
 from sendtrack.services.statistics.avoided import rate
 from tests.world import World
 
@@ -493,6 +496,26 @@ def test_rate_is_rounded_half_up_and_absent_without_denominator() -> None:
     assert rate(0, 0) is None
 
 
+def test_ehcna_measures_are_merged_when_their_module_is_installed(
+    ctx: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = []
+
+    def ehcna_measures(session, date_from, date_to, as_at):  # type: ignore[no-untyped-def]
+        calls.append((session, date_from, date_to, as_at))
+        return {"ehcna.requests_received": 7}
+
+    module = types.ModuleType(EHCNA_MODULE)
+    module.ehcna_measures = ehcna_measures  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, EHCNA_MODULE, module)
+    measures = statistics.compute(R_FROM, R_TO, R_AS_AT)
+    assert measures["ehcna.requests_received"] == 7
+    assert calls == [(db.session(), R_FROM, R_TO, R_AS_AT)]
+
+    monkeypatch.setitem(sys.modules, EHCNA_MODULE, None)  # not installed
+    assert not any(k.startswith("ehcna.") for k in statistics.compute(R_FROM, R_TO, R_AS_AT))
+
+
 def test_compute_refuses_a_backwards_period_or_a_silly_window(ctx: None) -> None:
     with pytest.raises(ValueError, match="on or before"):
         statistics.compute(date(2011, 1, 2), date(2011, 1, 1), date(2011, 1, 2))
@@ -583,7 +606,9 @@ def test_cli_writes_a_marked_pdf_with_figures_and_method(app: Flask, tmp_path: P
     assert "OFFICIAL-SENSITIVE" in text
     assert "referrals.received" in text
     assert "£2,500.49" in text
-    assert "Follow-up window" in reader.pages[-1].extract_text()
+    method = text[text.index("\nMethod\n") :]
+    assert "Follow-up window" in method and "12 calendar months" in method
+    assert text.index("\nMethod\n") > text.index("rtf.approved")
     assert len(_exports(app)) == 1
 
 

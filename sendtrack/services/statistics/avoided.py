@@ -43,7 +43,8 @@ Rate
     denominator is 0.
 
 Everything is computed in SQL (a window function picks each child's first episode, one
-GROUP BY counts the categories), identically on SQLite and PostgreSQL.
+GROUP BY counts the categories), identically on SQLite and PostgreSQL; only the period's
+episodes are read, plus an indexed check for any earlier episode.
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import (
+    ColumnElement,
+    Select,
     String,
     Subquery,
     and_,
@@ -65,7 +68,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from sendtrack.models import (
     EhcnaRequest,
@@ -102,9 +105,11 @@ class AvoidedChild:
     left_date: date | None
 
 
-def _episodes() -> Subquery:
-    """Every early-support episode, `nth` = 1 on each child's first one ever."""
-    panel = (
+AWARDS = [d for d in RtfDecision if d.is_award]
+
+
+def _panel_episodes(*criteria: ColumnElement[bool]) -> Select:
+    return (
         select(
             Referral.pupil_id.label("pupil_id"),
             PanelDecision.decision_date.label("decision_date"),
@@ -117,35 +122,72 @@ def _episodes() -> Subquery:
         .where(
             PanelDecision.confirmed_at.is_not(None),
             PanelDecision.outcome.in_(sorted(EARLY_SUPPORT_OUTCOMES)),
+            *criteria,
         )
     )
-    rtf = select(
+
+
+def _rtf_episodes(*criteria: ColumnElement[bool]) -> Select:
+    return select(
         RtfApplication.pupil_id,
         RtfApplication.decision_date,
         literal_column(f"'{RTF}'", String),
         RtfApplication.id,
         RtfApplication.reference,
         RtfApplication.would_request_ehcna,
-    ).where(
-        RtfApplication.decision.in_([d for d in RtfDecision if d.is_award]),
-        RtfApplication.decision_date.is_not(None),
+    ).where(RtfApplication.decision.in_(AWARDS), *criteria)
+
+
+def _first_episodes(date_from: date, date_to: date) -> Subquery:
+    """The period's episodes, `nth` = 1 on the first episode ever of each child counted.
+
+    Children with any episode before the period are left out, and the rest are ranked
+    among the period's episodes only: the earliest episode in the period is the earliest
+    ever exactly when none came before it, so this gives the same rows as ranking every
+    episode ever, while reading only the period's (and using indexes for the check)."""
+    panel = _panel_episodes(
+        PanelDecision.decision_date >= date_from, PanelDecision.decision_date <= date_to
+    )
+    rtf = _rtf_episodes(
+        RtfApplication.decision_date >= date_from, RtfApplication.decision_date <= date_to
     )
     episodes = union_all(panel, rtf).subquery()
-    return select(
-        *episodes.c,
-        func.row_number()
-        .over(
-            partition_by=episodes.c.pupil_id,
-            # "panel" sorts before "rtf": the documented same-day tie-break.
-            order_by=(episodes.c.decision_date, episodes.c.source, episodes.c.source_id),
+    decision, referral, application = (
+        aliased(PanelDecision),
+        aliased(Referral),
+        aliased(RtfApplication),
+    )
+    earlier_panel = exists().where(
+        referral.pupil_id == episodes.c.pupil_id,
+        decision.referral_id == referral.id,
+        decision.confirmed_at.is_not(None),
+        decision.outcome.in_(sorted(EARLY_SUPPORT_OUTCOMES)),
+        decision.decision_date < date_from,
+    )
+    earlier_rtf = exists().where(
+        application.pupil_id == episodes.c.pupil_id,
+        application.decision.in_(AWARDS),
+        application.decision_date < date_from,
+    )
+    return (
+        select(
+            *episodes.c,
+            func.row_number()
+            .over(
+                partition_by=episodes.c.pupil_id,
+                # "panel" sorts before "rtf": the documented same-day tie-break.
+                order_by=(episodes.c.decision_date, episodes.c.source, episodes.c.source_id),
+            )
+            .label("nth"),
         )
-        .label("nth"),
-    ).subquery()
+        .where(~earlier_panel, ~earlier_rtf)
+        .subquery()
+    )
 
 
 def _classified(date_from: date, date_to: date, as_at: date, window_months: int) -> Subquery:
     """One row per child whose first episode was decided in the period, with its category."""
-    ranked = _episodes()
+    ranked = _first_episodes(date_from, date_to)
     first = (
         select(
             ranked.c.pupil_id,
@@ -155,11 +197,7 @@ def _classified(date_from: date, date_to: date, as_at: date, window_months: int)
             ranked.c.answer,
             add_months(ranked.c.decision_date, window_months).label("window_end"),
         )
-        .where(
-            ranked.c.nth == 1,
-            ranked.c.decision_date >= date_from,
-            ranked.c.decision_date <= date_to,
-        )
+        .where(ranked.c.nth == 1)
         .subquery()
     )
     in_window = and_(

@@ -18,7 +18,13 @@ from flask import render_template
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from sendtrack.services.statistics.measures import MONEY, long_date, method, sections
+from sendtrack.services.statistics.measures import (
+    MONEY,
+    long_date,
+    method,
+    rate_note,
+    sections,
+)
 
 MARKING = "OFFICIAL-SENSITIVE"
 FORMATS = ("json", "csv", "xlsx", "pdf")
@@ -84,6 +90,8 @@ def to_xlsx(report: Report) -> bytes:
                 value_cell.number_format = "£#,##0.00"
             elif isinstance(figure.value, float):
                 value_cell.number_format = "0.000"
+    figures.append([])
+    figures.append(["Requests avoided", rate_note(report.measures)])
     for column, width in zip("ABCD", (36, 70, 52, 14), strict=True):
         figures.column_dimensions[column].width = width
     figures.freeze_panes = "A6"
@@ -118,6 +126,7 @@ def to_html(report: Report) -> str:
         sections=sections(report.measures),
         marking=MARKING,
         long_date=long_date,
+        rate_note=rate_note(report.measures),
     )
 
 

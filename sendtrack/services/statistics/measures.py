@@ -14,7 +14,7 @@ LABELS: dict[str, str] = {
     "referrals.received": "Referrals received",
     "referrals.decided": "Referrals decided",
     **{
-        f"referrals.outcome.{o.value}": f"Referrals decided: {o.label.lower()}"
+        f"referrals.outcome.{o.value}": f"Referrals decided: {o.label[0].lower()}{o.label[1:]}"
         for o in DecisionOutcome
     },
     "referrals.pupils_supported": "Children given advice and/or resources",
@@ -95,6 +95,23 @@ def sections(measures: dict[str, int | float]) -> list[tuple[str, list[Figure]]]
     return grouped
 
 
+def rate_note(measures: dict[str, int | float]) -> str:
+    """The rate with its denominator, or why there is none: never a bare percentage."""
+    avoided = int(measures.get("avoided.avoided", 0))
+    escalated = int(measures.get("avoided.escalated", 0))
+    if "avoided.rate" not in measures:
+        return (
+            "No rate is given: no child has yet been counted as avoided or escalated, "
+            "so there is no denominator."
+        )
+    return (
+        f"The rate is an estimate: avoided / (avoided + escalated) = {avoided} / "
+        f"({avoided} + {escalated}) = {measures['avoided.rate']:.3f}, rounded half up to 3 "
+        "decimal places. It rests on schools' answers and counts only children whose school "
+        "said yes and whose follow-up window has closed or who were escalated."
+    )
+
+
 def method(
     date_from: date,
     date_to: date,
@@ -103,16 +120,7 @@ def method(
     measures: dict[str, int | float],
 ) -> list[tuple[str, str]]:
     """(heading, paragraph) pairs explaining how the figures were made."""
-    avoided = int(measures.get("avoided.avoided", 0))
-    escalated = int(measures.get("avoided.escalated", 0))
-    rate_text = (
-        f"The rate is {avoided} / ({avoided} + {escalated}) = {measures['avoided.rate']:.3f}, "
-        "rounded half up to 3 decimal places. It is an estimate: it rests on schools' answers "
-        "and counts only children whose follow-up window has closed."
-        if "avoided.rate" in measures
-        else "No rate is given: no child has yet been counted as avoided or escalated, "
-        "so there is no denominator."
-    )
+    rate_text = rate_note(measures)
     return [
         (
             "Period and dates",

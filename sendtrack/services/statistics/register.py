@@ -11,16 +11,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from sendtrack.models import Pupil, SenStatus, SenStatusChange
 
 
 def register_measures(session: Session, as_at: date) -> dict[str, int | float]:
+    still_here = or_(Pupil.left_date.is_(None), Pupil.left_date > as_at)
+    current_applies = or_(Pupil.sen_status_since.is_(None), Pupil.sen_status_since <= as_at)
+    current = select(Pupil.sen_status.label("status")).where(still_here, current_applies)
+    # Only children whose current status began after the date need their history: rank
+    # just their changes that had started by then, newest first.
     history = (
         select(
-            SenStatusChange.pupil_id,
             SenStatusChange.status,
             func.row_number()
             .over(
@@ -33,31 +37,14 @@ def register_measures(session: Session, as_at: date) -> dict[str, int | float]:
             )
             .label("newest"),
         )
-        .where(SenStatusChange.start_date <= as_at)
+        .join(Pupil, Pupil.id == SenStatusChange.pupil_id)
+        .where(still_here, ~current_applies, SenStatusChange.start_date <= as_at)
         .subquery()
     )
-    status_as_at = case(
-        (
-            or_(Pupil.sen_status_since.is_(None), Pupil.sen_status_since <= as_at),
-            Pupil.sen_status,
-        ),
-        else_=history.c.status,
-    )
-    per_child = (
-        select(status_as_at.label("status"))
-        .select_from(Pupil)
-        .outerjoin(history, and_(history.c.pupil_id == Pupil.id, history.c.newest == 1))
-        .where(or_(Pupil.left_date.is_(None), Pupil.left_date > as_at))
-        .subquery()
-    )
-    # Grouped in an outer query: PostgreSQL cannot match a CASE with bound dates in the
-    # select list to the same CASE in GROUP BY.
+    earlier = select(history.c.status).where(history.c.newest == 1)
+    per_child = union_all(current, earlier).subquery()
     counts: dict[object, int] = dict(
-        session.execute(
-            select(per_child.c.status, func.count())
-            .where(per_child.c.status.is_not(None))
-            .group_by(per_child.c.status)
-        ).all()
+        session.execute(select(per_child.c.status, func.count()).group_by(per_child.c.status)).all()
     )
     by_code = {str(getattr(k, "value", k)): v for k, v in counts.items()}
     return {
