@@ -20,7 +20,7 @@ import pytest
 from flask import Flask
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import Date, literal, select
 
 from sendtrack.extensions import db
 from sendtrack.models import (
@@ -45,6 +45,7 @@ from sendtrack.models import (
 from sendtrack.services import statistics
 from sendtrack.services.statistics import EHCNA_MODULE
 from sendtrack.services.statistics.avoided import rate
+from sendtrack.services.statistics.months import add_months
 from tests.world import World
 
 YES, NO, UNSURE = WouldRequestEhcna.YES, WouldRequestEhcna.NO, WouldRequestEhcna.UNSURE
@@ -486,6 +487,25 @@ def test_register_uses_the_status_in_force_on_the_as_at_date(ctx: None, world: W
     assert register(date(2013, 6, 1)) == (2, 2)
     # KThenN stopped at 2013-07-01, NThenK started at 2013-09-01
     assert register(date(2013, 9, 1)) == (2, 2)
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "end"),
+    [
+        (date(2024, 5, 15), 12, date(2025, 5, 15)),
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),  # leap year: last day of February
+        (date(2023, 1, 31), 1, date(2023, 2, 28)),
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),
+        (date(2023, 3, 31), 11, date(2024, 2, 29)),
+        (date(2024, 12, 31), 2, date(2025, 2, 28)),
+        (date(2024, 8, 31), 60, date(2029, 8, 31)),
+        (date(2024, 10, 31), 1, date(2024, 11, 30)),
+    ],
+)
+def test_window_end_is_calendar_months_clamped_to_the_month_end(
+    ctx: None, start: date, months: int, end: date
+) -> None:
+    assert db.session.scalar(select(add_months(literal(start, Date), months))) == end
 
 
 def test_rate_is_rounded_half_up_and_absent_without_denominator() -> None:

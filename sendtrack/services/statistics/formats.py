@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from flask import render_template
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from sendtrack.services.statistics.measures import (
     MONEY,
@@ -63,9 +61,13 @@ def to_csv(measures: dict[str, int | float]) -> str:
 
 
 def to_xlsx(report: Report) -> bytes:
+    # Imported here: the app builds this module's command on every start; only exports
+    # need openpyxl.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
     book = Workbook()
-    figures = book.active
-    assert figures is not None
+    figures = book.worksheets[0]
     figures.title = "Figures"
     bold = Font(bold=True)
     figures.append([MARKING])
@@ -135,5 +137,6 @@ def to_pdf(report: Report) -> bytes:
     from weasyprint import HTML
 
     pdf = HTML(string=to_html(report)).write_pdf()
-    assert pdf is not None
+    if pdf is None:  # only when writing to a target, which we never do
+        raise RuntimeError("WeasyPrint returned no PDF")
     return bytes(pdf)
