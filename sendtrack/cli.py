@@ -121,3 +121,13 @@ def import_command(kind: str, file: Path, dry_run: bool) -> None:
         return
     db.session.commit()
     click.echo(f"Imported {kind}. {result.summary()}")
+
+
+def _stats_command() -> click.Command:
+    # Imported when the CLI is built, not at import time: the exports pull in openpyxl.
+    from sendtrack.statistics.cli import stats_command
+
+    return stats_command
+
+
+COMMANDS.append(_stats_command)

@@ -1,0 +1,302 @@
+"""How many EHC needs assessment (EHCNA) requests early support avoided: the method.
+
+The figures must be honest and checkable, so every rule, including each boundary, is here.
+
+Episodes
+    An early-support episode is either a confirmed panel decision (`confirmed_at` set) whose
+    outcome gave advice and/or resources (DecisionOutcome.is_early_support), or an RTF
+    application decided approved or part approved. Its date is the decision date.
+
+Children, not episodes
+    Each child is attributed to their FIRST episode ever: the earliest decision date; on the
+    same day a panel decision comes before an RTF award, then the lower record id decides,
+    so the choice is the same every time. The child is counted when that first episode was
+    decided in the period (inclusive). A child whose first episode falls before the period
+    is not counted again for a later episode.
+
+The school's answer
+    "Without this support, would you request an EHC needs assessment now?" is taken from
+    the referral (panel episode) or the RTF application. Only children whose school answered
+    "yes" are classified; "no", "not sure" or no answer count as `not_flagged`.
+
+The follow-up window
+    From the decision date to `window_end` = decision date + `window_months` calendar
+    months (default 12). When the day does not exist in the target month it is the last
+    day of that month (29 February 2024 + 12 months = 28 February 2025). Both ends are
+    inside the window.
+
+Classification as at the as-at date, first rule that applies wins
+    1. escalated: an EHCNA request for the child was received on a date from the decision
+       date to `window_end`, both inclusive, and on or before the as-at date (a request
+       received after the as-at date was not known then). Any request counts, whatever
+       was later decided on it. A request received before the decision date does not.
+    2. lost_to_follow_up: the child's `left_date` is set, is before `window_end` (a child
+       leaving on the window's last day was followed for the whole window) and is on or
+       before the as-at date.
+    3. pending: the window is still open, `window_end` is after the as-at date. A window
+       ending ON the as-at date is closed.
+    4. avoided: otherwise, the window has closed with no request.
+
+Rate
+    avoided.rate = avoided / (avoided + escalated), rounded half up to 3 decimal places
+    (0.0625 -> 0.063). It is an estimate with that denominator, and is absent when the
+    denominator is 0.
+
+Everything is computed in SQL (a window function picks each child's first episode, one
+GROUP BY counts the categories), identically on SQLite and PostgreSQL; only the period's
+episodes are read, plus an indexed check for any earlier episode.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Subquery,
+    and_,
+    case,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import Session, aliased
+
+from sendtrack.models import (
+    EhcnaRequest,
+    PanelDecision,
+    Pupil,
+    Referral,
+    RtfApplication,
+    RtfDecision,
+    WouldRequestEhcna,
+)
+from sendtrack.models.panels import EARLY_SUPPORT_OUTCOMES
+from sendtrack.services.statistics.months import add_months
+
+CATEGORIES = ("avoided", "escalated", "pending", "lost_to_follow_up", "not_flagged")
+DEFAULT_WINDOW_MONTHS = 12
+PANEL = "panel"
+RTF = "rtf"
+
+
+@dataclass(frozen=True)
+class AvoidedChild:
+    """One child behind an `avoided.*` figure, with what put them there."""
+
+    pupil_id: uuid.UUID
+    name: str
+    upn: str | None
+    category: str
+    source: str  # "panel" or "rtf"
+    reference: str
+    decision_date: date
+    window_end: date
+    answer: WouldRequestEhcna | None
+    ehcna_received: date | None
+    left_date: date | None
+
+
+AWARDS = [d for d in RtfDecision if d.is_award]
+
+
+def _panel_episodes(*criteria: ColumnElement[bool]) -> Select:
+    return (
+        select(
+            Referral.pupil_id.label("pupil_id"),
+            PanelDecision.decision_date.label("decision_date"),
+            literal_column(f"'{PANEL}'", String).label("source"),
+            PanelDecision.id.label("source_id"),
+            Referral.reference.label("reference"),
+            Referral.would_request_ehcna.label("answer"),
+        )
+        .join(Referral, Referral.id == PanelDecision.referral_id)
+        .where(
+            PanelDecision.confirmed_at.is_not(None),
+            PanelDecision.outcome.in_(sorted(EARLY_SUPPORT_OUTCOMES)),
+            *criteria,
+        )
+    )
+
+
+def _rtf_episodes(*criteria: ColumnElement[bool]) -> Select:
+    return select(
+        RtfApplication.pupil_id,
+        RtfApplication.decision_date,
+        literal_column(f"'{RTF}'", String),
+        RtfApplication.id,
+        RtfApplication.reference,
+        RtfApplication.would_request_ehcna,
+    ).where(RtfApplication.decision.in_(AWARDS), *criteria)
+
+
+def _first_episodes(date_from: date, date_to: date) -> Subquery:
+    """The period's episodes, `nth` = 1 on the first episode ever of each child counted.
+
+    Children with any episode before the period are left out, and the rest are ranked
+    among the period's episodes only: the earliest episode in the period is the earliest
+    ever exactly when none came before it, so this gives the same rows as ranking every
+    episode ever, while reading only the period's (and using indexes for the check)."""
+    panel = _panel_episodes(
+        PanelDecision.decision_date >= date_from, PanelDecision.decision_date <= date_to
+    )
+    rtf = _rtf_episodes(
+        RtfApplication.decision_date >= date_from, RtfApplication.decision_date <= date_to
+    )
+    episodes = union_all(panel, rtf).subquery()
+    decision, referral, application = (
+        aliased(PanelDecision),
+        aliased(Referral),
+        aliased(RtfApplication),
+    )
+    earlier_panel = exists().where(
+        referral.pupil_id == episodes.c.pupil_id,
+        decision.referral_id == referral.id,
+        decision.confirmed_at.is_not(None),
+        decision.outcome.in_(sorted(EARLY_SUPPORT_OUTCOMES)),
+        decision.decision_date < date_from,
+    )
+    earlier_rtf = exists().where(
+        application.pupil_id == episodes.c.pupil_id,
+        application.decision.in_(AWARDS),
+        application.decision_date < date_from,
+    )
+    return (
+        select(
+            *episodes.c,
+            func.row_number()
+            .over(
+                partition_by=episodes.c.pupil_id,
+                # "panel" sorts before "rtf": the documented same-day tie-break.
+                order_by=(episodes.c.decision_date, episodes.c.source, episodes.c.source_id),
+            )
+            .label("nth"),
+        )
+        .where(~earlier_panel, ~earlier_rtf)
+        .subquery()
+    )
+
+
+def _classified(date_from: date, date_to: date, as_at: date, window_months: int) -> Subquery:
+    """One row per child whose first episode was decided in the period, with its category."""
+    ranked = _first_episodes(date_from, date_to)
+    first = (
+        select(
+            ranked.c.pupil_id,
+            ranked.c.decision_date,
+            ranked.c.source,
+            ranked.c.reference,
+            ranked.c.answer,
+            add_months(ranked.c.decision_date, window_months).label("window_end"),
+        )
+        .where(ranked.c.nth == 1)
+        .subquery()
+    )
+    in_window = and_(
+        EhcnaRequest.pupil_id == first.c.pupil_id,
+        EhcnaRequest.received_date >= first.c.decision_date,
+        EhcnaRequest.received_date <= first.c.window_end,
+        EhcnaRequest.received_date <= as_at,
+    )
+    category = case(
+        (
+            or_(first.c.answer.is_(None), first.c.answer != WouldRequestEhcna.YES),
+            literal_column("'not_flagged'"),
+        ),
+        (exists().where(in_window), literal_column("'escalated'")),
+        (
+            and_(
+                Pupil.left_date.is_not(None),
+                Pupil.left_date < first.c.window_end,
+                Pupil.left_date <= as_at,
+            ),
+            literal_column("'lost_to_follow_up'"),
+        ),
+        (first.c.window_end > as_at, literal_column("'pending'")),
+        else_=literal_column("'avoided'"),
+    )
+    first_request = select(func.min(EhcnaRequest.received_date)).where(in_window).scalar_subquery()
+    return (
+        select(
+            *first.c,
+            Pupil.legal_forename,
+            Pupil.legal_surname,
+            Pupil.upn,
+            Pupil.left_date,
+            first_request.label("ehcna_received"),
+            category.label("category"),
+        )
+        .join(Pupil, Pupil.id == first.c.pupil_id)
+        .subquery()
+    )
+
+
+def rate(avoided: int, escalated: int) -> float | None:
+    """avoided / (avoided + escalated) to 3 places, half up; None without a denominator."""
+    denominator = avoided + escalated
+    if denominator == 0:
+        return None
+    exact = Decimal(avoided) / Decimal(denominator)
+    return float(exact.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
+
+
+def avoided_measures(
+    session: Session,
+    date_from: date,
+    date_to: date,
+    as_at: date,
+    window_months: int = DEFAULT_WINDOW_MONTHS,
+) -> dict[str, int | float]:
+    classified = _classified(date_from, date_to, as_at, window_months)
+    counts: dict[str, int] = dict(
+        session.execute(
+            select(classified.c.category, func.count()).group_by(classified.c.category)
+        ).all()
+    )
+    measures: dict[str, int | float] = {f"avoided.{c}": counts.get(c, 0) for c in CATEGORIES}
+    estimate = rate(counts.get("avoided", 0), counts.get("escalated", 0))
+    if estimate is not None:
+        measures["avoided.rate"] = estimate
+    return measures
+
+
+def avoided_children(
+    session: Session,
+    date_from: date,
+    date_to: date,
+    as_at: date,
+    window_months: int = DEFAULT_WINDOW_MONTHS,
+) -> dict[str, list[AvoidedChild]]:
+    """The children behind each `avoided.*` figure, by category, ordered by name."""
+    classified = _classified(date_from, date_to, as_at, window_months)
+    c = classified.c
+    rows = session.execute(
+        select(classified).order_by(c.legal_surname, c.legal_forename, c.decision_date, c.pupil_id)
+    ).mappings()
+    children: dict[str, list[AvoidedChild]] = {category: [] for category in CATEGORIES}
+    for row in rows:
+        answer = row["answer"]
+        children[row["category"]].append(
+            AvoidedChild(
+                pupil_id=row["pupil_id"],
+                name=f"{row['legal_forename']} {row['legal_surname']}",
+                upn=row["upn"],
+                category=row["category"],
+                source=row["source"],
+                reference=row["reference"],
+                decision_date=row["decision_date"],
+                window_end=row["window_end"],
+                answer=WouldRequestEhcna(answer) if answer is not None else None,
+                ehcna_received=row["ehcna_received"],
+                left_date=row["left_date"],
+            )
+        )
+    return children

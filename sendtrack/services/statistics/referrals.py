@@ -1,0 +1,92 @@
+"""Referrals to cluster panels: received, decided (by outcome), children supported, money.
+
+- received: referrals whose `submitted_date` is in the period.
+- decided: referrals with a confirmed panel decision (`confirmed_at` set) dated in the
+  period. A referral can have more than one decision (deferred, then decided): each referral
+  counts once, by its latest confirmed decision in the period (latest decision date, then
+  latest confirmation, then id), so a referral deferred in one quarter and decided in the
+  next counts in both quarters, and once in the year. Unconfirmed decisions are drafts and
+  never count.
+- outcome.<outcome>: those decided referrals by the outcome of that decision; every outcome
+  is always reported, 0 when none.
+- pupils_supported: distinct children whose decided referrals gave advice and/or resources.
+- amount_awarded: pounds awarded by those decisions, to the penny.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Subquery, distinct, func, select
+from sqlalchemy.orm import Session
+
+from sendtrack.models import DecisionOutcome, PanelDecision, Referral
+from sendtrack.models.panels import EARLY_SUPPORT_OUTCOMES
+
+
+def pounds(value: Decimal | float | int | None) -> float:
+    """A sum of money as a number of pounds to the penny (SQLite sums money as floats)."""
+    return float(round(Decimal(str(value or 0)), 2))
+
+
+def _decisions_in_period(date_from: date, date_to: date) -> Subquery:
+    """Confirmed decisions dated in the period, `newest` = 1 on each referral's latest."""
+    return (
+        select(
+            PanelDecision.referral_id,
+            PanelDecision.outcome,
+            PanelDecision.amount_awarded,
+            Referral.pupil_id,
+            func.row_number()
+            .over(
+                partition_by=PanelDecision.referral_id,
+                order_by=(
+                    PanelDecision.decision_date.desc(),
+                    PanelDecision.confirmed_at.desc(),
+                    PanelDecision.id.desc(),
+                ),
+            )
+            .label("newest"),
+        )
+        .join(Referral, Referral.id == PanelDecision.referral_id)
+        .where(
+            PanelDecision.confirmed_at.is_not(None),
+            PanelDecision.decision_date >= date_from,
+            PanelDecision.decision_date <= date_to,
+        )
+        .subquery()
+    )
+
+
+def referral_measures(session: Session, date_from: date, date_to: date) -> dict[str, int | float]:
+    received = session.scalar(
+        select(func.count())
+        .select_from(Referral)
+        .where(Referral.submitted_date >= date_from, Referral.submitted_date <= date_to)
+    )
+    ranked = _decisions_in_period(date_from, date_to)
+    latest = ranked.c.newest == 1
+    by_outcome: dict[str, int] = {}
+    total_awarded = Decimal(0)
+    for outcome, count, awarded in session.execute(
+        select(ranked.c.outcome, func.count(), func.sum(ranked.c.amount_awarded))
+        .where(latest)
+        .group_by(ranked.c.outcome)
+    ):
+        by_outcome[str(getattr(outcome, "value", outcome))] = count
+        total_awarded += Decimal(str(awarded or 0))
+    supported = session.scalar(
+        select(func.count(distinct(ranked.c.pupil_id))).where(
+            latest, ranked.c.outcome.in_(sorted(EARLY_SUPPORT_OUTCOMES))
+        )
+    )
+    measures: dict[str, int | float] = {
+        "referrals.received": received or 0,
+        "referrals.decided": sum(by_outcome.values()),
+        "referrals.pupils_supported": supported or 0,
+        "referrals.amount_awarded": pounds(total_awarded),
+    }
+    for outcome in DecisionOutcome:
+        measures[f"referrals.outcome.{outcome.value}"] = by_outcome.get(outcome.value, 0)
+    return measures

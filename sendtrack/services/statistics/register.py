@@ -1,0 +1,53 @@
+"""The SEN register as at a date: children at SEN support (K) and with an EHC plan (E).
+
+A child's status as at the date comes from their dated history: the pupil row holds the
+current status and the day it began (`sen_status_since`), so from that day on the current
+status applies; before it, the newest SenStatusChange that had started by the date applies.
+A child with no status that had started by then (a record created later) is not counted.
+Children whose `left_date` is on or before the date had left and are not counted.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, or_, select, union_all
+from sqlalchemy.orm import Session
+
+from sendtrack.models import Pupil, SenStatus, SenStatusChange
+
+
+def register_measures(session: Session, as_at: date) -> dict[str, int | float]:
+    still_here = or_(Pupil.left_date.is_(None), Pupil.left_date > as_at)
+    current_applies = or_(Pupil.sen_status_since.is_(None), Pupil.sen_status_since <= as_at)
+    current = select(Pupil.sen_status.label("status")).where(still_here, current_applies)
+    # Only children whose current status began after the date need their history: rank
+    # just their changes that had started by then, newest first.
+    history = (
+        select(
+            SenStatusChange.status,
+            func.row_number()
+            .over(
+                partition_by=SenStatusChange.pupil_id,
+                order_by=(
+                    SenStatusChange.start_date.desc(),
+                    SenStatusChange.recorded_at.desc(),
+                    SenStatusChange.id.desc(),
+                ),
+            )
+            .label("newest"),
+        )
+        .join(Pupil, Pupil.id == SenStatusChange.pupil_id)
+        .where(still_here, ~current_applies, SenStatusChange.start_date <= as_at)
+        .subquery()
+    )
+    earlier = select(history.c.status).where(history.c.newest == 1)
+    per_child = union_all(current, earlier).subquery()
+    counts: dict[object, int] = dict(
+        session.execute(select(per_child.c.status, func.count()).group_by(per_child.c.status)).all()
+    )
+    by_code = {str(getattr(k, "value", k)): v for k, v in counts.items()}
+    return {
+        "register.sen_support": by_code.get(SenStatus.SEN_SUPPORT.value, 0),
+        "register.ehc_plan": by_code.get(SenStatus.EHC_PLAN.value, 0),
+    }

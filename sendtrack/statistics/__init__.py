@@ -1,0 +1,1 @@
+"""Statistics for LA officers: the `flask stats` export."""
