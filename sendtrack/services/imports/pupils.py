@@ -9,8 +9,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 
 from sendtrack.extensions import db
 from sendtrack.models import (
@@ -30,6 +31,10 @@ from sendtrack.services.errors import DomainError
 from sendtrack.services.imports import ImportKind, ImportResult, Row
 
 NEEDS = ", ".join(n.value for n in NeedCode)
+
+
+def _table(model: type) -> Table:
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -213,11 +218,11 @@ class PupilsImport(ImportKind):
         if new_pupils:
             # Core inserts on the session's connection: same transaction, no ORM bookkeeping.
             connection = db.session.connection()
-            connection.execute(insert(Pupil.__table__), new_pupils)
-            connection.execute(insert(SenStatusChange.__table__), new_status)
+            connection.execute(insert(_table(Pupil)), new_pupils)
+            connection.execute(insert(_table(SenStatusChange)), new_status)
             if new_needs:
-                connection.execute(insert(PupilNeed.__table__), new_needs)
-            connection.execute(insert(AuditEvent.__table__), new_audit)
+                connection.execute(insert(_table(PupilNeed)), new_needs)
+            connection.execute(insert(_table(AuditEvent)), new_audit)
         db.session.flush()
 
     def _update(
