@@ -24,6 +24,7 @@ BLUEPRINTS = [
     "sendtrack.admin.views:bp",
     "sendtrack.audit_trail.views:bp",
     "sendtrack.subject_access.views:bp",
+    "sendtrack.rtf.views:bp",
 ]
 
 TWO_FACTOR_EXEMPT = {

@@ -216,3 +216,9 @@ def build_world(password: str) -> World:
         builder(w, password)
         db.session.flush()
     return w
+
+
+from tests import world_rtf  # noqa: E402
+
+EXTRA_BUILDERS.append(world_rtf.build)
+ROUTE_PARAMS["application_id"] = ("rtf_a", "rtf_b")

@@ -30,6 +30,15 @@ def steps() -> list[Callable[[DemoContext], None]]:
 EXTRA_STEPS: list[Callable[[DemoContext], None]] = []
 
 
+def _seed_rtf(ctx: DemoContext) -> None:
+    from sendtrack.demo.rtf import seed_rtf
+
+    seed_rtf(ctx)
+
+
+EXTRA_STEPS.append(_seed_rtf)
+
+
 def seed(password: str) -> DemoContext:
     ctx = DemoContext(password=password)
     for step in steps():

@@ -66,7 +66,18 @@ def my_clusters(user: User) -> HomePanel | None:
     return HomePanel("home/panels/clusters.html", {"clusters": clusters}, 20)
 
 
-PANELS: list[Callable[[User], HomePanel | None]] = [my_settings, my_clusters, area_overview]
+def rtf_applications(user: User) -> HomePanel | None:
+    from sendtrack.rtf.panels import rtf_applications as panel
+
+    return panel(user)
+
+
+PANELS: list[Callable[[User], HomePanel | None]] = [
+    my_settings,
+    my_clusters,
+    rtf_applications,
+    area_overview,
+]
 
 
 def panels_for(user: User) -> list[HomePanel]:

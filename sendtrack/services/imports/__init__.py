@@ -253,3 +253,9 @@ def run_import(
     if not dry_run:
         audit.record(actor, AuditAction.IMPORT, f"import:{kind_name}", summary=result.summary())
     return result
+
+
+# Reception Transition Funding history (after pupils, so children can be matched).
+from sendtrack.services.imports import rtf as _rtf_import  # noqa: E402
+
+EXTRA_KINDS.append(_rtf_import.RtfImport)

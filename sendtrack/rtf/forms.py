@@ -1,0 +1,335 @@
+"""Forms for Reception Transition Funding: applying, deciding, following up, budget, bands."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
+
+from sendtrack.forms import BaseForm, GovukDateField, MoneyField
+from sendtrack.models import NeedCode, RtfDecision, Sex, WouldRequestEhcna
+
+LONG_TEXT = 5000
+
+
+def chosen(message: str) -> Callable[[Any, Any], None]:
+    """Require one of the field's own choices, with a GOV.UK message (not "Not a valid
+    choice"), for fields that skip WTForms' own choice check."""
+
+    def check(_form: Any, field: Any) -> None:
+        values = {str(c.value) for c in field.choices}
+        if not field.data or str(field.data) not in values:
+            raise ValidationError(message)
+
+    return check
+
+
+def entered(message: str) -> Callable[[Any, Any], None]:
+    """Like DataRequired, but keeps a typed value's own message ("must be a real date",
+    "must be an amount in pounds") instead of replacing it with "Enter ..."."""
+
+    def check(_form: Any, field: Any) -> None:
+        if field.errors:
+            raise StopValidation()
+        if field.data is None or field.data == "":
+            raise StopValidation(message)
+
+    return check
+
+
+def optional_choice(message: str) -> Callable[[Any, Any], None]:
+    def check(_form: Any, field: Any) -> None:
+        values = {str(c.value) for c in field.choices}
+        if field.data and str(field.data) not in values:
+            raise ValidationError(message)
+
+    return check
+
+
+def options(pairs: Sequence[tuple[str, str]]) -> list[SelectChoice]:
+    """WTForms 3.3 wants SelectChoice objects rather than (value, label) tuples."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def as_uuid(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+NEED_CHOICES = [("", "None")] + [(n.value, f"{n.label} ({n.value})") for n in NeedCode]
+
+
+class ApplicationForm(BaseForm):
+    reception_year = RadioField(
+        "Which September does the child start Reception?",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        validators=[chosen("Choose the September the child starts Reception")],
+    )
+    legal_forename = StringField(
+        "First name",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the child's first name"), Length(max=100)],
+    )
+    legal_surname = StringField(
+        "Last name",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the child's last name"), Length(max=100)],
+    )
+    date_of_birth = GovukDateField(
+        "Date of birth",
+        subject="Date of birth",
+        validators=[entered("Enter the date of birth")],
+        description="For example, 27 3 2023",
+    )
+    sex = RadioField(
+        "Sex",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        choices=options([(s.value, s.label) for s in Sex]),
+        validators=[chosen("Choose the child's sex")],
+    )
+    upn = StringField(
+        "UPN (optional)",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=20)],
+        description="Many children have no unique pupil number before Reception",
+    )
+    cohort_override = BooleanField(
+        "The child is starting Reception outside their year group (deferred or early entry)",
+        widget=GovCheckboxInput(),
+    )
+    cohort_override_reason = TextAreaField(
+        "Reason for deferred or early entry",
+        widget=GovTextArea(),
+        validators=[Length(max=LONG_TEXT)],
+    )
+    early_years_setting_id = SelectField(
+        "Early-years setting",
+        widget=GovSelect(),
+        validate_choice=False,
+        validators=[optional_choice("Choose an early-years setting from the list")],
+    )
+    receiving_setting_id = SelectField(
+        "Receiving school",
+        widget=GovSelect(),
+        validate_choice=False,
+        validators=[DataRequired("Choose the receiving school")],
+    )
+    primary_need = SelectField(
+        "Primary need", widget=GovSelect(), choices=options(NEED_CHOICES), validate_choice=False
+    )
+    secondary_need = SelectField(
+        "Secondary need", widget=GovSelect(), choices=options(NEED_CHOICES), validate_choice=False
+    )
+    third_need = SelectField(
+        "Third need", widget=GovSelect(), choices=options(NEED_CHOICES), validate_choice=False
+    )
+    needs_summary = TextAreaField(
+        "The child's needs",
+        widget=GovTextArea(),
+        validators=[DataRequired("Describe the child's needs"), Length(max=LONG_TEXT)],
+    )
+    support_in_place = TextAreaField(
+        "Support already in place",
+        widget=GovTextArea(),
+        validators=[Length(max=LONG_TEXT)],
+    )
+    ey_inclusion_funding = BooleanField(
+        "The child receives early years inclusion funding", widget=GovCheckboxInput()
+    )
+    use_of_funding = TextAreaField(
+        "What would the money be used for?",
+        widget=GovTextArea(),
+        validators=[
+            DataRequired("Say what the money would be used for"),
+            Length(max=LONG_TEXT),
+        ],
+    )
+    would_request_ehcna = RadioField(
+        "Without this funding, would you request an EHC needs assessment?",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        choices=options(
+            [
+                (WouldRequestEhcna.YES.value, "Yes"),
+                (WouldRequestEhcna.NO.value, "No"),
+                (WouldRequestEhcna.UNSURE.value, "Not sure"),
+            ]
+        ),
+        validators=[chosen("Say whether you would otherwise request an EHC needs assessment")],
+    )
+    band_id = SelectField(
+        "Band (optional)",
+        widget=GovSelect(),
+        validate_choice=False,
+        validators=[optional_choice("Choose one of the current bands")],
+    )
+    amount_requested = MoneyField(
+        "Amount requested",
+        subject="Amount requested",
+        validators=[entered("Enter the amount requested")],
+    )
+    parental_consent = BooleanField(
+        "The child's parents consent to this application and to the information in it being "
+        "shared with the council and the receiving school",
+        widget=GovCheckboxInput(),
+        validators=[DataRequired("Confirm that the child's parents consent to this application")],
+    )
+    submit = SubmitField("Submit application", widget=GovSubmitInput())
+
+    def needs(self) -> list[NeedCode]:
+        values = [self.primary_need.data, self.secondary_need.data, self.third_need.data]
+        found = []
+        for value in values:
+            if value:
+                try:
+                    found.append(NeedCode(value))
+                except ValueError:
+                    continue
+        return found
+
+    def validate_secondary_need(self, field: Any) -> None:
+        if field.data and not self.primary_need.data:
+            raise ValidationError("Choose the primary need before a secondary need")
+
+    def validate_third_need(self, field: Any) -> None:
+        if field.data and not self.secondary_need.data:
+            raise ValidationError("Choose the secondary need before a third need")
+
+    def validate_cohort_override_reason(self, field: Any) -> None:
+        if self.cohort_override.data and not field.data:
+            raise ValidationError("Enter the reason for deferred or early entry")
+
+
+class DecisionForm(BaseForm):
+    version = HiddenField()
+    decision = RadioField(
+        "Decision",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        choices=options([(d.value, d.label) for d in RtfDecision]),
+        validators=[chosen("Choose a decision")],
+    )
+    band_id = SelectField(
+        "Band",
+        widget=GovSelect(),
+        validate_choice=False,
+        validators=[optional_choice("Choose one of the current bands")],
+    )
+    amount_awarded = MoneyField(
+        "Amount awarded",
+        subject="Amount awarded",
+        description="Leave blank when declining",
+    )
+    decision_reason = TextAreaField(
+        "Reason",
+        widget=GovTextArea(),
+        validators=[Length(max=LONG_TEXT)],
+        description="Needed when part-approving or declining; shown on the letter",
+    )
+    submit = SubmitField("Record decision", widget=GovSubmitInput())
+
+
+class FollowUpForm(BaseForm):
+    version = HiddenField()
+    how_settled = TextAreaField(
+        "How has the child settled?",
+        widget=GovTextArea(),
+        validators=[DataRequired("Describe how the child has settled"), Length(max=LONG_TEXT)],
+    )
+    provision_in_place = TextAreaField(
+        "Provision in place",
+        widget=GovTextArea(),
+        validators=[
+            DataRequired("Describe the provision in place"),
+            Length(max=LONG_TEXT),
+        ],
+    )
+    ehcna_requested = RadioField(
+        "Has an EHC needs assessment been requested for the child?",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        choices=options([("yes", "Yes"), ("no", "No")]),
+        validators=[chosen("Say whether an EHC needs assessment has been requested")],
+    )
+    submit = SubmitField("Save follow-up", widget=GovSubmitInput())
+
+
+class LinkForm(BaseForm):
+    pupil_id = RadioField(
+        "Which of the school's records is this child?",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        validators=[chosen("Choose the school's record for this child")],
+    )
+    submit = SubmitField("Link the award to this record", widget=GovSubmitInput())
+
+
+class BudgetForm(BaseForm):
+    financial_year = StringField(
+        "Financial year",
+        widget=GovTextInput(),
+        description="For example, 2026-27",
+        validators=[DataRequired("Enter the financial year"), Length(max=7)],
+    )
+    allocation = MoneyField(
+        "Allocation",
+        subject="Allocation",
+        validators=[entered("Enter the allocation")],
+    )
+    submit = SubmitField("Save budget", widget=GovSubmitInput())
+
+
+class BandForm(BaseForm):
+    name = StringField(
+        "Band name",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the band's name"), Length(max=100)],
+    )
+    amount = MoneyField(
+        "Standard rate", subject="Standard rate", validators=[entered("Enter the rate")]
+    )
+    submit = SubmitField("Add band", widget=GovSubmitInput())
+
+
+class RetireBandForm(BaseForm):
+    band_id = HiddenField(validators=[DataRequired("Choose a band")])
+    submit = SubmitField("Stop using this band", widget=GovSubmitInput())
+
+
+class FilterForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    status = SelectField("Status", widget=GovSelect(), validate_choice=False)
+    setting = SelectField("School or setting", widget=GovSelect(), validate_choice=False)
+    cohort = SelectField("Reception in", widget=GovSelect(), validate_choice=False)
+    page = IntegerField(validators=[Optional()])
+
+
+def set_choices(field: Any, pairs: Sequence[tuple[str, str]]) -> None:
+    field.choices = options(pairs)

@@ -1,0 +1,495 @@
+"""Reception Transition Funding pages: applications, decisions, award letters, follow-up,
+the RTF budget and bands, and a child's RTF timeline."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+
+from sendtrack.extensions import db
+from sendtrack.models import (
+    AuditAction,
+    Phase,
+    RtfApplication,
+    RtfDecision,
+    Setting,
+    Sex,
+    User,
+    WouldRequestEhcna,
+)
+from sendtrack.pdf import render_pdf
+from sendtrack.permissions import Permission, requires, user_has
+from sendtrack.rtf.forms import (
+    ApplicationForm,
+    BandForm,
+    BudgetForm,
+    DecisionForm,
+    FilterForm,
+    FollowUpForm,
+    LinkForm,
+    RetireBandForm,
+    as_uuid,
+    set_choices,
+)
+from sendtrack.school_year import financial_year_of
+from sendtrack.services import audit, rtf, rtf_budget
+from sendtrack.services.errors import DomainError, StaleRecord
+from sendtrack.services.scoping import get_pupil
+
+bp = Blueprint("rtf", __name__, url_prefix="/rtf")
+
+STATUS_FILTERS = [
+    ("", "Any status"),
+    ("awaiting", "Awaiting decision"),
+    ("approved", "Approved"),
+    ("part_approved", "Part approved"),
+    ("declined", "Declined"),
+    ("withdrawn", "Withdrawn"),
+]
+
+
+def _user() -> User:
+    user: User = current_user._get_current_object()
+    return user
+
+
+def _version(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None
+
+
+def _setting_choices(phases: set[Phase] | frozenset[Phase]) -> list[tuple[str, str]]:
+    settings = db.session.scalars(
+        select(Setting)
+        .where(Setting.phase.in_(phases), Setting.is_active.is_(True))
+        .order_by(Setting.name)
+    )
+    return [(str(s.id), f"{s.name} ({s.urn})") for s in settings]
+
+
+def _band_choices(empty: str) -> list[tuple[str, str]]:
+    from sendtrack.formatting import money
+
+    return [("", empty)] + [
+        (str(b.id), f"{b.name} (up to {money(b.amount)})") for b in rtf_budget.active_bands()
+    ]
+
+
+# --- lists ------------------------------------------------------------------------------
+
+
+@bp.route("/")
+@requires(Permission.APPLY_RTF)
+def index() -> str:
+    user = _user()
+    rtf.sync_links(None)
+    form = FilterForm(request.args)
+    visible_settings = _visible_settings(user)
+    set_choices(form.status, STATUS_FILTERS)
+    set_choices(
+        form.setting,
+        [("", "Any school or setting")] + [(str(s.id), s.name) for s in visible_settings],
+    )
+    years = sorted(
+        set(
+            db.session.scalars(
+                select(RtfApplication.reception_year).where(rtf.application_scope(user))
+            )
+        ),
+        reverse=True,
+    )
+    set_choices(
+        form.cohort, [("", "Any September")] + [(str(y), rtf.september_label(y)) for y in years]
+    )
+    status = form.status.data if form.status.data in dict(STATUS_FILTERS) else None
+    setting_id = as_uuid(form.setting.data)
+    # A four-digit year only: a huge number would overflow SQLite's integers.
+    raw_cohort = form.cohort.data or ""
+    cohort = int(raw_cohort) if raw_cohort.isdigit() and len(raw_cohort) == 4 else None
+    page = form.page.data if isinstance(form.page.data, int) else 1
+    found = rtf.list_applications(
+        user,
+        status=status or None,
+        setting_id=setting_id,
+        reception_year=cohort,
+        page=page,
+        page_size=current_app.config.get("PAGE_SIZE", 50),
+    )
+    audit.record(
+        user,
+        AuditAction.VIEW,
+        "rtf_application_list",
+        summary=f"RTF applications: status={status or 'any'} setting={setting_id or 'any'} "
+        f"cohort={cohort or 'any'} ({found.count} shown)",
+    )
+    return render_template(
+        "rtf/index.html",
+        found=found,
+        filter_form=form,
+        status_label=rtf.status_label,
+        can_decide=user_has(user, Permission.DECIDE_RTF),
+        positions=rtf_budget.all_positions() if user.is_area_wide else [],
+        page_url=lambda n: url_for(
+            "rtf.index",
+            status=status or None,
+            setting=setting_id,
+            cohort=cohort,
+            page=n,
+        ),
+    )
+
+
+def _visible_settings(user: User) -> list[Setting]:
+    query = select(Setting).order_by(Setting.name)
+    if not user.is_area_wide:
+        query = query.where(Setting.id.in_(user.setting_ids))
+    return list(db.session.scalars(query))
+
+
+# --- applying ---------------------------------------------------------------------------
+
+
+def _application_form() -> ApplicationForm:
+    user = _user()
+    form = ApplicationForm()
+    set_choices(
+        form.reception_year, [(str(y), rtf.september_label(y)) for y in rtf.reception_years()]
+    )
+    set_choices(
+        form.early_years_setting_id,
+        [
+            ("", "The child is not at an early-years setting"),
+            *_setting_choices({Phase.EARLY_YEARS}),
+        ],
+    )
+    set_choices(
+        form.receiving_setting_id,
+        [("", "Choose a school"), *_setting_choices(rtf.RECEPTION_PHASES)],
+    )
+    set_choices(form.band_id, _band_choices("No band"))
+    if request.method == "GET" and not user.is_area_wide:
+        # Start from the applicant's own setting: an early-years SENCO's nursery or a
+        # SENCO's school.
+        own = [s for s in _visible_settings(user) if s.is_active]
+        for setting in own:
+            if setting.phase is Phase.EARLY_YEARS:
+                form.early_years_setting_id.data = str(setting.id)
+            elif setting.phase in rtf.RECEPTION_PHASES:
+                form.receiving_setting_id.data = str(setting.id)
+    return form
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+@requires(Permission.APPLY_RTF)
+def apply() -> Any:
+    form = _application_form()
+    if form.validate_on_submit():
+        assert form.date_of_birth.data is not None and form.amount_requested.data is not None
+        details = rtf.ApplicationDetails(
+            reception_year=int(form.reception_year.data or 0),
+            legal_surname=form.legal_surname.data or "",
+            legal_forename=form.legal_forename.data or "",
+            date_of_birth=form.date_of_birth.data,
+            sex=Sex(form.sex.data),
+            receiving_setting_id=as_uuid(form.receiving_setting_id.data) or uuid.UUID(int=0),
+            early_years_setting_id=as_uuid(form.early_years_setting_id.data),
+            upn=form.upn.data,
+            cohort_override_reason=form.cohort_override_reason.data
+            if form.cohort_override.data
+            else None,
+            needs=form.needs(),
+            needs_summary=form.needs_summary.data,
+            support_in_place=form.support_in_place.data or None,
+            ey_inclusion_funding=bool(form.ey_inclusion_funding.data),
+            use_of_funding=form.use_of_funding.data,
+            would_request_ehcna=WouldRequestEhcna(form.would_request_ehcna.data),
+            parental_consent=bool(form.parental_consent.data),
+            amount_requested=form.amount_requested.data,
+            band_id=as_uuid(form.band_id.data),
+        )
+        try:
+            application = rtf.apply(_user(), details)
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            flash(f"Application {application.reference} submitted", "success")
+            return redirect(url_for("rtf.show", application_id=application.id))
+    status = 400 if form.errors else 200
+    return render_template("rtf/apply.html", form=form), status
+
+
+# --- one application --------------------------------------------------------------------
+
+
+@bp.route("/<uuid:application_id>")
+@requires(Permission.APPLY_RTF)
+def show(application_id: uuid.UUID) -> str:
+    user = _user()
+    application = rtf.get_application(user, application_id)
+    rtf.sync_links(None)
+    audit.record(
+        user,
+        AuditAction.VIEW,
+        "rtf_application",
+        application.id,
+        pupil_id=application.pupil_id,
+    )
+    return render_template(
+        "rtf/show.html",
+        application=application,
+        child=application.pupil,
+        status_label=rtf.status_label(application),
+        ehcna=rtf.ehcna_logged(application),
+        can_decide=user_has(user, Permission.DECIDE_RTF),
+        can_follow_up=rtf.can_follow_up(user, application),
+        candidates=rtf.link_candidates(application) if user.is_area_wide else [],
+        child_visible=_child_visible(user, application.pupil_id),
+    )
+
+
+def _child_visible(user: User, pupil_id: uuid.UUID) -> bool:
+    try:
+        get_pupil(user, pupil_id)
+    except DomainError:
+        return False
+    return True
+
+
+@bp.route("/<uuid:application_id>/decide", methods=["GET", "POST"])
+@requires(Permission.DECIDE_RTF)
+def decide(application_id: uuid.UUID) -> Any:
+    user = _user()
+    application = rtf.get_application(user, application_id)
+    if application.decision is not None:
+        flash("This application has already been decided")
+        return redirect(url_for("rtf.show", application_id=application.id))
+    form = DecisionForm()
+    set_choices(form.band_id, _band_choices("No band"))
+    if request.method == "GET":
+        form.version.data = str(application.version)
+        form.band_id.data = str(application.band_id) if application.band_id else ""
+    if form.validate_on_submit():
+        try:
+            rtf.decide(
+                user,
+                application,
+                RtfDecision(form.decision.data),
+                form.amount_awarded.data,
+                form.decision_reason.data,
+                band_id=as_uuid(form.band_id.data),
+                version=_version(form.version.data),
+            )
+        except StaleRecord:
+            # Nothing of this attempt may be kept; the page shows the record as saved.
+            db.session.rollback()
+            form.add_error(None, "Someone else changed this application: reload the page")
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            flash(f"Decision recorded for {application.reference}", "success")
+            return redirect(url_for("rtf.show", application_id=application.id))
+    position = rtf_budget.position(financial_year_of(_today()))
+    status = 400 if form.errors else 200
+    return render_template(
+        "rtf/decide.html", form=form, application=application, position=position
+    ), status
+
+
+def _today() -> Any:
+    from datetime import date
+
+    return date.today()
+
+
+@bp.route("/<uuid:application_id>/letter.pdf")
+@requires(Permission.APPLY_RTF)
+def letter(application_id: uuid.UUID) -> Any:
+    user = _user()
+    application = rtf.get_application(user, application_id)
+    if application.decision is None:
+        flash("There is no decision letter until the application is decided")
+        return redirect(url_for("rtf.show", application_id=application.id))
+    pdf = render_pdf(
+        "pdf/rtf_award_letter.html",
+        rtf.letter_context(application),
+        f"Reception transition funding {application.reference}",
+    )
+    audit.record(
+        user,
+        AuditAction.DOWNLOAD,
+        "rtf_application",
+        application.id,
+        pupil_id=application.pupil_id,
+        summary=f"Decision letter {application.reference}",
+    )
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{application.reference}-letter.pdf"'
+        },
+    )
+
+
+@bp.route("/<uuid:application_id>/follow-up", methods=["GET", "POST"])
+@requires(Permission.APPLY_RTF)
+def follow_up(application_id: uuid.UUID) -> Any:
+    user = _user()
+    application = rtf.get_application(user, application_id)
+    rtf.sync_links(None)
+    if not rtf.can_follow_up(user, application):
+        flash(
+            "The receiving school records the follow-up once the child has started there "
+            "and the award is linked to their record"
+        )
+        return redirect(url_for("rtf.show", application_id=application.id))
+    form = FollowUpForm()
+    ehcna = rtf.ehcna_logged(application)
+    if request.method == "GET":
+        form.version.data = str(application.version)
+        form.how_settled.data = application.how_settled
+        form.provision_in_place.data = application.provision_in_place
+        if application.ehcna_requested is not None:
+            form.ehcna_requested.data = "yes" if application.ehcna_requested else "no"
+        elif ehcna is not None:
+            form.ehcna_requested.data = "yes"
+    if form.validate_on_submit():
+        try:
+            rtf.record_follow_up(
+                user,
+                application,
+                form.how_settled.data,
+                form.provision_in_place.data,
+                form.ehcna_requested.data == "yes",
+                version=_version(form.version.data),
+            )
+        except StaleRecord:
+            # Nothing of this attempt may be kept; the page shows the record as saved.
+            db.session.rollback()
+            form.add_error(None, "Someone else changed this application: reload the page")
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            flash("Follow-up saved", "success")
+            return redirect(url_for("rtf.show", application_id=application.id))
+    status = 400 if form.errors else 200
+    return render_template(
+        "rtf/follow_up.html", form=form, application=application, ehcna=ehcna
+    ), status
+
+
+@bp.route("/<uuid:application_id>/link", methods=["GET", "POST"])
+@requires(Permission.DECIDE_RTF)
+def link(application_id: uuid.UUID) -> Any:
+    user = _user()
+    application = rtf.get_application(user, application_id)
+    candidates = rtf.link_candidates(application)
+    form = LinkForm()
+    set_choices(
+        form.pupil_id,
+        [
+            (
+                str(p.id),
+                f"{p.legal_forename} {p.legal_surname}, born {p.date_of_birth:%d/%m/%Y}"
+                + (f", UPN {p.upn}" if p.upn else ""),
+            )
+            for p in candidates
+        ],
+    )
+    if form.validate_on_submit():
+        try:
+            rtf.confirm_link(user, application, as_uuid(form.pupil_id.data))
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            flash("The award is now linked to the school's record", "success")
+            return redirect(url_for("rtf.show", application_id=application.id))
+    status = 400 if form.errors else 200
+    return render_template(
+        "rtf/link.html", form=form, application=application, candidates=candidates
+    ), status
+
+
+# --- the child's RTF timeline -----------------------------------------------------------
+
+
+@bp.route("/children/<uuid:pupil_id>")
+@requires(Permission.APPLY_RTF)
+def child(pupil_id: uuid.UUID) -> str:
+    user = _user()
+    pupil = get_pupil(user, pupil_id)
+    rtf.sync_links(None)
+    audit.record(user, AuditAction.VIEW, "pupil_rtf_timeline", pupil.id, pupil_id=pupil.id)
+    return render_template(
+        "rtf/child.html", child=pupil, entries=rtf.timeline_entries(user, pupil.id)
+    )
+
+
+# --- budget and bands -------------------------------------------------------------------
+
+
+@bp.route("/budget", methods=["GET", "POST"])
+@requires(Permission.DECIDE_RTF)
+def budget() -> Any:
+    user = _user()
+    form = BudgetForm()
+    if request.method == "GET":
+        form.financial_year.data = financial_year_of(_today())
+    if form.validate_on_submit():
+        assert form.allocation.data is not None
+        try:
+            saved = rtf_budget.set_allocation(
+                user, form.financial_year.data or "", form.allocation.data
+            )
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            flash(f"RTF budget for {saved.financial_year} saved", "success")
+            return redirect(url_for("rtf.budget"))
+    status = 400 if form.errors else 200
+    return render_template(
+        "rtf/budget.html",
+        form=form,
+        positions=rtf_budget.all_positions(),
+        current=financial_year_of(_today()),
+    ), status
+
+
+@bp.route("/bands", methods=["GET", "POST"])
+@requires(Permission.DECIDE_RTF)
+def bands() -> Any:
+    user = _user()
+    form = BandForm()
+    retire = RetireBandForm(prefix="retire")
+    if request.method == "POST" and "retire-band_id" in request.form:
+        band_id = as_uuid(request.form.get("retire-band_id"))
+        band = rtf_budget.get_band(band_id) if band_id else None
+        if band is not None and retire.validate_on_submit():
+            rtf_budget.save_band(user, band.name, band.amount, is_active=False, band=band)
+            flash(f"{band.name} is no longer offered", "success")
+            return redirect(url_for("rtf.bands"))
+    elif form.validate_on_submit():
+        assert form.amount.data is not None
+        try:
+            rtf_budget.save_band(user, form.name.data or "", form.amount.data)
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            flash(f"Band {form.name.data} added", "success")
+            return redirect(url_for("rtf.bands"))
+    status = 400 if form.errors or request.method == "POST" else 200
+    return render_template(
+        "rtf/bands.html", form=form, retire=retire, bands=rtf_budget.all_bands()
+    ), status
