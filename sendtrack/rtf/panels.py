@@ -9,7 +9,7 @@ from sendtrack.extensions import db
 from sendtrack.home.panels import HomePanel
 from sendtrack.models import Phase, Role, RtfApplication, Setting, User
 from sendtrack.permissions import Permission, user_has
-from sendtrack.services import rtf
+from sendtrack.services import rtf, rtf_follow_up
 
 
 def rtf_applications(user: User) -> HomePanel | None:
@@ -23,7 +23,7 @@ def rtf_applications(user: User) -> HomePanel | None:
             db.session.scalars(select(Setting.phase).where(Setting.id.in_(user.setting_ids)))
         )
         takes_part = bool(phases & (rtf.RECEPTION_PHASES | {Phase.EARLY_YEARS}))
-        rtf.sync_links(None)  # so a child who has just joined shows as due a follow-up
+        rtf_follow_up.sync_links(None)  # so a child who has just joined shows as due a follow-up
         rows = list(
             db.session.scalars(
                 select(RtfApplication)
@@ -37,7 +37,7 @@ def rtf_applications(user: User) -> HomePanel | None:
         due = [
             a
             for a in rows
-            if a.linked_at and not a.follow_up_recorded_on and rtf.can_follow_up(user, a)
+            if a.linked_at and not a.follow_up_recorded_on and rtf_follow_up.can_follow_up(user, a)
         ]
         return HomePanel(
             "home/panels/rtf_senco.html",

@@ -17,13 +17,10 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 
-from sendtrack.extensions import db
 from sendtrack.models import (
     AuditAction,
     Phase,
-    RtfApplication,
     RtfDecision,
     Setting,
     Sex,
@@ -45,7 +42,7 @@ from sendtrack.rtf.forms import (
     set_choices,
 )
 from sendtrack.school_year import financial_year_of
-from sendtrack.services import audit, rtf, rtf_budget
+from sendtrack.services import audit, rtf, rtf_budget, rtf_follow_up, transactions
 from sendtrack.services.errors import DomainError, StaleRecord
 from sendtrack.services.scoping import get_pupil
 
@@ -71,12 +68,7 @@ def _version(raw: str | None) -> int | None:
 
 
 def _setting_choices(phases: set[Phase] | frozenset[Phase]) -> list[tuple[str, str]]:
-    settings = db.session.scalars(
-        select(Setting)
-        .where(Setting.phase.in_(phases), Setting.is_active.is_(True))
-        .order_by(Setting.name)
-    )
-    return [(str(s.id), f"{s.name} ({s.urn})") for s in settings]
+    return [(str(s.id), f"{s.name} ({s.urn})") for s in rtf.active_settings(phases)]
 
 
 def _band_choices(empty: str) -> list[tuple[str, str]]:
@@ -94,7 +86,7 @@ def _band_choices(empty: str) -> list[tuple[str, str]]:
 @requires(Permission.APPLY_RTF)
 def index() -> str:
     user = _user()
-    rtf.sync_links(None)
+    rtf_follow_up.sync_links(None)
     form = FilterForm(request.args)
     visible_settings = _visible_settings(user)
     set_choices(form.status, STATUS_FILTERS)
@@ -102,14 +94,7 @@ def index() -> str:
         form.setting,
         [("", "Any school or setting")] + [(str(s.id), s.name) for s in visible_settings],
     )
-    years = sorted(
-        set(
-            db.session.scalars(
-                select(RtfApplication.reception_year).where(rtf.application_scope(user))
-            )
-        ),
-        reverse=True,
-    )
+    years = rtf.reception_years_in_scope(user)
     set_choices(
         form.cohort, [("", "Any September")] + [(str(y), rtf.september_label(y)) for y in years]
     )
@@ -152,10 +137,7 @@ def index() -> str:
 
 
 def _visible_settings(user: User) -> list[Setting]:
-    query = select(Setting).order_by(Setting.name)
-    if not user.is_area_wide:
-        query = query.where(Setting.id.in_(user.setting_ids))
-    return list(db.session.scalars(query))
+    return rtf.visible_settings(user)
 
 
 # --- applying ---------------------------------------------------------------------------
@@ -238,7 +220,7 @@ def apply() -> Any:
 def show(application_id: uuid.UUID) -> str:
     user = _user()
     application = rtf.get_application(user, application_id)
-    rtf.sync_links(None)
+    rtf_follow_up.sync_links(None)
     audit.record(
         user,
         AuditAction.VIEW,
@@ -251,10 +233,10 @@ def show(application_id: uuid.UUID) -> str:
         application=application,
         child=application.pupil,
         status_label=rtf.status_label(application),
-        ehcna=rtf.ehcna_logged(application),
+        ehcna=rtf_follow_up.ehcna_logged(application),
         can_decide=user_has(user, Permission.DECIDE_RTF),
-        can_follow_up=rtf.can_follow_up(user, application),
-        candidates=rtf.link_candidates(application) if user.is_area_wide else [],
+        can_follow_up=rtf_follow_up.can_follow_up(user, application),
+        candidates=rtf_follow_up.link_candidates(application) if user.is_area_wide else [],
         child_visible=_child_visible(user, application.pupil_id),
     )
 
@@ -293,7 +275,7 @@ def decide(application_id: uuid.UUID) -> Any:
             )
         except StaleRecord:
             # Nothing of this attempt may be kept; the page shows the record as saved.
-            db.session.rollback()
+            transactions.discard()
             form.add_error(None, "Someone else changed this application: reload the page")
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
@@ -348,15 +330,15 @@ def letter(application_id: uuid.UUID) -> Any:
 def follow_up(application_id: uuid.UUID) -> Any:
     user = _user()
     application = rtf.get_application(user, application_id)
-    rtf.sync_links(None)
-    if not rtf.can_follow_up(user, application):
+    rtf_follow_up.sync_links(None)
+    if not rtf_follow_up.can_follow_up(user, application):
         flash(
             "The receiving school records the follow-up once the child has started there "
             "and the award is linked to their record"
         )
         return redirect(url_for("rtf.show", application_id=application.id))
     form = FollowUpForm()
-    ehcna = rtf.ehcna_logged(application)
+    ehcna = rtf_follow_up.ehcna_logged(application)
     if request.method == "GET":
         form.version.data = str(application.version)
         form.how_settled.data = application.how_settled
@@ -367,7 +349,7 @@ def follow_up(application_id: uuid.UUID) -> Any:
             form.ehcna_requested.data = "yes"
     if form.validate_on_submit():
         try:
-            rtf.record_follow_up(
+            rtf_follow_up.record_follow_up(
                 user,
                 application,
                 form.how_settled.data,
@@ -377,7 +359,7 @@ def follow_up(application_id: uuid.UUID) -> Any:
             )
         except StaleRecord:
             # Nothing of this attempt may be kept; the page shows the record as saved.
-            db.session.rollback()
+            transactions.discard()
             form.add_error(None, "Someone else changed this application: reload the page")
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
@@ -395,7 +377,7 @@ def follow_up(application_id: uuid.UUID) -> Any:
 def link(application_id: uuid.UUID) -> Any:
     user = _user()
     application = rtf.get_application(user, application_id)
-    candidates = rtf.link_candidates(application)
+    candidates = rtf_follow_up.link_candidates(application)
     form = LinkForm()
     set_choices(
         form.pupil_id,
@@ -410,7 +392,7 @@ def link(application_id: uuid.UUID) -> Any:
     )
     if form.validate_on_submit():
         try:
-            rtf.confirm_link(user, application, as_uuid(form.pupil_id.data))
+            rtf_follow_up.confirm_link(user, application, as_uuid(form.pupil_id.data))
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:
@@ -430,7 +412,7 @@ def link(application_id: uuid.UUID) -> Any:
 def child(pupil_id: uuid.UUID) -> str:
     user = _user()
     pupil = get_pupil(user, pupil_id)
-    rtf.sync_links(None)
+    rtf_follow_up.sync_links(None)
     audit.record(user, AuditAction.VIEW, "pupil_rtf_timeline", pupil.id, pupil_id=pupil.id)
     return render_template(
         "rtf/child.html", child=pupil, entries=rtf.timeline_entries(user, pupil.id)

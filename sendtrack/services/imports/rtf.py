@@ -31,7 +31,7 @@ from sendtrack.models import (
     WouldRequestEhcna,
 )
 from sendtrack.school_year import reception_cohort
-from sendtrack.services import audit, pupils, rtf
+from sendtrack.services import audit, pupils, rtf, rtf_follow_up
 from sendtrack.services.errors import DomainError
 from sendtrack.services.imports import ImportKind, ImportResult, Row, RowError
 
@@ -206,7 +206,7 @@ class RtfImport(ImportKind):
             else:
                 result.unchanged += 1
         db.session.flush()
-        rtf.sync_links(actor)
+        rtf_follow_up.sync_links(actor)
 
     def _child(self, rec: RtfRow, actor: User | None) -> uuid.UUID:
         match = pupils.find_match(rec.upn, rec.surname, rec.forename, rec.date_of_birth)
