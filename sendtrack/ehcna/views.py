@@ -87,8 +87,8 @@ def new_request(pupil_id: uuid.UUID) -> Any:
     pupil = get_pupil(user, pupil_id)
     form = RequestForm()
     officer = user.is_area_wide
-    if not officer:
-        # A SENCO records the requests their own setting makes.
+    if not officer and request.method == "GET":
+        # A SENCO records the requests their own setting makes (the service insists).
         form.request_source.data = RequestSource.SETTING.value
     if form.validate_on_submit():
         try:
