@@ -683,6 +683,7 @@ def add_exception(
     )
     db.session.add(exception)
     db.session.flush()
+    db.session.expire(request, ["exceptions"])
     audit.record(
         actor,
         AuditAction.CREATE,
@@ -716,4 +717,5 @@ def remove_exception(actor: User, exception: TimescaleException) -> EhcnaRequest
     )
     db.session.delete(exception)
     db.session.flush()
+    db.session.expire(request, ["exceptions"])
     return request

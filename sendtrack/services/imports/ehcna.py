@@ -284,6 +284,7 @@ class EhcnaImport(ImportKind):
                 return False
             db.session.add(TimescaleException(request_id=request.id, reason=IMPORTED_EXCEPTION))
             db.session.flush()
+            db.session.expire(request, ["exceptions"])
             return True
         recorded = [e for e in current if e.ground is not None]
         if recorded:
@@ -300,6 +301,7 @@ class EhcnaImport(ImportKind):
         for e in current:
             db.session.delete(e)
         db.session.flush()
+        db.session.expire(request, ["exceptions"])
         return bool(current)
 
 
