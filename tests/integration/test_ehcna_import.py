@@ -126,7 +126,7 @@ def test_n_does_not_silently_drop_an_exception_recorded_in_sendtrack(
     result = run_import(
         "ehcna", GOOD.replace("2024-05-27,Y,N,N", "2024-05-27,N,N,N").encode(), actor=None
     )
-    assert [str(e) for e in result.errors][0].startswith(
+    assert str(result.errors[0]).startswith(
         "row 2, column exception: is N but OLD-1 has a 20-week exception recorded in sendtrack"
     )
 
