@@ -27,19 +27,18 @@ from sendtrack.models import (
     AuditAction,
     EhcnaRequest,
     ExceptionGround,
-    PanelDecision,
     Pupil,
-    Referral,
     RequestSource,
-    RtfApplication,
-    RtfDecision,
     SenStatus,
     TimescaleException,
     User,
 )
 from sendtrack.models.assessments import DECISION_DAYS, FINAL_PLAN_DAYS, NOT_ISSUE_DAYS
-from sendtrack.models.panels import EARLY_SUPPORT_OUTCOMES
 from sendtrack.services import audit, pupils
+
+# Shown on the request page; re-exported so views call one service module.
+from sendtrack.services.early_support import EarlySupport as EarlySupport
+from sendtrack.services.early_support import early_support as early_support
 from sendtrack.services.errors import DomainError, NotFound, StaleRecord
 
 AUDIT_FIELDS = [
@@ -321,56 +320,6 @@ def _dates_of(request: EhcnaRequest, **changes: Any) -> dict[str, Any]:
     return values
 
 
-# --- early support before the request -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EarlySupport:
-    kind: str  # "Panel decision" or "Reception transition funding"
-    reference: str
-    decided: date
-    what: str
-
-
-def early_support(pupil_id: uuid.UUID, before: date | None = None) -> list[EarlySupport]:
-    """The child's earlier early-support episodes: confirmed panel decisions giving advice
-    and/or resources, and RTF awards (the episodes of the "requests avoided" method)."""
-    found: list[EarlySupport] = []
-    panel = (
-        select(PanelDecision, Referral.reference)
-        .join(Referral, Referral.id == PanelDecision.referral_id)
-        .where(
-            Referral.pupil_id == pupil_id,
-            PanelDecision.confirmed_at.is_not(None),
-            PanelDecision.outcome.in_(sorted(EARLY_SUPPORT_OUTCOMES)),
-        )
-    )
-    rtf = select(RtfApplication).where(
-        RtfApplication.pupil_id == pupil_id,
-        RtfApplication.decision.in_([RtfDecision.APPROVED, RtfDecision.PART_APPROVED]),
-        RtfApplication.decision_date.is_not(None),
-    )
-    if before is not None:
-        panel = panel.where(PanelDecision.decision_date <= before)
-        rtf = rtf.where(RtfApplication.decision_date <= before)
-    for decision, reference in db.session.execute(panel):
-        what = decision.outcome.label
-        if decision.amount_awarded:
-            what += f", £{decision.amount_awarded:,.2f} awarded"
-        found.append(EarlySupport("Panel decision", reference, decision.decision_date, what))
-    for application in db.session.scalars(rtf):
-        assert application.decision is not None and application.decision_date is not None
-        found.append(
-            EarlySupport(
-                "Reception transition funding",
-                application.reference,
-                application.decision_date,
-                f"{application.decision.label}, £{application.amount_awarded or 0:,.2f} awarded",
-            )
-        )
-    return sorted(found, key=lambda e: (e.decided, e.reference))
-
-
 # --- writing --------------------------------------------------------------------------
 
 
@@ -613,10 +562,8 @@ def update_case(
     version: int | None = None,
 ) -> EhcnaRequest:
     _check_version(request, version)
-    if assigned_officer_id is not None:
-        officer = db.session.get(User, assigned_officer_id)
-        if officer is None or not officer.is_area_wide or not officer.is_active:
-            raise DomainError("Choose an LA officer from the list", field="assigned_officer_id")
+    if assigned_officer_id is not None and assigned_officer_id not in {o.id for o in officers()}:
+        raise DomainError("Choose an LA officer from the list", field="assigned_officer_id")
     before = audit.snapshot(request, AUDIT_FIELDS)
     request.assigned_officer_id = assigned_officer_id
     request.mediation = mediation
