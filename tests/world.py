@@ -222,3 +222,10 @@ from tests import world_rtf  # noqa: E402
 
 EXTRA_BUILDERS.append(world_rtf.build)
 ROUTE_PARAMS["application_id"] = ("rtf_a", "rtf_b")
+
+from tests import world_ehcna  # noqa: E402
+
+EXTRA_BUILDERS.append(world_ehcna.build)
+ROUTE_PARAMS["request_id"] = ("request_a", "request_b")
+ROUTE_PARAMS["exception_id"] = ("exception_a", "exception_b")
+ROUTE_PARAMS["review_id"] = ("review_a", "review_b")

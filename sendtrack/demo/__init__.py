@@ -39,6 +39,15 @@ def _seed_rtf(ctx: DemoContext) -> None:
 EXTRA_STEPS.append(_seed_rtf)
 
 
+def _seed_ehcna(ctx: DemoContext) -> None:
+    from sendtrack.demo.ehcna import seed_ehcna
+
+    seed_ehcna(ctx)
+
+
+EXTRA_STEPS.append(_seed_ehcna)
+
+
 def seed(password: str) -> DemoContext:
     ctx = DemoContext(password=password)
     for step in steps():

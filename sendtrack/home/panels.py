@@ -72,10 +72,17 @@ def rtf_applications(user: User) -> HomePanel | None:
     return panel(user)
 
 
+def ehcna_requests(user: User) -> HomePanel | None:
+    from sendtrack.ehcna.panels import ehcna_requests as panel
+
+    return panel(user)
+
+
 PANELS: list[Callable[[User], HomePanel | None]] = [
     my_settings,
     my_clusters,
     rtf_applications,
+    ehcna_requests,
     area_overview,
 ]
 

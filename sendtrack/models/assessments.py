@@ -119,7 +119,9 @@ class TimescaleException(UuidPk, Timestamps, Base):
     request_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("ehcna_request.id", ondelete="CASCADE")
     )
-    ground: Mapped[ExceptionGround] = mapped_column(enum_column(ExceptionGround, "ground"))
+    # No ground only for an exception imported from a council's history (the `ehcna` import
+    # says only that one applied); exceptions recorded in sendtrack always have one.
+    ground: Mapped[ExceptionGround | None] = mapped_column(enum_column(ExceptionGround, "ground"))
     reason: Mapped[str] = mapped_column(Text)
     start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)

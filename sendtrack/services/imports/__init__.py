@@ -259,3 +259,8 @@ def run_import(
 from sendtrack.services.imports import rtf as _rtf_import  # noqa: E402
 
 EXTRA_KINDS.append(_rtf_import.RtfImport)
+
+# EHC needs assessment request history (after pupils and rtf).
+from sendtrack.services.imports import ehcna as _ehcna_import  # noqa: E402
+
+EXTRA_KINDS.append(_ehcna_import.EhcnaImport)

@@ -1,0 +1,26 @@
+"""Home-page panel for EHCNA requests: an LA officer's queues, or a SENCO's own requests."""
+
+from __future__ import annotations
+
+from sendtrack.home.panels import HomePanel
+from sendtrack.models import Role, User
+from sendtrack.permissions import Permission, user_has
+from sendtrack.services import annual_reviews, ehcna_queues
+
+
+def ehcna_requests(user: User) -> HomePanel | None:
+    if user_has(user, Permission.MANAGE_EHCNA) and user.is_area_wide:
+        return HomePanel(
+            "home/panels/ehcna.html",
+            {
+                "officer": True,
+                "counts": ehcna_queues.counts(user),
+                "reviews": annual_reviews.counts(),
+                "user_id": str(user.id),
+            },
+            25,
+        )
+    if user.has_role(Role.SENCO) and user.setting_ids:
+        found = ehcna_queues.find(user, ehcna_queues.Filters(view="open"), page_size=5)
+        return HomePanel("home/panels/ehcna.html", {"officer": False, "rows": found.rows}, 35)
+    return None

@@ -1,0 +1,190 @@
+"""Work queues of EHCNA requests: due this week, overdue, by officer, by stage.
+
+The deadline a request is working towards depends on its stage (services/ehcna.next_due):
+awaiting a decision -> received + 42 days; assessing -> received + 112 days (the outcome is
+due by week 16 when no plan will be issued); drafting the plan -> received + 140 days.
+Finished requests (decided not to assess, withdrawn, not issued, plan issued) leave the
+queues. The same rule is written here in SQL so filtering and paging happen in the database.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, and_, case, func, null, select
+
+from sendtrack.extensions import db
+from sendtrack.models import AssessDecision, AssessmentOutcome, EhcnaRequest, Pupil, User
+from sendtrack.models.assessments import DECISION_DAYS, FINAL_PLAN_DAYS, NOT_ISSUE_DAYS
+from sendtrack.services.ehcna import request_scope
+from sendtrack.services.statistics.ehcna import add_days
+
+WEEK_DAYS = 7
+UNASSIGNED = "unassigned"
+
+
+def stage_sql() -> ColumnElement[str]:
+    r = EhcnaRequest
+    return case(
+        (r.decision.is_(None), "Awaiting decision"),
+        (r.decision == AssessDecision.WITHDRAWN, "Withdrawn"),
+        (r.decision == AssessDecision.NOT_ASSESS, "Not assessed"),
+        (r.outcome.is_(None), "Assessing"),
+        (r.outcome == AssessmentOutcome.NOT_ISSUE, "Plan not issued"),
+        (r.plan_issued_date.is_(None), "Drafting plan"),
+        else_="Plan issued",
+    )
+
+
+def next_due_sql() -> ColumnElement[date]:
+    r = EhcnaRequest
+    return case(
+        (r.decision.is_(None), add_days(r.received_date, DECISION_DAYS)),
+        (
+            and_(r.decision == AssessDecision.ASSESS, r.outcome.is_(None)),
+            add_days(r.received_date, NOT_ISSUE_DAYS),
+        ),
+        (
+            and_(
+                r.decision == AssessDecision.ASSESS,
+                r.outcome == AssessmentOutcome.ISSUE,
+                r.plan_issued_date.is_(None),
+            ),
+            add_days(r.received_date, FINAL_PLAN_DAYS),
+        ),
+        else_=null(),
+    )
+
+
+@dataclass(frozen=True)
+class Filters:
+    view: str = "open"  # open, week, overdue, all
+    stage: str | None = None
+    officer: str | None = None  # a user id, or "unassigned"
+    setting_id: uuid.UUID | None = None
+
+
+@dataclass
+class QueueRow:
+    request: EhcnaRequest
+    pupil: Pupil
+    stage: str
+    due: date | None
+
+
+@dataclass
+class QueuePage:
+    rows: list[QueueRow]
+    count: int
+    page: int
+    pages: int
+
+
+def _clauses(user: User, filters: Filters, today: date) -> list[ColumnElement[bool]]:
+    due = next_due_sql()
+    clauses: list[ColumnElement[bool]] = [request_scope(user)]
+    if filters.view == "open":
+        clauses.append(due.is_not(None))
+    elif filters.view == "week":
+        clauses.append(and_(due >= today, due <= today + timedelta(days=WEEK_DAYS - 1)))
+    elif filters.view == "overdue":
+        clauses.append(due < today)
+    if filters.stage:
+        clauses.append(stage_sql() == filters.stage)
+    if filters.officer == UNASSIGNED:
+        clauses.append(EhcnaRequest.assigned_officer_id.is_(None))
+    elif filters.officer:
+        try:
+            clauses.append(EhcnaRequest.assigned_officer_id == uuid.UUID(filters.officer))
+        except ValueError:
+            clauses.append(EhcnaRequest.id.is_(None))
+    if filters.setting_id is not None:
+        clauses.append(EhcnaRequest.setting_id == filters.setting_id)
+    return clauses
+
+
+def find(
+    user: User,
+    filters: Filters,
+    *,
+    page: int = 1,
+    page_size: int = 50,
+    today: date | None = None,
+) -> QueuePage:
+    """One page of requests, soonest deadline first (finished ones last, newest first)."""
+    today = today or date.today()
+    clauses = _clauses(user, filters, today)
+    count = db.session.scalar(select(func.count()).select_from(EhcnaRequest).where(*clauses)) or 0
+    pages = max(1, -(-count // page_size))
+    page = min(max(page, 1), pages)
+    due = next_due_sql().label("due")
+    rows = db.session.execute(
+        select(EhcnaRequest, Pupil, stage_sql().label("stage"), due)
+        .join(Pupil, Pupil.id == EhcnaRequest.pupil_id)
+        .where(*clauses)
+        .order_by(
+            case((due.is_(None), 1), else_=0),
+            due,
+            EhcnaRequest.received_date.desc(),
+            EhcnaRequest.reference,
+        )
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    ).all()
+    return QueuePage(
+        [
+            QueueRow(r, p, s, d if d is None or isinstance(d, date) else date.fromisoformat(d))
+            for r, p, s, d in rows
+        ],
+        count,
+        page,
+        pages,
+    )
+
+
+def counts(user: User, today: date | None = None) -> dict[str, int]:
+    """How many requests are overdue, due this week, open, and open with this officer."""
+    today = today or date.today()
+    result = {
+        view: db.session.scalar(
+            select(func.count())
+            .select_from(EhcnaRequest)
+            .where(*_clauses(user, Filters(view=view), today))
+        )
+        or 0
+        for view in ("overdue", "week", "open")
+    }
+    result["mine"] = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(EhcnaRequest)
+            .where(*_clauses(user, Filters(view="open", officer=str(user.id)), today))
+        )
+        or 0
+    )
+    return result
+
+
+def by_officer(user: User) -> list[tuple[str, str, int]]:
+    """(officer id or "unassigned", name, open requests) for the queue's officer summary."""
+    from sendtrack.models import User as Account
+
+    rows = db.session.execute(
+        select(EhcnaRequest.assigned_officer_id, Account.name, func.count())
+        .outerjoin(Account, Account.id == EhcnaRequest.assigned_officer_id)
+        .where(request_scope(user), next_due_sql().is_not(None))
+        .group_by(EhcnaRequest.assigned_officer_id, Account.name)
+        .order_by(Account.name)
+    ).all()
+    return [(str(i) if i else UNASSIGNED, name or "Not assigned", n) for i, name, n in rows]
+
+
+def by_stage(user: User) -> dict[str, int]:
+    stage = stage_sql()
+    return dict(
+        db.session.execute(
+            select(stage, func.count()).where(request_scope(user)).group_by(stage)
+        ).all()
+    )

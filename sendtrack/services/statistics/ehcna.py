@@ -1,0 +1,110 @@
+"""EHC needs assessment figures with the DfE SEN2 ("Education, health and care plans")
+definitions, as the `ehcna.*` measures of `flask stats` (docs/data-exchange.md).
+
+- requests_received: requests with a received date in the period (both ends included);
+- of those, requests_decided_to_assess / _decided_not_to_assess / _withdrawn: the decision
+  recorded with a decision date on or before the as-at date; _decision_not_made: no
+  decision, or one dated after the as-at date (not known then). The four add up to
+  requests_received;
+- decisions_within_6_weeks / decisions_over_6_weeks: decisions to assess or not to assess
+  (withdrawals are not decisions) dated in the period, within 42 days of receipt (day 42 is
+  within, day 43 is over), whenever the request was received;
+- plans_issued / plans_issued_within_20_weeks: final plans issued in the period; of those,
+  issued within 140 days of receipt (day 140 within, day 141 not);
+- plans_issued_excluding_exceptions / ..._within_20_weeks_excluding_exceptions: the same
+  with requests that have any 20-week exception recorded left out of both.
+
+Day counts compare dates in SQL (received + N days), identically on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Date, and_, case, exists, func, literal_column, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
+
+from sendtrack.models import AssessDecision, EhcnaRequest, TimescaleException
+from sendtrack.models.assessments import DECISION_DAYS, FINAL_PLAN_DAYS
+
+
+class add_days(FunctionElement[Any]):  # lower case: reads like the SQL it renders
+    """date + N days (N a validated int, rendered inline), on SQLite and PostgreSQL."""
+
+    type = Date()
+    name = "add_days"
+    inherit_cache = True
+
+    def __init__(self, value: Any, days: int) -> None:
+        super().__init__(value, literal_column(str(int(days))))
+
+
+def _parts(element: add_days, compiler: Any, **kw: Any) -> tuple[str, int]:
+    value, days = list(element.clauses)
+    return compiler.process(value, **kw), int(str(days.name))
+
+
+@compiles(add_days, "sqlite")
+def _sqlite(element: add_days, compiler: Any, **kw: Any) -> str:
+    value, days = _parts(element, compiler, **kw)
+    return f"date({value}, '+{days} days')"
+
+
+@compiles(add_days, "postgresql")
+def _postgresql(element: add_days, compiler: Any, **kw: Any) -> str:
+    value, days = _parts(element, compiler, **kw)
+    return f"CAST({value} + {days} AS DATE)"
+
+
+def _count(condition: Any) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def ehcna_measures(
+    session: Session, date_from: date, date_to: date, as_at: date
+) -> dict[str, int | float]:
+    r = EhcnaRequest
+    known = and_(r.decision_date.is_not(None), r.decision_date <= as_at)
+    received = session.execute(
+        select(
+            func.count(),
+            _count(and_(known, r.decision == AssessDecision.ASSESS)),
+            _count(and_(known, r.decision == AssessDecision.NOT_ASSESS)),
+            _count(and_(known, r.decision == AssessDecision.WITHDRAWN)),
+        ).where(r.received_date >= date_from, r.received_date <= date_to)
+    ).one()
+    within_6 = r.decision_date <= add_days(r.received_date, DECISION_DAYS)
+    decisions = session.execute(
+        select(_count(within_6), _count(~within_6)).where(
+            r.decision.in_([AssessDecision.ASSESS, AssessDecision.NOT_ASSESS]),
+            r.decision_date >= date_from,
+            r.decision_date <= date_to,
+        )
+    ).one()
+    within_20 = r.plan_issued_date <= add_days(r.received_date, FINAL_PLAN_DAYS)
+    no_exception = ~exists().where(TimescaleException.request_id == r.id)
+    plans = session.execute(
+        select(
+            func.count(),
+            _count(within_20),
+            _count(no_exception),
+            _count(and_(no_exception, within_20)),
+        ).where(r.plan_issued_date >= date_from, r.plan_issued_date <= date_to)
+    ).one()
+    total, assess, not_assess, withdrawn = (int(v) for v in received)
+    return {
+        "ehcna.requests_received": total,
+        "ehcna.requests_decided_to_assess": assess,
+        "ehcna.requests_decided_not_to_assess": not_assess,
+        "ehcna.requests_withdrawn": withdrawn,
+        "ehcna.requests_decision_not_made": total - assess - not_assess - withdrawn,
+        "ehcna.decisions_within_6_weeks": int(decisions[0]),
+        "ehcna.decisions_over_6_weeks": int(decisions[1]),
+        "ehcna.plans_issued": int(plans[0]),
+        "ehcna.plans_issued_within_20_weeks": int(plans[1]),
+        "ehcna.plans_issued_excluding_exceptions": int(plans[2]),
+        "ehcna.plans_issued_within_20_weeks_excluding_exceptions": int(plans[3]),
+    }
