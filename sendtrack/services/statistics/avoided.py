@@ -42,6 +42,10 @@ Rate
     (0.0625 -> 0.063). It is an estimate with that denominator, and is absent when the
     denominator is 0.
 
+Filters (cluster, setting, need; an Area SEND Lead's clusters) apply to the child's first
+episode, after it has been chosen from every episode: a child first supported in another
+cluster is not counted in this one for later support.
+
 Everything is computed in SQL (a window function picks each child's first episode, one
 GROUP BY counts the categories), identically on SQLite and PostgreSQL; only the period's
 episodes are read, plus an indexed check for any earlier episode.
@@ -72,6 +76,7 @@ from sqlalchemy.orm import Session, aliased
 
 from sendtrack.models import (
     EhcnaRequest,
+    Setting,
     PanelDecision,
     Pupil,
     Referral,
@@ -80,6 +85,7 @@ from sendtrack.models import (
     WouldRequestEhcna,
 )
 from sendtrack.models.panels import EARLY_SUPPORT_OUTCOMES
+from sendtrack.services.statistics.filters import NO_FILTERS, Filters
 from sendtrack.services.statistics.months import add_months
 
 CATEGORIES = ("avoided", "escalated", "pending", "lost_to_follow_up", "not_flagged")
@@ -103,6 +109,7 @@ class AvoidedChild:
     answer: WouldRequestEhcna | None
     ehcna_received: date | None
     left_date: date | None
+    setting_name: str = ""
 
 
 AWARDS = [d for d in RtfDecision if d.is_award]
@@ -117,6 +124,8 @@ def _panel_episodes(*criteria: ColumnElement[bool]) -> Select:
             PanelDecision.id.label("source_id"),
             Referral.reference.label("reference"),
             Referral.would_request_ehcna.label("answer"),
+            Referral.setting_id.label("setting_id"),
+            Referral.cluster_id.label("cluster_id"),
         )
         .join(Referral, Referral.id == PanelDecision.referral_id)
         .where(
@@ -135,6 +144,10 @@ def _rtf_episodes(*criteria: ColumnElement[bool]) -> Select:
         RtfApplication.id,
         RtfApplication.reference,
         RtfApplication.would_request_ehcna,
+        RtfApplication.receiving_setting_id,
+        select(Setting.cluster_id)
+        .where(Setting.id == RtfApplication.receiving_setting_id)
+        .scalar_subquery(),
     ).where(RtfApplication.decision.in_(AWARDS), *criteria)
 
 
@@ -185,7 +198,13 @@ def _first_episodes(date_from: date, date_to: date) -> Subquery:
     )
 
 
-def _classified(date_from: date, date_to: date, as_at: date, window_months: int) -> Subquery:
+def classified(
+    date_from: date,
+    date_to: date,
+    as_at: date,
+    window_months: int,
+    filters: Filters = NO_FILTERS,
+) -> Subquery:
     """One row per child whose first episode was decided in the period, with its category."""
     ranked = _first_episodes(date_from, date_to)
     first = (
@@ -195,9 +214,18 @@ def _classified(date_from: date, date_to: date, as_at: date, window_months: int)
             ranked.c.source,
             ranked.c.reference,
             ranked.c.answer,
+            ranked.c.setting_id,
+            ranked.c.cluster_id,
             add_months(ranked.c.decision_date, window_months).label("window_end"),
         )
-        .where(ranked.c.nth == 1)
+        .where(
+            ranked.c.nth == 1,
+            *filters.where(
+                pupil_id=ranked.c.pupil_id,
+                setting_id=ranked.c.setting_id,
+                cluster_id=ranked.c.cluster_id,
+            ),
+        )
         .subquery()
     )
     in_window = and_(
@@ -254,13 +282,16 @@ def avoided_measures(
     date_to: date,
     as_at: date,
     window_months: int = DEFAULT_WINDOW_MONTHS,
+    filters: Filters = NO_FILTERS,
 ) -> dict[str, int | float]:
-    classified = _classified(date_from, date_to, as_at, window_months)
+    rows = classified(date_from, date_to, as_at, window_months, filters)
     counts: dict[str, int] = dict(
-        session.execute(
-            select(classified.c.category, func.count()).group_by(classified.c.category)
-        ).all()
+        session.execute(select(rows.c.category, func.count()).group_by(rows.c.category)).all()
     )
+    return category_measures(counts)
+
+
+def category_measures(counts: dict[str, int]) -> dict[str, int | float]:
     measures: dict[str, int | float] = {f"avoided.{c}": counts.get(c, 0) for c in CATEGORIES}
     estimate = rate(counts.get("avoided", 0), counts.get("escalated", 0))
     if estimate is not None:
@@ -274,13 +305,20 @@ def avoided_children(
     date_to: date,
     as_at: date,
     window_months: int = DEFAULT_WINDOW_MONTHS,
+    filters: Filters = NO_FILTERS,
+    category: str | None = None,
 ) -> dict[str, list[AvoidedChild]]:
     """The children behind each `avoided.*` figure, by category, ordered by name."""
-    classified = _classified(date_from, date_to, as_at, window_months)
-    c = classified.c
-    rows = session.execute(
-        select(classified).order_by(c.legal_surname, c.legal_forename, c.decision_date, c.pupil_id)
-    ).mappings()
+    found = classified(date_from, date_to, as_at, window_months, filters)
+    c = found.c
+    query = (
+        select(found, Setting.name.label("setting_name"))
+        .join(Setting, Setting.id == c.setting_id)
+        .order_by(c.legal_surname, c.legal_forename, c.decision_date, c.pupil_id)
+    )
+    if category is not None:
+        query = query.where(c.category == category)
+    rows = session.execute(query).mappings()
     children: dict[str, list[AvoidedChild]] = {category: [] for category in CATEGORIES}
     for row in rows:
         answer = row["answer"]
@@ -297,6 +335,7 @@ def avoided_children(
                 answer=WouldRequestEhcna(answer) if answer is not None else None,
                 ehcna_received=row["ehcna_received"],
                 left_date=row["left_date"],
+                setting_name=row["setting_name"],
             )
         )
     return children
