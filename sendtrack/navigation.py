@@ -13,6 +13,7 @@ from sendtrack.permissions import Permission, user_has
 SECTIONS: list[tuple[str, str, Permission]] = [
     ("Home", "home.index", Permission.SIGNED_IN),
     ("Reception transition funding", "rtf.index", Permission.APPLY_RTF),
+    ("Statistics", "dashboard.index", Permission.VIEW_STATISTICS),
     ("Administration", "admin.index", Permission.MANAGE_ORGANISATION),
     ("Audit trail", "audit_trail.search", Permission.VIEW_AUDIT),
 ]

@@ -76,12 +76,12 @@ from sqlalchemy.orm import Session, aliased
 
 from sendtrack.models import (
     EhcnaRequest,
-    Setting,
     PanelDecision,
     Pupil,
     Referral,
     RtfApplication,
     RtfDecision,
+    Setting,
     WouldRequestEhcna,
 )
 from sendtrack.models.panels import EARLY_SUPPORT_OUTCOMES

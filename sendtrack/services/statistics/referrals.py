@@ -53,9 +53,7 @@ def received_rows(date_from: date, date_to: date, filters: Filters = NO_FILTERS)
     )
 
 
-def decisions_in_period(
-    date_from: date, date_to: date, filters: Filters = NO_FILTERS
-) -> Subquery:
+def decisions_in_period(date_from: date, date_to: date, filters: Filters = NO_FILTERS) -> Subquery:
     """Confirmed decisions dated in the period, `newest` = 1 on each referral's latest."""
     return (
         select(
