@@ -32,12 +32,19 @@ SHORT_LABELS = {
     "rtf.applications": "RTF applications",
     "rtf.approved": "RTF awards",
     "rtf.amount_awarded": "RTF pounds",
-    "avoided.avoided": "Avoided",
+    "avoided.avoided": "Requests avoided",
     "avoided.escalated": "Escalated",
     "avoided.pending": "Pending",
     "avoided.lost_to_follow_up": "Lost to follow-up",
     "avoided.not_flagged": "Not flagged",
     "ehcna.requests_received": "EHCNA requests",
+}
+CATEGORY_HINTS = {
+    "avoided": "School said yes; the window closed with no EHCNA request",
+    "escalated": "An EHCNA request was received inside the window",
+    "pending": "School said yes; the window is still open",
+    "lost_to_follow_up": "The child left before the window closed",
+    "not_flagged": "School said no or not sure: not classified",
 }
 CATEGORY_TITLES = {
     "avoided": "Avoided",
@@ -77,6 +84,7 @@ def index() -> tuple[str, int] | str:
         d=dashboard,
         args=query_args(choice),
         categories=CATEGORY_TITLES,
+        category_hints=CATEGORY_HINTS,
         can_drill=user_has(current_user, Permission.DRILL_DOWN_STATISTICS),
         threshold=suppression.threshold(),
         shown=shown,

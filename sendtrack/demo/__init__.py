@@ -39,6 +39,15 @@ def _seed_rtf(ctx: DemoContext) -> None:
 EXTRA_STEPS.append(_seed_rtf)
 
 
+def _seed_statistics(ctx: DemoContext) -> None:
+    from sendtrack.demo.statistics import seed_statistics
+
+    seed_statistics(ctx)
+
+
+EXTRA_STEPS.append(_seed_statistics)
+
+
 def seed(password: str) -> DemoContext:
     ctx = DemoContext(password=password)
     for step in steps():

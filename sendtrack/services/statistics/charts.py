@@ -40,7 +40,7 @@ STYLE = Style(
     font_family="Arial, 'DejaVu Sans', sans-serif",
     label_font_size=13,
     major_label_font_size=13,
-    legend_font_size=14,
+    legend_font_size=13,
     title_font_size=16,
     value_font_size=12,
 )
@@ -78,7 +78,7 @@ def bar_chart(
         width=900,
         height=420,
         legend_at_bottom=True,
-        legend_at_bottom_columns=min(len(series), 3) or 1,
+        legend_at_bottom_columns=max(len(series), 1),
         x_label_rotation=0 if len(labels) <= 8 else 30,
         print_values=False,
         show_y_guides=True,
