@@ -15,30 +15,12 @@ from sendtrack.services.errors import NotFound
 from sendtrack.services.statistics import charts, drilldown, quarterly, suppression
 from sendtrack.services.statistics import dashboard as stats_dashboard
 from sendtrack.services.statistics.avoided import CATEGORIES
-from sendtrack.services.statistics.breakdowns import BROKEN_DOWN, DIMENSION_LABELS
+from sendtrack.services.statistics.breakdowns import BROKEN_DOWN, DIMENSION_LABELS, SHORT_LABELS
 from sendtrack.services.statistics.dashboard import Choice
 from sendtrack.services.statistics.measures import shown
 
 bp = Blueprint("dashboard", __name__, url_prefix="/statistics")
 
-# Short column headings for the wide tables; the full labels are in measures.LABELS.
-SHORT_LABELS = {
-    "register.sen_support": "SEN support",
-    "register.ehc_plan": "EHC plan",
-    "referrals.received": "Referrals received",
-    "referrals.decided": "Referrals decided",
-    "referrals.pupils_supported": "Children supported",
-    "referrals.amount_awarded": "Panel awards",
-    "rtf.applications": "RTF applications",
-    "rtf.approved": "RTF awards",
-    "rtf.amount_awarded": "RTF pounds",
-    "avoided.avoided": "Requests avoided",
-    "avoided.escalated": "Escalated",
-    "avoided.pending": "Pending",
-    "avoided.lost_to_follow_up": "Lost to follow-up",
-    "avoided.not_flagged": "Not flagged",
-    "ehcna.requests_received": "EHCNA requests",
-}
 CATEGORY_HINTS = {
     "avoided": "School said yes; the window closed with no EHCNA request",
     "escalated": "An EHCNA request was received inside the window",

@@ -44,6 +44,32 @@ BROKEN_DOWN = (
 )
 
 
+# Short column headings for the wide tables; the full labels are in measures.LABELS.
+SHORT_LABELS = {
+    "register.sen_support": "SEN support",
+    "register.ehc_plan": "EHC plan",
+    "referrals.received": "Referrals received",
+    "referrals.decided": "Referrals decided",
+    "referrals.pupils_supported": "Children supported",
+    "referrals.amount_awarded": "Panel awards",
+    "rtf.applications": "RTF applications",
+    "rtf.approved": "RTF awards",
+    "rtf.amount_awarded": "RTF pounds",
+    "avoided.avoided": "Requests avoided",
+    "avoided.escalated": "Escalated",
+    "avoided.pending": "Pending",
+    "avoided.lost_to_follow_up": "Lost to follow-up",
+    "avoided.not_flagged": "Not flagged",
+    "ehcna.requests_received": "EHCNA requests",
+}
+
+
+def short_label(measure: str) -> str:
+    from sendtrack.services.statistics.measures import label
+
+    return SHORT_LABELS.get(measure) or label(measure)
+
+
 def _key(rows: Subquery, dimension: str) -> ColumnElement[Any]:
     c = rows.c
     if dimension == "setting":

@@ -18,7 +18,7 @@ from sendtrack.models import AuditAction, User
 from sendtrack.pdf import render_pdf
 from sendtrack.services import audit
 from sendtrack.services.statistics import charts
-from sendtrack.services.statistics.breakdowns import BROKEN_DOWN, DIMENSION_LABELS
+from sendtrack.services.statistics.breakdowns import BROKEN_DOWN, DIMENSION_LABELS, short_label
 from sendtrack.services.statistics.dashboard import Dashboard
 from sendtrack.services.statistics.formats import MARKING
 from sendtrack.services.statistics.measures import (
@@ -95,13 +95,13 @@ def _tables(shared: Shared) -> list[tuple[str, list[str], list[list[Any]]]]:
     trend_rows = [
         [f.period.label, *(shared.values(f.measures)[m] for m in trend_ids)] for f in d.trend
     ]
-    tables.append(("Trend by quarter", ["Quarter", *map(label, trend_ids)], trend_rows))
+    tables.append(("Trend by quarter", ["Quarter", *map(short_label, trend_ids)], trend_rows))
     for dimension, rows in d.breakdowns.items():
         body = [[name, *(shared.values(values)[m] for m in BROKEN_DOWN)] for name, values in rows]
         tables.append(
             (
                 f"By {DIMENSION_LABELS[dimension].lower()}",
-                [DIMENSION_LABELS[dimension], *map(label, BROKEN_DOWN)],
+                [DIMENSION_LABELS[dimension], *map(short_label, BROKEN_DOWN)],
                 body,
             )
         )
@@ -127,7 +127,7 @@ def _method(shared: Shared) -> list[tuple[str, str]]:
             "period, or the as-at date when that is earlier.",
         )
     )
-    rows.extend(("Caveat", text) for text in CAVEATS)
+    rows.extend((f"Caveat {n}", text) for n, text in enumerate(CAVEATS, start=1))
     if shared.suppressed:
         rows.append(("Small numbers", shared.note))
     return rows
