@@ -31,7 +31,7 @@ class DashboardForm(BaseForm):
         csrf = False
 
     period = RadioField(
-        "Period", widget=GovRadioInput(), choices=PERIOD_KINDS, default=periods.QUARTER
+        "Period", widget=GovRadioInput(), choices=options(PERIOD_KINDS), default=periods.QUARTER
     )
     quarter = SelectField("Financial quarter", widget=GovSelect(), validate_choice=False)
     term = SelectField("School term", widget=GovSelect(), validate_choice=False)

@@ -15,10 +15,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import sys
+from types import ModuleType
 from typing import Any
-
-import pygal
-from pygal.style import Style
 
 from sendtrack.services.statistics.suppression import SUPPRESSED
 
@@ -27,23 +26,33 @@ _STYLE_ATTR = re.compile(r'\sstyle="[^"]*"')
 _STYLE_ELEMENT = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
-# GOV.UK colour palette: blue, orange, turquoise, purple, green, red.
-STYLE = Style(
-    background="#ffffff",
-    plot_background="#ffffff",
-    foreground="#0b0c0c",
-    foreground_strong="#0b0c0c",
-    foreground_subtle="#505a5f",
-    opacity="1",
-    opacity_hover="1",
-    colors=("#1d70b8", "#f47738", "#28a197", "#4c2c92", "#00703c", "#d4351c"),
-    font_family="Arial, 'DejaVu Sans', sans-serif",
-    label_font_size=13,
-    major_label_font_size=13,
-    legend_font_size=13,
-    title_font_size=16,
-    value_font_size=12,
-)
+
+def _pygal() -> tuple[ModuleType, Any]:
+    """pygal, imported on first use. Its import puts a finder for its map plugins on
+    sys.meta_path that lacks find_spec, so every later import warns (an error under our
+    warnings policy); we draw no maps, so the finder is taken off again."""
+    import pygal
+    from pygal.style import Style
+
+    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
+    # GOV.UK colour palette: blue, orange, turquoise, purple, green, red.
+    style = Style(
+        background="#ffffff",
+        plot_background="#ffffff",
+        foreground="#0b0c0c",
+        foreground_strong="#0b0c0c",
+        foreground_subtle="#505a5f",
+        opacity="1",
+        opacity_hover="1",
+        colors=("#1d70b8", "#f47738", "#28a197", "#4c2c92", "#00703c", "#d4351c"),
+        font_family="Arial, 'DejaVu Sans', sans-serif",
+        label_font_size=13,
+        major_label_font_size=13,
+        legend_font_size=13,
+        title_font_size=16,
+        value_font_size=12,
+    )
+    return pygal, style
 
 
 def _plotted(value: Any) -> float | None:
@@ -69,12 +78,13 @@ def bar_chart(
     money: bool = False,
 ) -> str:
     """An SVG bar chart: one bar (or stack part) per series per label."""
+    pygal, style = _pygal()
     kind = pygal.HorizontalStackedBar if stacked and horizontal else None
     if kind is None:
         kind = pygal.StackedBar if stacked else (pygal.HorizontalBar if horizontal else pygal.Bar)
     chart = kind(
         js=[],
-        style=STYLE,
+        style=style,
         width=900,
         height=420,
         legend_at_bottom=True,

@@ -199,9 +199,18 @@ def build(user: User, choice: Choice, *, with_breakdowns: bool = True) -> Dashbo
     scope = scope_for(user, choice)
     window = window_months()
     filters = scope.filters
-    current = _figures(choice.period, choice.as_at, window, filters)
-    before = _figures(previous(choice.period), choice.as_at, window, filters)
-    trend = [_figures(q, choice.as_at, window, filters) for q in last_quarters(choice.period.end)]
+    # A quarter and the one before it are also in the trend: compute each period once.
+    done: dict[tuple[date, date], Figures] = {}
+
+    def figures(period: Period) -> Figures:
+        key = (period.start, period.end)
+        if key not in done:
+            done[key] = _figures(period, choice.as_at, window, filters)
+        return Figures(period, done[key].measures)
+
+    trend = [figures(q) for q in last_quarters(choice.period.end)]
+    current = figures(choice.period)
+    before = figures(previous(choice.period))
     dashboard = Dashboard(
         choice,
         scope,

@@ -50,6 +50,16 @@ CAVEATS = [
 ]
 
 
+# Excel sheet names are at most 31 characters.
+SHEET_NAMES = {
+    "SEN register": "SEN register",
+    "Referrals to cluster panels": "Referrals",
+    "Reception Transition Funding": "RTF",
+    "EHCNA requests avoided (estimate)": "Requests avoided",
+    "EHC needs assessments (SEN2 definitions)": "EHCNA (SEN2)",
+}
+
+
 @dataclass
 class Shared:
     """The dashboard's figures as they may be shown to this audience."""
@@ -141,7 +151,7 @@ def to_xlsx(shared: Shared) -> bytes:
     book.remove(book.worksheets[0])
     d = shared.dashboard
     for title, header, rows in _tables(shared):
-        sheet = book.create_sheet(title[:31])
+        sheet = book.create_sheet(SHEET_NAMES.get(title, title)[:31])
         sheet.append([MARKING])
         sheet["A1"].font = Font(bold=True, color="C00000")
         sheet.append([f"{title}: {d.current.period.label}. {d.scope.description}"])
