@@ -10,8 +10,10 @@ Written as plain rows: this is history, as an import would bring it, not new cas
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from sendtrack.demo import DemoContext
 from sendtrack.extensions import db
@@ -27,6 +29,7 @@ from sendtrack.models import (
     WouldRequestEhcna,
 )
 
+T = TypeVar("T")
 SEED = 8008
 REFERRALS = 140
 OUTCOMES = [
@@ -41,7 +44,7 @@ OUTCOMES = [
 ANSWERS = [(WouldRequestEhcna.YES, 55), (WouldRequestEhcna.UNSURE, 25), (WouldRequestEhcna.NO, 20)]
 
 
-def _pick(rng: random.Random, pairs: list[tuple[object, int]]) -> object:
+def _pick(rng: random.Random, pairs: Sequence[tuple[T, int]]) -> T:
     return rng.choices([p for p, _ in pairs], weights=[w for _, w in pairs])[0]
 
 
@@ -59,7 +62,6 @@ def seed_statistics(ctx: DemoContext) -> None:
     for serial, pupil in enumerate(chosen, start=1):
         decided = today - timedelta(days=rng.randint(20, 730))
         outcome = _pick(rng, OUTCOMES)
-        assert isinstance(outcome, DecisionOutcome)
         answer = _pick(rng, ANSWERS)
         referral = Referral(
             reference=f"DEMO-HIST-{serial:04d}",

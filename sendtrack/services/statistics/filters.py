@@ -16,10 +16,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, select, true
 
 from sendtrack.models import NeedCode, PupilNeed, Setting
+
+# A column or ORM attribute holding an id (mypy sees those as different types).
+Column = Any
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ class Filters:
         return self.cluster_ids is None and self.setting_ids is None and self.needs is None
 
     def settings_condition(
-        self, setting_id: ColumnElement[uuid.UUID], cluster_id: ColumnElement[uuid.UUID] | None
+        self, setting_id: Column, cluster_id: Column | None
     ) -> list[ColumnElement[bool]]:
         """Clauses on a record's setting (and, when it records one, its cluster)."""
         clauses: list[ColumnElement[bool]] = []
@@ -52,7 +56,7 @@ class Filters:
                 )
         return clauses
 
-    def need_condition(self, pupil_id: ColumnElement[uuid.UUID]) -> list[ColumnElement[bool]]:
+    def need_condition(self, pupil_id: Column) -> list[ColumnElement[bool]]:
         if self.needs is None:
             return []
         return [
@@ -66,9 +70,9 @@ class Filters:
     def where(
         self,
         *,
-        pupil_id: ColumnElement[uuid.UUID],
-        setting_id: ColumnElement[uuid.UUID],
-        cluster_id: ColumnElement[uuid.UUID] | None = None,
+        pupil_id: Column,
+        setting_id: Column,
+        cluster_id: Column | None = None,
     ) -> list[ColumnElement[bool]]:
         """Every clause for a record with these columns; [] when nothing is filtered."""
         return [
@@ -76,7 +80,7 @@ class Filters:
             *self.need_condition(pupil_id),
         ]
 
-    def clause(self, **columns: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
+    def clause(self, **columns: Column) -> ColumnElement[bool]:
         found = self.where(**columns)
         return and_(*found) if found else true()
 

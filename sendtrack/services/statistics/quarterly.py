@@ -106,8 +106,10 @@ def _tables(shared: Shared) -> list[tuple[str, list[str], list[list[Any]]]]:
         [f.period.label, *(shared.values(f.measures)[m] for m in trend_ids)] for f in d.trend
     ]
     tables.append(("Trend by quarter", ["Quarter", *map(short_label, trend_ids)], trend_rows))
-    for dimension, rows in d.breakdowns.items():
-        body = [[name, *(shared.values(values)[m] for m in BROKEN_DOWN)] for name, values in rows]
+    for dimension, grouped in d.breakdowns.items():
+        body = [
+            [name, *(shared.values(values)[m] for m in BROKEN_DOWN)] for name, values in grouped
+        ]
         tables.append(
             (
                 f"By {DIMENSION_LABELS[dimension].lower()}",

@@ -11,6 +11,7 @@ Filters apply to the receiving school and the child's primary need (filters.py).
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, Subquery, func, select
 from sqlalchemy.orm import Session
@@ -28,7 +29,7 @@ def _chosen(filters: Filters) -> list[ColumnElement[bool]]:
     )
 
 
-def _columns() -> list[ColumnElement[object]]:
+def _columns() -> list[Any]:
     return [
         RtfApplication.pupil_id,
         RtfApplication.receiving_setting_id.label("setting_id"),
