@@ -72,11 +72,24 @@ def rtf_applications(user: User) -> HomePanel | None:
     return panel(user)
 
 
+def statistics_link(user: User) -> HomePanel | None:
+    from sendtrack.permissions import Permission, user_has
+    from sendtrack.services.statistics.periods import previous, quarter_of
+
+    if not user_has(user, Permission.VIEW_STATISTICS):
+        return None
+    from datetime import date
+
+    last = previous(quarter_of(date.today()))
+    return HomePanel("home/panels/statistics.html", {"quarter": last.code}, 80)
+
+
 PANELS: list[Callable[[User], HomePanel | None]] = [
     my_settings,
     my_clusters,
     rtf_applications,
     area_overview,
+    statistics_link,
 ]
 
 
