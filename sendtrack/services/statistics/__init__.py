@@ -45,6 +45,7 @@ __all__ = [
     "check_options",
     "compute",
     "ehcna_filterable",
+    "ehcna_installed",
 ]
 
 
@@ -66,6 +67,10 @@ def _ehcna_module() -> ModuleType | None:
         if exc.name != EHCNA_MODULE:
             raise  # the module exists but is broken: say so, never drop its figures silently
         return None
+
+
+def ehcna_installed() -> bool:
+    return _ehcna_module() is not None
 
 
 def ehcna_filterable() -> bool:

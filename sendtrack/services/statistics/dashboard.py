@@ -218,7 +218,10 @@ def build(user: User, choice: Choice, *, with_breakdowns: bool = True) -> Dashbo
         current,
         before,
         trend,
-        ehcna_available=filters.is_empty or statistics.ehcna_filterable(),
+        # Only worth a note when EHCNA figures exist but cannot be filtered.
+        ehcna_available=(
+            filters.is_empty or not statistics.ehcna_installed() or statistics.ehcna_filterable()
+        ),
     )
     if with_breakdowns:
         for dimension in DIMENSIONS:
