@@ -57,6 +57,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -205,8 +206,13 @@ def classified(
     as_at: date,
     window_months: int,
     filters: Filters = NO_FILTERS,
+    *,
+    details: bool = False,
 ) -> Subquery:
-    """One row per child whose first episode was decided in the period, with its category."""
+    """One row per child whose first episode was decided in the period, with its category;
+    with `details`, also the child's name and UPN and the first request in the window
+    (for drill-down: counting does not need them, and the extra lookup per child showed
+    in the benchmark)."""
     ranked = _first_episodes(date_from, date_to)
     first = (
         select(
@@ -252,17 +258,20 @@ def classified(
         (first.c.window_end > as_at, literal_column("'pending'")),
         else_=literal_column("'avoided'"),
     )
-    first_request = select(func.min(EhcnaRequest.received_date)).where(in_window).scalar_subquery()
-    return (
-        select(
-            *first.c,
+    extra: list[Any] = []
+    if details:
+        first_request = (
+            select(func.min(EhcnaRequest.received_date)).where(in_window).scalar_subquery()
+        )
+        extra = [
             Pupil.legal_forename,
             Pupil.legal_surname,
             Pupil.upn,
             Pupil.left_date,
             first_request.label("ehcna_received"),
-            category.label("category"),
-        )
+        ]
+    return (
+        select(*first.c, *extra, category.label("category"))
         .join(Pupil, Pupil.id == first.c.pupil_id)
         .subquery()
     )
@@ -310,7 +319,7 @@ def avoided_children(
     category: str | None = None,
 ) -> dict[str, list[AvoidedChild]]:
     """The children behind each `avoided.*` figure, by category, ordered by name."""
-    found = classified(date_from, date_to, as_at, window_months, filters)
+    found = classified(date_from, date_to, as_at, window_months, filters, details=True)
     c = found.c
     query = (
         select(found, Setting.name.label("setting_name"))

@@ -31,11 +31,19 @@ def register_rows(as_at: date, filters: Filters = NO_FILTERS) -> Subquery:
     ).where(still_here, current_applies, *chosen)
     # Only children whose current status began after the date need their history: rank
     # just their changes that had started by then, newest first.
+    # The children whose history is needed are found first (usually few: their current
+    # status began after the date), then only their changes are read through the
+    # (pupil_id, start_date) index. Joining pupil to every change instead made SQLite scan
+    # the whole history table (measured on the county benchmark).
+    waiting = select(Pupil.id).where(still_here, ~current_applies, *chosen)
     history = (
         select(
             SenStatusChange.status,
-            Pupil.id.label("pupil_id"),
-            Pupil.setting_id.label("setting_id"),
+            SenStatusChange.pupil_id.label("pupil_id"),
+            select(Pupil.setting_id)
+            .where(Pupil.id == SenStatusChange.pupil_id)
+            .scalar_subquery()
+            .label("setting_id"),
             func.row_number()
             .over(
                 partition_by=SenStatusChange.pupil_id,
@@ -47,8 +55,7 @@ def register_rows(as_at: date, filters: Filters = NO_FILTERS) -> Subquery:
             )
             .label("newest"),
         )
-        .join(Pupil, Pupil.id == SenStatusChange.pupil_id)
-        .where(still_here, ~current_applies, SenStatusChange.start_date <= as_at, *chosen)
+        .where(SenStatusChange.pupil_id.in_(waiting), SenStatusChange.start_date <= as_at)
         .subquery()
     )
     earlier = select(history.c.status, history.c.pupil_id, history.c.setting_id).where(
