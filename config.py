@@ -61,6 +61,13 @@ class Config:
     RETENTION_PUPIL_YEARS = int(os.environ.get("SENDTRACK_RETENTION_PUPIL_YEARS", "31"))
     RETENTION_LOGIN_ATTEMPT_DAYS = int(os.environ.get("SENDTRACK_RETENTION_LOGIN_DAYS", "90"))
     PAGE_SIZE = 50
+    # Statistics shared beyond the LA show counts under this as "c"; unset = the LA's own
+    # setting (LocalAuthority.suppression_threshold, default 5).
+    SUPPRESSION_THRESHOLD = (
+        int(os.environ["SENDTRACK_SUPPRESSION_THRESHOLD"])
+        if os.environ.get("SENDTRACK_SUPPRESSION_THRESHOLD", "").strip().isdigit()
+        else None
+    )
     # RTF follow-up: month-day the school reports back, by default the end of the autumn
     # term in which the child starts Reception.
     RTF_REVIEW_POINT = os.environ.get("SENDTRACK_RTF_REVIEW_POINT", "12-20")

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import importing, web_load  # noqa: E402
+from bench import statistics as statistics_bench  # noqa: E402
 from bench.databases import fresh_database  # noqa: E402
 from bench.measure import Result, table  # noqa: E402
 
@@ -40,6 +41,8 @@ def main() -> None:
         with fresh_database(kind) as url:
             print(f"[{kind}] generating county (scale {scale})", flush=True)
             pages = web_load.prepare(url, scale)
+            print(f"[{kind}] statistics vs pandas", flush=True)
+            results += statistics_bench.run(kind, url)
             print(f"[{kind}] web load", flush=True)
             results += web_load.run(kind, url, pages, users, seconds, think, workers)
             print(f"[{kind}] audit overhead", flush=True)

@@ -26,6 +26,7 @@ BLUEPRINTS = [
     "sendtrack.subject_access.views:bp",
     "sendtrack.rtf.views:bp",
     "sendtrack.ehcna.views:bp",
+    "sendtrack.dashboard.views:bp",
 ]
 
 TWO_FACTOR_EXEMPT = {

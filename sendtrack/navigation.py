@@ -14,6 +14,7 @@ SECTIONS: list[tuple[str, str, Permission]] = [
     ("Home", "home.index", Permission.SIGNED_IN),
     ("Reception transition funding", "rtf.index", Permission.APPLY_RTF),
     ("EHC needs assessments", "ehcna.index", Permission.RECORD_EHCNA),
+    ("Statistics", "dashboard.index", Permission.VIEW_STATISTICS),
     ("Administration", "admin.index", Permission.MANAGE_ORGANISATION),
     ("Audit trail", "audit_trail.search", Permission.VIEW_AUDIT),
 ]

@@ -76,6 +76,16 @@ def ehcna_requests(user: User) -> HomePanel | None:
     from sendtrack.ehcna.panels import ehcna_requests as panel
 
     return panel(user)
+def statistics_link(user: User) -> HomePanel | None:
+    from sendtrack.permissions import Permission, user_has
+    from sendtrack.services.statistics.periods import previous, quarter_of
+
+    if not user_has(user, Permission.VIEW_STATISTICS):
+        return None
+    from datetime import date
+
+    last = previous(quarter_of(date.today()))
+    return HomePanel("home/panels/statistics.html", {"quarter": last.code}, 80)
 
 
 PANELS: list[Callable[[User], HomePanel | None]] = [
@@ -84,6 +94,7 @@ PANELS: list[Callable[[User], HomePanel | None]] = [
     rtf_applications,
     ehcna_requests,
     area_overview,
+    statistics_link,
 ]
 
 

@@ -9,11 +9,15 @@ aggregates; `avoided.py` documents the "requests avoided" method in full.
 - avoided.*: children whose first early-support episode was decided in the period,
   classified as at the as-at date with a follow-up window of `window_months`;
 - ehcna.*: SEN2 measures from `ehcna.py` when that module is installed.
+
+`filters` (cluster, setting, need, an Area SEND Lead's scope; filters.py) limit every area;
+without them the figures are the whole area's, exactly as `flask stats` exports them.
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
 from datetime import date
 from types import ModuleType
 
@@ -24,6 +28,7 @@ from sendtrack.services.statistics.avoided import (
     avoided_measures,
 )
 from sendtrack.services.statistics.avoided import avoided_children as _avoided_children
+from sendtrack.services.statistics.filters import NO_FILTERS, Filters
 from sendtrack.services.statistics.referrals import referral_measures
 from sendtrack.services.statistics.register import register_measures
 from sendtrack.services.statistics.rtf import rtf_measures
@@ -32,7 +37,16 @@ MIN_WINDOW_MONTHS = 1
 MAX_WINDOW_MONTHS = 60
 EHCNA_MODULE = "sendtrack.services.statistics.ehcna"
 
-__all__ = ["AvoidedChild", "avoided_children", "check_options", "compute"]
+__all__ = [
+    "NO_FILTERS",
+    "AvoidedChild",
+    "Filters",
+    "avoided_children",
+    "check_options",
+    "compute",
+    "ehcna_filterable",
+    "ehcna_installed",
+]
 
 
 def check_options(date_from: date, date_to: date, window_months: int) -> None:
@@ -55,23 +69,44 @@ def _ehcna_module() -> ModuleType | None:
         return None
 
 
+def ehcna_installed() -> bool:
+    return _ehcna_module() is not None
+
+
+def ehcna_filterable() -> bool:
+    """Whether the EHCNA measures can be limited by filters (their module takes them)."""
+    ehcna = _ehcna_module()
+    if ehcna is None:
+        return False
+    return "filters" in inspect.signature(ehcna.ehcna_measures).parameters
+
+
 def compute(
     date_from: date,
     date_to: date,
     as_at: date,
     window_months: int = DEFAULT_WINDOW_MONTHS,
+    filters: Filters = NO_FILTERS,
 ) -> dict[str, int | float]:
-    """Every measure for the period (inclusive), statuses judged as at `as_at`."""
+    """Every measure for the period (inclusive), statuses judged as at `as_at`.
+
+    With filters, the EHCNA measures are included only when their module accepts filters:
+    whole-area EHCNA figures beside filtered ones would mislead."""
     check_options(date_from, date_to, window_months)
     session = db.session()
     measures: dict[str, int | float] = {}
-    measures.update(register_measures(session, as_at))
-    measures.update(referral_measures(session, date_from, date_to))
-    measures.update(rtf_measures(session, date_from, date_to))
-    measures.update(avoided_measures(session, date_from, date_to, as_at, window_months))
+    measures.update(register_measures(session, as_at, filters))
+    measures.update(referral_measures(session, date_from, date_to, filters))
+    measures.update(rtf_measures(session, date_from, date_to, filters))
+    measures.update(avoided_measures(session, date_from, date_to, as_at, window_months, filters))
     ehcna = _ehcna_module()
     if ehcna is not None:
-        measures.update(ehcna.ehcna_measures(session, date_from, date_to, as_at))
+        if filters.is_empty:
+            measures.update(ehcna.ehcna_measures(session, date_from, date_to, as_at))
+        elif ehcna_filterable():
+            measures.update(
+                ehcna.ehcna_measures(session, date_from, date_to, as_at, filters=filters)
+            )
     return dict(sorted(measures.items()))
 
 
@@ -80,7 +115,11 @@ def avoided_children(
     date_to: date,
     as_at: date,
     window_months: int = DEFAULT_WINDOW_MONTHS,
+    filters: Filters = NO_FILTERS,
+    category: str | None = None,
 ) -> dict[str, list[AvoidedChild]]:
     """The children behind each avoided.* figure, for drill-down (see avoided.py)."""
     check_options(date_from, date_to, window_months)
-    return _avoided_children(db.session(), date_from, date_to, as_at, window_months)
+    return _avoided_children(
+        db.session(), date_from, date_to, as_at, window_months, filters, category
+    )

@@ -11,6 +11,9 @@
   is always reported, 0 when none.
 - pupils_supported: distinct children whose decided referrals gave advice and/or resources.
 - amount_awarded: pounds awarded by those decisions, to the penny.
+
+Filters apply to the referral's setting, the cluster it was referred to and the child's
+primary need (filters.py).
 """
 
 from __future__ import annotations
@@ -18,11 +21,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Subquery, distinct, func, select
+from sqlalchemy import ColumnElement, Subquery, distinct, func, select
 from sqlalchemy.orm import Session
 
 from sendtrack.models import DecisionOutcome, PanelDecision, Referral
 from sendtrack.models.panels import EARLY_SUPPORT_OUTCOMES
+from sendtrack.services.statistics.filters import NO_FILTERS, Filters
 
 
 def pounds(value: Decimal | float | int | None) -> float:
@@ -30,7 +34,26 @@ def pounds(value: Decimal | float | int | None) -> float:
     return float(round(Decimal(str(value or 0)), 2))
 
 
-def _decisions_in_period(date_from: date, date_to: date) -> Subquery:
+def _chosen(filters: Filters) -> list[ColumnElement[bool]]:
+    return filters.where(
+        pupil_id=Referral.pupil_id, setting_id=Referral.setting_id, cluster_id=Referral.cluster_id
+    )
+
+
+def received_rows(date_from: date, date_to: date, filters: Filters = NO_FILTERS) -> Subquery:
+    """Referrals submitted in the period: pupil_id, setting_id, cluster_id."""
+    return (
+        select(Referral.pupil_id, Referral.setting_id, Referral.cluster_id)
+        .where(
+            Referral.submitted_date >= date_from,
+            Referral.submitted_date <= date_to,
+            *_chosen(filters),
+        )
+        .subquery()
+    )
+
+
+def decisions_in_period(date_from: date, date_to: date, filters: Filters = NO_FILTERS) -> Subquery:
     """Confirmed decisions dated in the period, `newest` = 1 on each referral's latest."""
     return (
         select(
@@ -38,6 +61,8 @@ def _decisions_in_period(date_from: date, date_to: date) -> Subquery:
             PanelDecision.outcome,
             PanelDecision.amount_awarded,
             Referral.pupil_id,
+            Referral.setting_id,
+            Referral.cluster_id,
             func.row_number()
             .over(
                 partition_by=PanelDecision.referral_id,
@@ -54,18 +79,19 @@ def _decisions_in_period(date_from: date, date_to: date) -> Subquery:
             PanelDecision.confirmed_at.is_not(None),
             PanelDecision.decision_date >= date_from,
             PanelDecision.decision_date <= date_to,
+            *_chosen(filters),
         )
         .subquery()
     )
 
 
-def referral_measures(session: Session, date_from: date, date_to: date) -> dict[str, int | float]:
+def referral_measures(
+    session: Session, date_from: date, date_to: date, filters: Filters = NO_FILTERS
+) -> dict[str, int | float]:
     received = session.scalar(
-        select(func.count())
-        .select_from(Referral)
-        .where(Referral.submitted_date >= date_from, Referral.submitted_date <= date_to)
+        select(func.count()).select_from(received_rows(date_from, date_to, filters))
     )
-    ranked = _decisions_in_period(date_from, date_to)
+    ranked = decisions_in_period(date_from, date_to, filters)
     latest = ranked.c.newest == 1
     by_outcome: dict[str, int] = {}
     total_awarded = Decimal(0)

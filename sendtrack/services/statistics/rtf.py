@@ -4,36 +4,73 @@
 - approved: applications decided approved or part approved with a `decision_date` in the
   period; declined applications are not counted.
 - amount_awarded: pounds awarded by those approvals, to the penny.
+
+Filters apply to the receiving school and the child's primary need (filters.py).
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Subquery, func, select
 from sqlalchemy.orm import Session
 
 from sendtrack.models import RtfApplication, RtfDecision
+from sendtrack.services.statistics.filters import NO_FILTERS, Filters
 from sendtrack.services.statistics.referrals import pounds
 
 AWARDS = [d.value for d in RtfDecision if d.is_award]
 
 
-def rtf_measures(session: Session, date_from: date, date_to: date) -> dict[str, int | float]:
-    applications = session.scalar(
-        select(func.count())
-        .select_from(RtfApplication)
+def _chosen(filters: Filters) -> list[ColumnElement[bool]]:
+    return filters.where(
+        pupil_id=RtfApplication.pupil_id, setting_id=RtfApplication.receiving_setting_id
+    )
+
+
+def _columns() -> list[Any]:
+    return [
+        RtfApplication.pupil_id,
+        RtfApplication.receiving_setting_id.label("setting_id"),
+        RtfApplication.amount_awarded,
+    ]
+
+
+def application_rows(date_from: date, date_to: date, filters: Filters = NO_FILTERS) -> Subquery:
+    return (
+        select(*_columns())
         .where(
             RtfApplication.application_date >= date_from,
             RtfApplication.application_date <= date_to,
+            *_chosen(filters),
         )
+        .subquery()
     )
-    approved, awarded = session.execute(
-        select(func.count(), func.sum(RtfApplication.amount_awarded)).where(
+
+
+def approved_rows(date_from: date, date_to: date, filters: Filters = NO_FILTERS) -> Subquery:
+    return (
+        select(*_columns())
+        .where(
             RtfApplication.decision.in_(AWARDS),
             RtfApplication.decision_date >= date_from,
             RtfApplication.decision_date <= date_to,
+            *_chosen(filters),
         )
+        .subquery()
+    )
+
+
+def rtf_measures(
+    session: Session, date_from: date, date_to: date, filters: Filters = NO_FILTERS
+) -> dict[str, int | float]:
+    applications = session.scalar(
+        select(func.count()).select_from(application_rows(date_from, date_to, filters))
+    )
+    approved_ = approved_rows(date_from, date_to, filters)
+    approved, awarded = session.execute(
+        select(func.count(), func.sum(approved_.c.amount_awarded))
     ).one()
     return {
         "rtf.applications": applications or 0,

@@ -1,0 +1,1 @@
+"""The statistics dashboard, its charts, drill-down and downloads."""
