@@ -46,6 +46,8 @@ def _seed_ehcna(ctx: DemoContext) -> None:
 
 
 EXTRA_STEPS.append(_seed_ehcna)
+
+
 def _seed_statistics(ctx: DemoContext) -> None:
     from sendtrack.demo.statistics import seed_statistics
 

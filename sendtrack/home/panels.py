@@ -76,6 +76,8 @@ def ehcna_requests(user: User) -> HomePanel | None:
     from sendtrack.ehcna.panels import ehcna_requests as panel
 
     return panel(user)
+
+
 def statistics_link(user: User) -> HomePanel | None:
     from sendtrack.permissions import Permission, user_has
     from sendtrack.services.statistics.periods import previous, quarter_of

@@ -490,6 +490,7 @@ def test_downloads_are_audited_and_shared_versions_suppress_small_numbers(
         "Referrals",
         "RTF",
         "Requests avoided",
+        "EHCNA (SEN2)",
         "Trend by quarter",
         "By cluster",
         "By setting",

@@ -9,8 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
-import types
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -43,7 +41,6 @@ from sendtrack.models import (
     WouldRequestEhcna,
 )
 from sendtrack.services import statistics
-from sendtrack.services.statistics import EHCNA_MODULE
 from sendtrack.services.statistics.avoided import rate
 from sendtrack.services.statistics.months import add_months
 from tests.world import World
@@ -516,24 +513,24 @@ def test_rate_is_rounded_half_up_and_absent_without_denominator() -> None:
     assert rate(0, 0) is None
 
 
-def test_ehcna_measures_are_merged_when_their_module_is_installed(
-    ctx: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls = []
-
-    def ehcna_measures(session, date_from, date_to, as_at):  # type: ignore[no-untyped-def]
-        calls.append((session, date_from, date_to, as_at))
-        return {"ehcna.requests_received": 7}
-
-    module = types.ModuleType(EHCNA_MODULE)
-    module.ehcna_measures = ehcna_measures  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, EHCNA_MODULE, module)
-    measures = statistics.compute(R_FROM, R_TO, R_AS_AT)
-    assert measures["ehcna.requests_received"] == 7
-    assert calls == [(db.session(), R_FROM, R_TO, R_AS_AT)]
-
-    monkeypatch.setitem(sys.modules, EHCNA_MODULE, None)  # not installed
-    assert not any(k.startswith("ehcna.") for k in statistics.compute(R_FROM, R_TO, R_AS_AT))
+def test_ehcna_measures_follow_the_setting_and_cluster_filters(ctx: None, world: World) -> None:
+    # The test world has one request received 30 days ago at a1 (cluster A) and one at b1.
+    today = date.today()
+    start, end = today - timedelta(days=60), today
+    whole = statistics.compute(start, end, today)
+    only_a1 = statistics.compute(
+        start, end, today, filters=statistics.Filters(setting_ids=frozenset({world["a1"]}))
+    )
+    only_b = statistics.compute(
+        start, end, today, filters=statistics.Filters(cluster_ids=frozenset({world["B"]}))
+    )
+    nowhere = statistics.compute(
+        start, end, today, filters=statistics.Filters(setting_ids=frozenset())
+    )
+    assert only_a1["ehcna.requests_received"] == 1
+    assert only_b["ehcna.requests_received"] == 1
+    assert nowhere["ehcna.requests_received"] == 0
+    assert whole["ehcna.requests_received"] >= 2
 
 
 def test_compute_refuses_a_backwards_period_or_a_silly_window(ctx: None) -> None:

@@ -8,7 +8,7 @@ aggregates; `avoided.py` documents the "requests avoided" method in full.
 - referrals.*, rtf.*: events dated in the period, both ends inclusive;
 - avoided.*: children whose first early-support episode was decided in the period,
   classified as at the as-at date with a follow-up window of `window_months`;
-- ehcna.*: SEN2 measures from `ehcna.py` when that module is installed.
+- ehcna.*: SEN2 measures (ehcna.py).
 
 `filters` (cluster, setting, need, an Area SEND Lead's scope; filters.py) limit every area;
 without them the figures are the whole area's, exactly as `flask stats` exports them.
@@ -16,10 +16,7 @@ without them the figures are the whole area's, exactly as `flask stats` exports 
 
 from __future__ import annotations
 
-import importlib
-import inspect
 from datetime import date
-from types import ModuleType
 
 from sendtrack.extensions import db
 from sendtrack.services.statistics.avoided import (
@@ -28,6 +25,7 @@ from sendtrack.services.statistics.avoided import (
     avoided_measures,
 )
 from sendtrack.services.statistics.avoided import avoided_children as _avoided_children
+from sendtrack.services.statistics.ehcna import ehcna_measures
 from sendtrack.services.statistics.filters import NO_FILTERS, Filters
 from sendtrack.services.statistics.referrals import referral_measures
 from sendtrack.services.statistics.register import register_measures
@@ -35,7 +33,6 @@ from sendtrack.services.statistics.rtf import rtf_measures
 
 MIN_WINDOW_MONTHS = 1
 MAX_WINDOW_MONTHS = 60
-EHCNA_MODULE = "sendtrack.services.statistics.ehcna"
 
 __all__ = [
     "NO_FILTERS",
@@ -44,8 +41,6 @@ __all__ = [
     "avoided_children",
     "check_options",
     "compute",
-    "ehcna_filterable",
-    "ehcna_installed",
 ]
 
 
@@ -59,28 +54,6 @@ def check_options(date_from: date, date_to: date, window_months: int) -> None:
         )
 
 
-def _ehcna_module() -> ModuleType | None:
-    """The SEN2 EHCNA measures live in their own module, which may not be installed yet."""
-    try:
-        return importlib.import_module(EHCNA_MODULE)
-    except ImportError as exc:
-        if exc.name != EHCNA_MODULE:
-            raise  # the module exists but is broken: say so, never drop its figures silently
-        return None
-
-
-def ehcna_installed() -> bool:
-    return _ehcna_module() is not None
-
-
-def ehcna_filterable() -> bool:
-    """Whether the EHCNA measures can be limited by filters (their module takes them)."""
-    ehcna = _ehcna_module()
-    if ehcna is None:
-        return False
-    return "filters" in inspect.signature(ehcna.ehcna_measures).parameters
-
-
 def compute(
     date_from: date,
     date_to: date,
@@ -88,10 +61,7 @@ def compute(
     window_months: int = DEFAULT_WINDOW_MONTHS,
     filters: Filters = NO_FILTERS,
 ) -> dict[str, int | float]:
-    """Every measure for the period (inclusive), statuses judged as at `as_at`.
-
-    With filters, the EHCNA measures are included only when their module accepts filters:
-    whole-area EHCNA figures beside filtered ones would mislead."""
+    """Every measure for the period (inclusive), statuses judged as at `as_at`."""
     check_options(date_from, date_to, window_months)
     session = db.session()
     measures: dict[str, int | float] = {}
@@ -99,14 +69,7 @@ def compute(
     measures.update(referral_measures(session, date_from, date_to, filters))
     measures.update(rtf_measures(session, date_from, date_to, filters))
     measures.update(avoided_measures(session, date_from, date_to, as_at, window_months, filters))
-    ehcna = _ehcna_module()
-    if ehcna is not None:
-        if filters.is_empty:
-            measures.update(ehcna.ehcna_measures(session, date_from, date_to, as_at))
-        elif ehcna_filterable():
-            measures.update(
-                ehcna.ehcna_measures(session, date_from, date_to, as_at, filters=filters)
-            )
+    measures.update(ehcna_measures(session, date_from, date_to, as_at, filters))
     return dict(sorted(measures.items()))
 
 

@@ -95,7 +95,6 @@ class Dashboard:
     before: Figures
     trend: list[Figures]
     breakdowns: dict[str, list[tuple[str, dict[str, int | float]]]] = field(default_factory=dict)
-    ehcna_available: bool = True
 
     @property
     def rate_note(self) -> str:
@@ -218,10 +217,6 @@ def build(user: User, choice: Choice, *, with_breakdowns: bool = True) -> Dashbo
         current,
         before,
         trend,
-        # Only worth a note when EHCNA figures exist but cannot be filtered.
-        ehcna_available=(
-            filters.is_empty or not statistics.ehcna_installed() or statistics.ehcna_filterable()
-        ),
     )
     if with_breakdowns:
         for dimension in DIMENSIONS:

@@ -29,6 +29,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from sendtrack.models import AssessDecision, EhcnaRequest, TimescaleException
 from sendtrack.models.assessments import DECISION_DAYS, FINAL_PLAN_DAYS
+from sendtrack.services.statistics.filters import NO_FILTERS, Filters
 
 
 class add_days(FunctionElement[Any]):  # lower case: reads like the SQL it renders
@@ -64,9 +65,15 @@ def _count(condition: Any) -> Any:
 
 
 def ehcna_measures(
-    session: Session, date_from: date, date_to: date, as_at: date
+    session: Session,
+    date_from: date,
+    date_to: date,
+    as_at: date,
+    filters: Filters = NO_FILTERS,
 ) -> dict[str, int | float]:
     r = EhcnaRequest
+    # A request belongs to the setting recorded on it (the child's setting when received).
+    scope = filters.clause(pupil_id=r.pupil_id, setting_id=r.setting_id)
     known = and_(r.decision_date.is_not(None), r.decision_date <= as_at)
     received = session.execute(
         select(
@@ -74,7 +81,7 @@ def ehcna_measures(
             _count(and_(known, r.decision == AssessDecision.ASSESS)),
             _count(and_(known, r.decision == AssessDecision.NOT_ASSESS)),
             _count(and_(known, r.decision == AssessDecision.WITHDRAWN)),
-        ).where(r.received_date >= date_from, r.received_date <= date_to)
+        ).where(r.received_date >= date_from, r.received_date <= date_to, scope)
     ).one()
     within_6 = r.decision_date <= add_days(r.received_date, DECISION_DAYS)
     decisions = session.execute(
@@ -82,6 +89,7 @@ def ehcna_measures(
             r.decision.in_([AssessDecision.ASSESS, AssessDecision.NOT_ASSESS]),
             r.decision_date >= date_from,
             r.decision_date <= date_to,
+            scope,
         )
     ).one()
     within_20 = r.plan_issued_date <= add_days(r.received_date, FINAL_PLAN_DAYS)
@@ -92,7 +100,7 @@ def ehcna_measures(
             _count(within_20),
             _count(no_exception),
             _count(and_(no_exception, within_20)),
-        ).where(r.plan_issued_date >= date_from, r.plan_issued_date <= date_to)
+        ).where(r.plan_issued_date >= date_from, r.plan_issued_date <= date_to, scope)
     ).one()
     total, assess, not_assess, withdrawn = (int(v) for v in received)
     return {
