@@ -12,6 +12,7 @@ from sendtrack.permissions import Permission, user_has
 # (label, endpoint, permission). Features add their section here.
 SECTIONS: list[tuple[str, str, Permission]] = [
     ("Home", "home.index", Permission.SIGNED_IN),
+    ("SEN support register", "pupils.register", Permission.VIEW_REGISTER),
     ("Reception transition funding", "rtf.index", Permission.APPLY_RTF),
     ("Administration", "admin.index", Permission.MANAGE_ORGANISATION),
     ("Audit trail", "audit_trail.search", Permission.VIEW_AUDIT),

@@ -222,3 +222,10 @@ from tests import world_rtf  # noqa: E402
 
 EXTRA_BUILDERS.append(world_rtf.build)
 ROUTE_PARAMS["application_id"] = ("rtf_a", "rtf_b")
+
+from tests import world_register  # noqa: E402
+
+EXTRA_BUILDERS.append(world_register.build)
+ROUTE_PARAMS["cycle_id"] = ("cycle_a", "cycle_b")
+ROUTE_PARAMS["outcome_id"] = ("outcome_a", "outcome_b")
+ROUTE_PARAMS["provision_id"] = ("provision_a", "provision_b")

@@ -72,11 +72,22 @@ def rtf_applications(user: User) -> HomePanel | None:
     return panel(user)
 
 
+def apdr_reviews(user: User) -> HomePanel | None:
+    from sendtrack.services.apdr import reviews_due
+
+    if not user.has_role(Role.SENCO) or not user.setting_ids:
+        return None
+    overdue, due, n_overdue, n_due = reviews_due(user)
+    context = {"overdue": overdue, "due": due, "n_overdue": n_overdue, "n_due": n_due}
+    return HomePanel("home/panels/apdr_reviews.html", context, 15)
+
+
 PANELS: list[Callable[[User], HomePanel | None]] = [
     my_settings,
     my_clusters,
     rtf_applications,
     area_overview,
+    apdr_reviews,
 ]
 
 
