@@ -39,6 +39,15 @@ def _seed_rtf(ctx: DemoContext) -> None:
 EXTRA_STEPS.append(_seed_rtf)
 
 
+def _seed_register(ctx: DemoContext) -> None:
+    from sendtrack.demo.register import seed_register
+
+    seed_register(ctx)
+
+
+EXTRA_STEPS.append(_seed_register)
+
+
 def seed(password: str) -> DemoContext:
     ctx = DemoContext(password=password)
     for step in steps():
