@@ -288,6 +288,7 @@ def add_pupil(
 ) -> Pupil:
     if not actor.is_area_wide and details.setting_id not in actor.setting_ids:
         raise DomainError("Choose one of your settings", field="setting_id")
+    check_date_of_birth(details.date_of_birth)
     if status_since > date.today():
         raise DomainError("The date cannot be in the future", field="status_since")
     if status_since < details.date_of_birth:
