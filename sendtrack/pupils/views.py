@@ -345,6 +345,7 @@ def transfer_in() -> Any:
     if request.method == "GET" and mine:
         form.to_setting_id.data = str(mine[0].id)
     found = None
+    searched = False
     if request.method == "POST" and form.validate():
         search = transfers.TransferSearch(
             upn=form.upn.data or None,
@@ -355,6 +356,7 @@ def transfer_in() -> Any:
         to_setting = as_uuid(form.to_setting_id.data) or uuid.UUID(int=0)
         try:
             found = transfers.find_incoming(user, search, to_setting)
+            searched = True
             if found is None:
                 form.add_error(
                     "upn",
@@ -383,7 +385,10 @@ def transfer_in() -> Any:
         }
         if request.method == "POST" and not form.moved_on.data:
             form.moved_on.data = date.today()
-    return render_template("pupils/transfer_in.html", **context), 400 if form.errors else 200
+    # A search that ran is kept (200) even when nothing matched, so its audit event is
+    # committed: failed look-ups are what an officer checking for fishing needs to see.
+    status = 400 if form.errors and not searched else 200
+    return render_template("pupils/transfer_in.html", **context), status
 
 
 from sendtrack.pupils import apdr_views  # noqa: E402,F401  (registers the cycle routes)
