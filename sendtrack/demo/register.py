@@ -113,6 +113,7 @@ def _cycle(
         start_date=start,
         review_date=review,
         created_by_id=user_id,
+        created_at=datetime.combine(start - timedelta(days=7), datetime.min.time(), UTC),
     )
     ehcp = pupil.sen_status is SenStatus.EHC_PLAN  # type: ignore[attr-defined]
     for position, (text, criteria) in enumerate(rng.sample(OUTCOMES, rng.randint(2, 3)), 1):
