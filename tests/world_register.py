@@ -24,9 +24,7 @@ def build(w: World, password: str) -> None:
             start_date=today - timedelta(days=60),
             review_date=today + timedelta(days=7),
         )
-        cycle.outcomes.append(
-            ApdrOutcome(position=1, description="Follows a two-step instruction")
-        )
+        cycle.outcomes.append(ApdrOutcome(position=1, description="Follows a two-step instruction"))
         cycle.provisions.append(
             Provision(
                 position=1,

@@ -137,7 +137,10 @@ class PupilForm(BaseForm):
         widget=GovRadioInput(),
         validate_choice=False,
         choices=options(
-            [(SenStatus.SEN_SUPPORT.value, "SEN support (K)"), (SenStatus.EHC_PLAN.value, "EHC plan (E)")]
+            [
+                (SenStatus.SEN_SUPPORT.value, "SEN support (K)"),
+                (SenStatus.EHC_PLAN.value, "EHC plan (E)"),
+            ]
         ),
         validators=[chosen("Choose the child's SEN status")],
     )
@@ -336,9 +339,7 @@ class TransferInForm(BaseForm):
     legal_surname = text_field("Legal last name", 100)
     date_of_birth = GovukDateField("Date of birth", subject="Date of birth")
     moved_on = GovukDateField("Date the child joined", subject="Date the child joined")
-    confirm = BooleanField(
-        "I confirm this child has joined my setting", widget=GovCheckboxInput()
-    )
+    confirm = BooleanField("I confirm this child has joined my setting", widget=GovCheckboxInput())
     submit = SubmitField("Find the child", widget=GovSubmitInput())
 
     def validate_upn(self, field: Field) -> None:

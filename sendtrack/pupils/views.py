@@ -59,7 +59,9 @@ def _filter(form: RegisterFilterForm, setting_id: uuid.UUID) -> register.Registe
 
 def _filter_form() -> RegisterFilterForm:
     form = RegisterFilterForm(request.args)
-    set_choices(form.need, [("", "Any need")] + [(n.value, f"{n.label} ({n.value})") for n in NeedCode])
+    set_choices(
+        form.need, [("", "Any need")] + [(n.value, f"{n.label} ({n.value})") for n in NeedCode]
+    )
     set_choices(
         form.year, [("", "Any year group")] + [(str(y), year_group_label(y)) for y in range(-2, 15)]
     )
@@ -68,7 +70,7 @@ def _filter_form() -> RegisterFilterForm:
         [("", "SEN support and EHC plans"), ("K", "SEN support (K)"), ("E", "EHC plan (E)"),
          ("N", "No longer on the register (N)")],
     )  # fmt: skip
-    set_choices(form.review, [("", "Any")] + list(register.REVIEW_FILTERS.items()))
+    set_choices(form.review, [("", "Any"), *register.REVIEW_FILTERS.items()])
     set_choices(form.sort, list(register.SORTS.items()))
     return form
 
@@ -92,7 +94,7 @@ def register_page() -> Any:
     form = _filter_form()
     f = _filter(form, setting.id)
     found = register.register_page(user, setting, f)
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "page" and v}
     args["setting"] = str(setting.id)
     return render_template(
         "pupils/register.html",
@@ -103,8 +105,10 @@ def register_page() -> Any:
         today=date.today(),
         page_url=lambda n: url_for("pupils.register", **args, page=n),
         export_url=lambda fmt: url_for(
-            "pupils.export", fmt=fmt, setting_id=setting.id, **{k: v for k, v in args.items()
-                                                               if k != "setting"}
+            "pupils.export",
+            fmt=fmt,
+            setting_id=setting.id,
+            **{k: v for k, v in args.items() if k != "setting"},
         ),
         can_add=user_has(user, Permission.EDIT_PUPIL),
     )
@@ -172,7 +176,9 @@ def add() -> Any:
     user = _user()
     form = PupilForm()
     settings = transfers.destination_choices(user)
-    set_choices(form.setting_id, [("", "Choose a setting")] + [(str(s.id), s.name) for s in settings])
+    set_choices(
+        form.setting_id, [("", "Choose a setting")] + [(str(s.id), s.name) for s in settings]
+    )
     if request.method == "GET":
         wanted = request.args.get("setting")
         form.setting_id.data = wanted or (str(settings[0].id) if len(settings) == 1 else "")
@@ -197,10 +203,28 @@ def add() -> Any:
     return render_template("pupils/edit.html", form=form, pupil=None), 400 if form.errors else 200
 
 
+RECORD_FIELDS = (
+    "legal_forename",
+    "legal_surname",
+    "preferred_forename",
+    "preferred_surname",
+    "date_of_birth",
+    "upn",
+    "looked_after",
+    "parents_informed_date",
+    "panel_consent",
+    "panel_consent_date",
+    "panel_consent_recorded_by",
+    "year_group_override_reason",
+)
+STALE = (
+    "This record was changed by someone else. Your changes are below; the saved record is "
+    "shown first. Check, then save again."
+)
+
+
 def _fill(form: PupilForm, p: Any) -> None:
-    for name in ("legal_forename", "legal_surname", "preferred_forename", "preferred_surname",
-                 "date_of_birth", "upn", "looked_after", "parents_informed_date", "panel_consent",
-                 "panel_consent_date", "panel_consent_recorded_by", "year_group_override_reason"):  # fmt: skip
+    for name in RECORD_FIELDS:
         getattr(form, name).data = getattr(p, name)
     form.sex.data = p.sex.value
     form.year_group_override.data = (
@@ -230,8 +254,7 @@ def edit(pupil_id: uuid.UUID) -> Any:
             )  # fmt: skip
         except StaleRecord:
             stale = True
-            form.add_error(None, "This record was changed by someone else. Your changes are "
-                           "below; the saved record is shown first. Check, then save again.")  # fmt: skip
+            form.add_error(None, STALE)
             form.version.data = str(pupil.version)
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
@@ -263,7 +286,9 @@ def record(pupil_id: uuid.UUID) -> str:
         current=current,
         totals=apdr.totals(current) if current else None,
         actions=actions,
-        year=year_group_label(year_group(pupil.date_of_birth, date.today(), pupil.year_group_override)),
+        year=year_group_label(
+            year_group(pupil.date_of_birth, date.today(), pupil.year_group_override)
+        ),
         history=sorted(pupil.status_history, key=lambda c: c.start_date, reverse=True),
     )
 

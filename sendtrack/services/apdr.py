@@ -230,7 +230,9 @@ def start_cycle(
     return cycle
 
 
-def _save_cycle(user: User, cycle: ApdrCycle, version: int | None, values: dict[str, object]) -> None:
+def _save_cycle(
+    user: User, cycle: ApdrCycle, version: int | None, values: dict[str, object]
+) -> None:
     _check_version(cycle, version)
     before = audit.snapshot(cycle, CYCLE_FIELDS)
     for key, value in values.items():
@@ -275,7 +277,9 @@ def save_dates(
     user: User, cycle: ApdrCycle, version: int | None, start: date, review: date
 ) -> None:
     if review < start:
-        raise DomainError("The review date must be the same as or after the start date", "review_date")
+        raise DomainError(
+            "The review date must be the same as or after the start date", "review_date"
+        )
     if review > start + timedelta(days=366):
         raise DomainError("The review date must be within a year of the start date", "review_date")
     _save_cycle(user, cycle, version, {"start_date": start, "review_date": review})
@@ -462,7 +466,7 @@ class DueReview:
     cycle_id: uuid.UUID
     pupil_name: str
     number: int
-    review_date: date
+    review_date: date | None
 
 
 def reviews_due(
@@ -486,9 +490,7 @@ def reviews_due(
         query = base.where(*conds)  # type: ignore[arg-type]
         count = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = db.session.execute(query.order_by(ApdrCycle.review_date).limit(limit)).all()
-        return [
-            DueReview(r[0], f"{r[3] or r[1]} {r[4] or r[2]}", r[5], r[6]) for r in rows
-        ], count
+        return [DueReview(r[0], f"{r[3] or r[1]} {r[4] or r[2]}", r[5], r[6]) for r in rows], count
 
     overdue, n_overdue = fetch(ApdrCycle.review_date < today)
     due, n_due = fetch(

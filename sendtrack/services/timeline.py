@@ -48,13 +48,15 @@ def _names(ids: set[uuid.UUID | None]) -> dict[uuid.UUID, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(wanted))).all())  # type: ignore[arg-type]
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(wanted))).all())
 
 
 def _setting_names(ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
     if not ids:
         return {}
-    return dict(db.session.execute(select(Setting.id, Setting.name).where(Setting.id.in_(ids))).all())  # type: ignore[arg-type]
+    return dict(
+        db.session.execute(select(Setting.id, Setting.name).where(Setting.id.in_(ids))).all()
+    )
 
 
 def entries_for(user: User, pupil: Pupil) -> list[Entry]:

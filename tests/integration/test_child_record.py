@@ -47,7 +47,11 @@ def _form(world: World, **changes: object) -> dict[str, object]:
     ],
 )
 def test_bad_input_is_shown_on_the_field_and_kept(
-    as_user, world: World, changes: dict[str, object], message: str, kept: str  # type: ignore[no-untyped-def]
+    as_user,
+    world: World,
+    changes: dict[str, object],
+    message: str,
+    kept: str,  # type: ignore[no-untyped-def]
 ) -> None:
     response = as_user("senco").post("/pupils/new", data=_form(world, **changes))
     html = response.get_data(as_text=True)
@@ -76,10 +80,22 @@ def test_status_changes_are_dated_history(as_user, world: World, app: Flask) -> 
     url = f"/pupils/{world['pupil_a_quiet']}/status"
     today = date.today()
     future = today + timedelta(days=3)
-    response = client.post(url, data={"status": "E", "start_date": [str(future.day), str(future.month), str(future.year)]})
-    assert response.status_code == 400 and "cannot be in the future" in response.get_data(as_text=True)
+    response = client.post(
+        url,
+        data={"status": "E", "start_date": [str(future.day), str(future.month), str(future.year)]},
+    )
+    assert response.status_code == 400 and "cannot be in the future" in response.get_data(
+        as_text=True
+    )
     for status in ("E", "K"):
-        response = client.post(url, data={"status": status, "start_date": [str(today.day), str(today.month), str(today.year)], "reason": "Plan issued"})
+        response = client.post(
+            url,
+            data={
+                "status": status,
+                "start_date": [str(today.day), str(today.month), str(today.year)],
+                "reason": "Plan issued",
+            },
+        )
         assert response.status_code == 302
     with app.app_context():
         history = db.session.scalars(
@@ -116,9 +132,13 @@ def test_edit_refuses_a_stale_version_and_keeps_input(as_user, world: World, app
         pupil = db.session.get(Pupil, world["pupil_a_quiet"])
         assert pupil is not None
         version = pupil.version
-    first = client.post(url, data=_edit_data(client, world, version=str(version), preferred_forename="Tee"))
+    first = client.post(
+        url, data=_edit_data(client, world, version=str(version), preferred_forename="Tee")
+    )
     assert first.status_code == 302
-    second = client.post(url, data=_edit_data(client, world, version=str(version), preferred_forename="Toto"))
+    second = client.post(
+        url, data=_edit_data(client, world, version=str(version), preferred_forename="Toto")
+    )
     html = second.get_data(as_text=True)
     assert second.status_code == 400
     assert "This record was changed by someone else" in html
@@ -168,7 +188,9 @@ def test_timeline_lists_status_cycles_referrals(as_user, world: World) -> None: 
          "Start date must be a real date"),
     ],
 )  # fmt: skip
-def test_review_before_start_is_refused(as_user, world: World, data: dict[str, object], message: str) -> None:  # type: ignore[no-untyped-def]
+def test_review_before_start_is_refused(
+    as_user, world: World, data: dict[str, object], message: str
+) -> None:  # type: ignore[no-untyped-def]
     response = as_user("senco").post(f"/pupils/cycles/{world['cycle_a']}/do", data=data)
     assert response.status_code == 400 and message in response.get_data(as_text=True)
 
@@ -185,7 +207,9 @@ def test_review_before_start_is_refused(as_user, world: World, data: dict[str, o
         ({"description": "y" * 501}, "must be 500 characters or fewer"),
     ],
 )  # fmt: skip
-def test_bad_provision_costs_are_refused(as_user, world: World, data: dict[str, str], message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_provision_costs_are_refused(
+    as_user, world: World, data: dict[str, str], message: str
+) -> None:  # type: ignore[no-untyped-def]
     form = {"description": "Extra help", "group_size": "1", **data}
     response = as_user("senco").post(f"/pupils/cycles/{world['cycle_a']}/provisions/new", data=form)
     html = response.get_data(as_text=True)

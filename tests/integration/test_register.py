@@ -101,7 +101,9 @@ def test_csv_and_xlsx_exports_are_audited(as_user, world: World, app: Flask) -> 
     assert client.get(f"/pupils/settings/{world['b1']}/export/csv").status_code == 404
     with app.app_context():
         events = db.session.scalars(
-            select(AuditEvent).where(AuditEvent.object_type == "register", AuditEvent.action == "export")
+            select(AuditEvent).where(
+                AuditEvent.object_type == "register", AuditEvent.action == "export"
+            )
         ).all()
         assert len(events) == 2 and "csv" in (events[0].summary or "")
 
@@ -143,4 +145,3 @@ def test_register_uses_a_fixed_number_of_queries(ctx: None, world: World) -> Non
     for filters in ({}, {"sort": "cost", "page": 3}, {"review": "overdue", "query": "child1"}):
         assert _queries_for(officer, small, **filters) == _queries_for(officer, large, **filters)
     assert _queries_for(officer, large) <= 6
-

@@ -39,8 +39,14 @@ def test_receiving_senco_transfers_in_by_upn(app: Flask, world: World) -> None:
     assert old.get(f"/pupils/{world['pupil_a']}").status_code == 404
     assert old.get(f"/pupils/cycles/{world['cycle_a']}").status_code == 404
     with app.app_context():
-        row = db.session.scalar(select(PupilTransfer).where(PupilTransfer.pupil_id == world["pupil_a"]))
-        assert row is not None and row.from_setting_id == world["a1"] and row.to_setting_id == world["b1"]
+        row = db.session.scalar(
+            select(PupilTransfer).where(PupilTransfer.pupil_id == world["pupil_a"])
+        )
+        assert (
+            row is not None
+            and row.from_setting_id == world["a1"]
+            and row.to_setting_id == world["b1"]
+        )
         cycle = db.session.get(ApdrCycle, world["cycle_a"])
         assert cycle is not None and cycle.setting_id == world["b1"]
     timeline = new.get(f"/pupils/{world['pupil_a']}/timeline").get_data(as_text=True)
@@ -50,7 +56,11 @@ def test_receiving_senco_transfers_in_by_upn(app: Flask, world: World) -> None:
 def test_transfer_in_by_name_needs_an_exact_match(app: Flask, world: World) -> None:
     client = app.test_client()
     sign_in(client, EMAILS["senco_b"])
-    base = {"to_setting_id": str(world["b1"]), "legal_forename": "test", "legal_surname": "QUIETLEY"}
+    base = {
+        "to_setting_id": str(world["b1"]),
+        "legal_forename": "test",
+        "legal_surname": "QUIETLEY",
+    }
     wrong = client.post("/pupils/transfer-in", data={**base, "date_of_birth": ["15", "3", "2017"]})
     assert wrong.status_code == 200
     assert "No child at another setting matches" in wrong.get_data(as_text=True)
@@ -92,7 +102,9 @@ def test_officer_moves_a_record(app: Flask, world: World) -> None:
     assert "A Two Primary" in client.get(url).get_data(as_text=True)
     future = ["1", "1", str(TODAY.year + 1)]
     refused = client.post(url, data={"to_setting_id": str(world["a2"]), "moved_on": future})
-    assert refused.status_code == 400 and "cannot be in the future" in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "cannot be in the future" in refused.get_data(
+        as_text=True
+    )
     moved = client.post(url, data={"to_setting_id": str(world["a2"]), "moved_on": TODAY_PARTS})
     assert moved.status_code == 302
     a2 = app.test_client()
