@@ -239,7 +239,8 @@ def _fill(form: PupilForm, p: Any) -> None:
 @requires(Permission.EDIT_PUPIL)
 def edit(pupil_id: uuid.UUID) -> Any:
     user = _user()
-    pupil = pupils.get_editable_pupil(user, pupil_id)
+    viewing = "the edit form" if request.method == "GET" else None
+    pupil = pupils.get_editable_pupil(user, pupil_id, viewing=viewing)
     form = PupilForm()
     # Moving setting is a transfer; status changes are dated history: neither is edited here.
     del form.setting_id, form.sen_status, form.status_since

@@ -253,10 +253,22 @@ def editable(user: User, pupil: Pupil) -> Pupil:
     raise NotFound("child")
 
 
-def get_editable_pupil(user: User, pupil_id: uuid.UUID) -> Pupil:
+def get_editable_pupil(user: User, pupil_id: uuid.UUID, *, viewing: str | None = None) -> Pupil:
+    """The child, if `user` may change the record; `viewing` names a form page that shows the
+    record, audited as a view."""
     from sendtrack.services.scoping import get_pupil
 
-    return editable(user, get_pupil(user, pupil_id))
+    pupil = editable(user, get_pupil(user, pupil_id))
+    if viewing:
+        audit.record(
+            user,
+            AuditAction.VIEW,
+            "pupil",
+            pupil.id,
+            pupil_id=pupil.id,
+            summary=f"Viewed {viewing} of {pupil.full_name}",
+        )
+    return pupil
 
 
 def open_record(user: User, pupil_id: uuid.UUID, page: str = "record") -> Pupil:
