@@ -17,6 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import importing, web_load  # noqa: E402
 from bench import statistics as statistics_bench  # noqa: E402
+from bench import importing, register, web_load  # noqa: E402
 from bench.databases import fresh_database  # noqa: E402
 from bench.measure import Result, table  # noqa: E402
 
@@ -38,6 +39,7 @@ def main() -> None:
     for kind in args.databases:
         print(f"[{kind}] import benchmark", flush=True)
         results += importing.run(kind, import_rows)
+        results += register.run(kind)
         with fresh_database(kind) as url:
             print(f"[{kind}] generating county (scale {scale})", flush=True)
             pages = web_load.prepare(url, scale)

@@ -27,6 +27,7 @@ BLUEPRINTS = [
     "sendtrack.rtf.views:bp",
     "sendtrack.ehcna.views:bp",
     "sendtrack.dashboard.views:bp",
+    "sendtrack.pupils.views:bp",
 ]
 
 TWO_FACTOR_EXEMPT = {

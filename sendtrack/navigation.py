@@ -12,6 +12,7 @@ from sendtrack.permissions import Permission, user_has
 # (label, endpoint, permission). Features add their section here.
 SECTIONS: list[tuple[str, str, Permission]] = [
     ("Home", "home.index", Permission.SIGNED_IN),
+    ("SEN support register", "pupils.register", Permission.VIEW_REGISTER),
     ("Reception transition funding", "rtf.index", Permission.APPLY_RTF),
     ("EHC needs assessments", "ehcna.index", Permission.RECORD_EHCNA),
     ("Statistics", "dashboard.index", Permission.VIEW_STATISTICS),

@@ -229,3 +229,9 @@ EXTRA_BUILDERS.append(world_ehcna.build)
 ROUTE_PARAMS["request_id"] = ("request_a", "request_b")
 ROUTE_PARAMS["exception_id"] = ("exception_a", "exception_b")
 ROUTE_PARAMS["review_id"] = ("review_a", "review_b")
+from tests import world_register  # noqa: E402
+
+EXTRA_BUILDERS.append(world_register.build)
+ROUTE_PARAMS["cycle_id"] = ("cycle_a", "cycle_b")
+ROUTE_PARAMS["outcome_id"] = ("outcome_a", "outcome_b")
+ROUTE_PARAMS["provision_id"] = ("provision_a", "provision_b")

@@ -55,6 +55,13 @@ def _seed_statistics(ctx: DemoContext) -> None:
 
 
 EXTRA_STEPS.append(_seed_statistics)
+def _seed_register(ctx: DemoContext) -> None:
+    from sendtrack.demo.register import seed_register
+
+    seed_register(ctx)
+
+
+EXTRA_STEPS.append(_seed_register)
 
 
 def seed(password: str) -> DemoContext:

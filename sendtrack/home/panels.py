@@ -88,6 +88,14 @@ def statistics_link(user: User) -> HomePanel | None:
 
     last = previous(quarter_of(date.today()))
     return HomePanel("home/panels/statistics.html", {"quarter": last.code}, 80)
+def apdr_reviews(user: User) -> HomePanel | None:
+    from sendtrack.services.apdr import reviews_due
+
+    if not user.has_role(Role.SENCO) or not user.setting_ids:
+        return None
+    overdue, due, n_overdue, n_due = reviews_due(user)
+    context = {"overdue": overdue, "due": due, "n_overdue": n_overdue, "n_due": n_due}
+    return HomePanel("home/panels/apdr_reviews.html", context, 15)
 
 
 PANELS: list[Callable[[User], HomePanel | None]] = [
@@ -97,6 +105,7 @@ PANELS: list[Callable[[User], HomePanel | None]] = [
     ehcna_requests,
     area_overview,
     statistics_link,
+    apdr_reviews,
 ]
 
 

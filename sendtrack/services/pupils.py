@@ -25,7 +25,7 @@ from sendtrack.models import (
     User,
 )
 from sendtrack.services import audit
-from sendtrack.services.errors import DomainError
+from sendtrack.services.errors import DomainError, NotFound, StaleRecord
 
 PUPIL_AUDIT_FIELDS = [
     "upn",
@@ -240,3 +240,105 @@ def find_match(upn: str | None, surname: str, forename: str, date_of_birth: date
             Pupil.date_of_birth == date_of_birth,
         )
     )
+
+
+# --- the child record pages ------------------------------------------------------------
+
+
+def editable(user: User, pupil: Pupil) -> Pupil:
+    """Changes are made by the child's own setting's SENCO, or by area-wide staff; others
+    who may see the child (a panel's lead or members) read only. Out of scope -> 404."""
+    if user.is_area_wide or pupil.setting_id in user.setting_ids:
+        return pupil
+    raise NotFound("child")
+
+
+def get_editable_pupil(user: User, pupil_id: uuid.UUID, *, viewing: str | None = None) -> Pupil:
+    """The child, if `user` may change the record; `viewing` names a form page that shows the
+    record, audited as a view."""
+    from sendtrack.services.scoping import get_pupil
+
+    pupil = editable(user, get_pupil(user, pupil_id))
+    if viewing:
+        audit.record(
+            user,
+            AuditAction.VIEW,
+            "pupil",
+            pupil.id,
+            pupil_id=pupil.id,
+            summary=f"Viewed {viewing} of {pupil.full_name}",
+        )
+    return pupil
+
+
+def open_record(user: User, pupil_id: uuid.UUID, page: str = "record") -> Pupil:
+    """A page showing a child's record, audited as one view event."""
+    from sendtrack.services.scoping import get_pupil
+
+    pupil = get_pupil(user, pupil_id)
+    audit.record(
+        user,
+        AuditAction.VIEW,
+        "pupil",
+        pupil.id,
+        pupil_id=pupil.id,
+        summary=f"Viewed {page} of {pupil.full_name}",
+    )
+    return pupil
+
+
+def may_edit(user: User, pupil: Pupil) -> bool:
+    return user.is_area_wide or pupil.setting_id in user.setting_ids
+
+
+def add_pupil(
+    actor: User,
+    details: PupilDetails,
+    needs: list[NeedCode],
+    sen_status: SenStatus,
+    status_since: date,
+) -> Pupil:
+    if not actor.is_area_wide and details.setting_id not in actor.setting_ids:
+        raise DomainError("Choose one of your settings", field="setting_id")
+    check_date_of_birth(details.date_of_birth)
+    if status_since > date.today():
+        raise DomainError("The date cannot be in the future", field="status_since")
+    if status_since < details.date_of_birth:
+        raise DomainError(
+            "The date cannot be before the child's date of birth", field="status_since"
+        )
+    return create_pupil(
+        actor, details, sen_status=sen_status, status_since=status_since, needs=needs
+    )
+
+
+def edit_pupil(
+    actor: User, pupil: Pupil, details: PupilDetails, needs: list[NeedCode], version: int | None
+) -> Pupil:
+    """Save the record form; a stale version (someone saved in between) is refused."""
+    if version is not None and version != pupil.version:
+        raise StaleRecord(current=pupil)
+    if (
+        details.setting_id != pupil.setting_id
+        and not actor.is_area_wide
+        and details.setting_id not in actor.setting_ids
+    ):
+        raise DomainError("Choose one of your settings", field="setting_id")
+    if details.setting_id != pupil.setting_id:
+        raise DomainError(
+            "Use 'Transfer to another setting' to move a child between settings",
+            field="setting_id",
+        )
+    old_needs = [n.code.value for n in pupil.needs]
+    update_pupil(actor, pupil, details)
+    if set_needs(pupil, needs):
+        db.session.flush()
+        audit.record(
+            actor,
+            AuditAction.UPDATE,
+            "pupil",
+            pupil.id,
+            pupil_id=pupil.id,
+            changes={"needs": [" ".join(old_needs), " ".join(c.value for c in needs)]},
+        )
+    return pupil

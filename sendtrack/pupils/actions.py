@@ -1,0 +1,17 @@
+"""What can be done next for a child, listed on their record page.
+
+(label, endpoint, permission): each endpoint takes `pupil_id` and is shown to people whose
+role has the permission and who may change this child's record. Features add one line
+each (referrals, EHCNA requests...)."""
+
+from __future__ import annotations
+
+from sendtrack.permissions import Permission
+
+ACTIONS: list[tuple[str, str, Permission]] = [
+    ("Edit the child's details", "pupils.edit", Permission.EDIT_PUPIL),
+    ("Change SEN status", "pupils.change_status", Permission.EDIT_PUPIL),
+    ("Start an assess, plan, do, review cycle", "pupils.start_cycle", Permission.RECORD_APDR),
+    ("Move to another setting", "pupils.transfer", Permission.TRANSFER_PUPIL),
+    ("See everything that has happened (timeline)", "pupils.timeline", Permission.VIEW_PUPIL),
+]

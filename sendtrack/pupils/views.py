@@ -1,0 +1,420 @@
+"""The SEN support register and the child record: list, export, add, edit, status history,
+timeline and moves. APDR cycle pages are in apdr_views.py on the same blueprint."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from sendtrack.models import NeedCode, SenStatus, Sex, User
+from sendtrack.permissions import Permission, requires, user_has
+from sendtrack.pupils.actions import ACTIONS
+from sendtrack.pupils.forms import (
+    PupilForm,
+    RegisterFilterForm,
+    StatusForm,
+    TransferForm,
+    TransferInForm,
+)
+from sendtrack.rtf.forms import as_uuid, set_choices
+from sendtrack.school_year import year_group, year_group_label
+from sendtrack.services import apdr, pupils, register, timeline, transfers
+from sendtrack.services.errors import DomainError, NotFound, StaleRecord
+
+bp = Blueprint("pupils", __name__, url_prefix="/pupils")
+
+
+def _user() -> User:
+    user: User = current_user._get_current_object()
+    return user
+
+
+def _version(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
+
+
+# --- the register ------------------------------------------------------------------------
+
+
+def _filter(form: RegisterFilterForm, setting_id: uuid.UUID) -> register.RegisterFilter:
+    need = form.need.data if form.need.data in NeedCode.__members__.values() else None
+    year = form.year.data or ""
+    status = form.status.data if form.status.data in {s.value for s in SenStatus} else None
+    page = form.page.data or ""
+    return register.RegisterFilter(
+        setting_id=setting_id,
+        query=(form.q.data or "")[:100],
+        need=NeedCode(need) if need else None,
+        year_group=int(year) if year.lstrip("-").isdigit() and len(year) <= 3 else None,
+        status=SenStatus(status) if status else None,
+        review=form.review.data if form.review.data in register.REVIEW_FILTERS else None,
+        sort=form.sort.data if form.sort.data in register.SORTS else "name",
+        page=int(page) if page.isdigit() and len(page) < 7 else 1,
+    )
+
+
+def _filter_form() -> RegisterFilterForm:
+    form = RegisterFilterForm(request.args)
+    set_choices(
+        form.need, [("", "Any need")] + [(n.value, f"{n.label} ({n.value})") for n in NeedCode]
+    )
+    set_choices(
+        form.year, [("", "Any year group")] + [(str(y), year_group_label(y)) for y in range(-2, 15)]
+    )
+    set_choices(
+        form.status,
+        [("", "SEN support and EHC plans"), ("K", "SEN support (K)"), ("E", "EHC plan (E)"),
+         ("N", "No longer on the register (N)")],
+    )  # fmt: skip
+    set_choices(form.review, [("", "Any"), *register.REVIEW_FILTERS.items()])
+    set_choices(form.sort, list(register.SORTS.items()))
+    return form
+
+
+def _chosen_setting(user: User) -> Any:
+    settings = register.choosable_settings(user)
+    wanted = as_uuid(request.args.get("setting"))
+    chosen = next((s for s in settings if s.id == wanted), None)
+    if chosen is None and len(settings) == 1:
+        chosen = settings[0]
+    return settings, chosen
+
+
+@bp.route("/", endpoint="register")
+@requires(Permission.VIEW_REGISTER)
+def register_page() -> Any:
+    user = _user()
+    settings, setting = _chosen_setting(user)
+    if setting is None:
+        return render_template("pupils/choose_setting.html", settings=settings)
+    form = _filter_form()
+    f = _filter(form, setting.id)
+    found = register.register_page(user, setting, f)
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "page" and v}
+    args["setting"] = str(setting.id)
+    return render_template(
+        "pupils/register.html",
+        found=found,
+        filter_form=form,
+        setting=setting,
+        several=len(settings) > 1,
+        today=date.today(),
+        page_url=lambda n: url_for("pupils.register", **args, page=n),
+        export_url=lambda fmt: url_for(
+            "pupils.export",
+            fmt=fmt,
+            setting_id=setting.id,
+            **{k: v for k, v in args.items() if k != "setting"},
+        ),
+        can_add=user_has(user, Permission.EDIT_PUPIL),
+    )
+
+
+@bp.route("/settings/<uuid:setting_id>/export/<fmt>")
+@requires(Permission.VIEW_REGISTER)
+def export(setting_id: uuid.UUID, fmt: str) -> Any:
+    if fmt not in ("csv", "xlsx"):
+        raise NotFound("format")
+    user = _user()
+    setting = next((s for s in register.choosable_settings(user) if s.id == setting_id), None)
+    if setting is None:
+        raise NotFound("setting")
+    rows = register.export_rows(user, setting, _filter(_filter_form(), setting.id), fmt)
+    name = f"register-{setting.urn}-{date.today().isoformat()}.{fmt}"
+    if fmt == "csv":
+        body: Any = register.to_csv(setting, rows)
+        mimetype = "text/csv"
+    else:
+        body = register.to_xlsx(setting, rows)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+# --- the child record --------------------------------------------------------------------
+
+
+def _needs(form: PupilForm) -> list[NeedCode]:
+    raw = [form.primary_need.data, form.secondary_need.data, form.other_need.data]
+    return [NeedCode(c) for c in raw if c]
+
+
+def _details(form: PupilForm, setting_id: uuid.UUID) -> pupils.PupilDetails:
+    assert form.date_of_birth.data is not None
+    override = form.year_group_override.data
+    return pupils.PupilDetails(
+        legal_surname=form.legal_surname.data or "",
+        legal_forename=form.legal_forename.data or "",
+        date_of_birth=form.date_of_birth.data,
+        sex=Sex(form.sex.data),
+        setting_id=setting_id,
+        upn=form.upn.data or None,
+        preferred_surname=form.preferred_surname.data or None,
+        preferred_forename=form.preferred_forename.data or None,
+        looked_after=bool(form.looked_after.data),
+        year_group_override=int(override) if override else None,
+        year_group_override_reason=(form.year_group_override_reason.data or None)
+        if override
+        else None,
+        parents_informed_date=form.parents_informed_date.data,
+        panel_consent=bool(form.panel_consent.data),
+        panel_consent_date=form.panel_consent_date.data if form.panel_consent.data else None,
+        panel_consent_recorded_by=(form.panel_consent_recorded_by.data or None)
+        if form.panel_consent.data
+        else None,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Permission.EDIT_PUPIL)
+def add() -> Any:
+    user = _user()
+    form = PupilForm()
+    settings = transfers.destination_choices(user)
+    set_choices(
+        form.setting_id, [("", "Choose a setting")] + [(str(s.id), s.name) for s in settings]
+    )
+    if request.method == "GET":
+        wanted = request.args.get("setting")
+        form.setting_id.data = wanted or (str(settings[0].id) if len(settings) == 1 else "")
+        form.sen_status.data = SenStatus.SEN_SUPPORT.value
+        form.status_since.data = date.today()
+    if form.validate_on_submit():
+        setting_id = as_uuid(form.setting_id.data) or uuid.UUID(int=0)
+        assert form.status_since.data is not None
+        try:
+            pupil = pupils.add_pupil(
+                user,
+                _details(form, setting_id),
+                _needs(form),
+                SenStatus(form.sen_status.data),
+                form.status_since.data,
+            )
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            flash(f"{pupil.full_name} added to the register", "success")
+            return redirect(url_for("pupils.record", pupil_id=pupil.id))
+    return render_template("pupils/edit.html", form=form, pupil=None), 400 if form.errors else 200
+
+
+RECORD_FIELDS = (
+    "legal_forename",
+    "legal_surname",
+    "preferred_forename",
+    "preferred_surname",
+    "date_of_birth",
+    "upn",
+    "looked_after",
+    "parents_informed_date",
+    "panel_consent",
+    "panel_consent_date",
+    "panel_consent_recorded_by",
+    "year_group_override_reason",
+)
+STALE = (
+    "This record was changed by someone else. Your changes are below; the saved record is "
+    "shown first. Check, then save again."
+)
+
+
+def _fill(form: PupilForm, p: Any) -> None:
+    for name in RECORD_FIELDS:
+        getattr(form, name).data = getattr(p, name)
+    form.sex.data = p.sex.value
+    form.year_group_override.data = (
+        str(p.year_group_override) if p.year_group_override is not None else ""
+    )
+    codes = [n.code.value for n in p.needs] + ["", "", ""]
+    form.primary_need.data, form.secondary_need.data, form.other_need.data = codes[:3]
+    form.version.data = str(p.version)
+
+
+@bp.route("/<uuid:pupil_id>/edit", methods=["GET", "POST"])
+@requires(Permission.EDIT_PUPIL)
+def edit(pupil_id: uuid.UUID) -> Any:
+    user = _user()
+    viewing = "the edit form" if request.method == "GET" else None
+    pupil = pupils.get_editable_pupil(user, pupil_id, viewing=viewing)
+    form = PupilForm()
+    # Moving setting is a transfer; status changes are dated history: neither is edited here.
+    del form.setting_id, form.sen_status, form.status_since
+    stale = False
+    if request.method == "GET":
+        _fill(form, pupil)
+    elif form.validate_on_submit():
+        try:
+            pupils.edit_pupil(
+                user, pupil, _details(form, pupil.setting_id), _needs(form),
+                _version(form.version.data),
+            )  # fmt: skip
+        except StaleRecord:
+            stale = True
+            form.add_error(None, STALE)
+            form.version.data = str(pupil.version)
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            flash("Changes saved", "success")
+            return redirect(url_for("pupils.record", pupil_id=pupil.id))
+    return render_template(
+        "pupils/edit.html", form=form, pupil=pupil, stale=stale
+    ), 400 if form.errors else 200
+
+
+@bp.route("/<uuid:pupil_id>")
+@requires(Permission.VIEW_PUPIL)
+def record(pupil_id: uuid.UUID) -> str:
+    user = _user()
+    pupil = pupils.open_record(user, pupil_id)
+    cycles = apdr.cycles_of(pupil.id)
+    can_edit = pupils.may_edit(user, pupil)
+    actions = [
+        (label, url_for(endpoint, pupil_id=pupil.id))
+        for label, endpoint, permission in ACTIONS
+        if user_has(user, permission) and (can_edit or permission is Permission.VIEW_PUPIL)
+    ]
+    current = next((c for c in cycles if c.status.value == "open"), None)
+    return render_template(
+        "pupils/record.html",
+        pupil=pupil,
+        cycles=cycles,
+        current=current,
+        totals=apdr.totals(current) if current else None,
+        actions=actions,
+        year=year_group_label(
+            year_group(pupil.date_of_birth, date.today(), pupil.year_group_override)
+        ),
+        history=sorted(pupil.status_history, key=lambda c: c.start_date, reverse=True),
+    )
+
+
+@bp.route("/<uuid:pupil_id>/timeline", endpoint="timeline")
+@requires(Permission.VIEW_PUPIL)
+def timeline_page(pupil_id: uuid.UUID) -> str:
+    pupil, entries = timeline.timeline(_user(), pupil_id)
+    return render_template("pupils/timeline.html", pupil=pupil, entries=entries)
+
+
+@bp.route("/<uuid:pupil_id>/status", methods=["GET", "POST"])
+@requires(Permission.EDIT_PUPIL)
+def change_status(pupil_id: uuid.UUID) -> Any:
+    user = _user()
+    pupil = pupils.get_editable_pupil(user, pupil_id)
+    form = StatusForm()
+    set_choices(
+        form.status,
+        [(s.value, f"{s.label} ({s.value})") for s in SenStatus if s is not pupil.sen_status],
+    )
+    if form.validate_on_submit():
+        assert form.start_date.data is not None
+        try:
+            change = pupils.change_status(
+                user, pupil, SenStatus(form.status.data), form.start_date.data, form.reason.data
+            )
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            if change is not None:
+                flash(f"SEN status changed to {change.status.label}", "success")
+            return redirect(url_for("pupils.record", pupil_id=pupil.id))
+    return render_template("pupils/status.html", form=form, pupil=pupil), (
+        400 if form.errors else 200
+    )
+
+
+# --- moves -------------------------------------------------------------------------------
+
+
+@bp.route("/<uuid:pupil_id>/transfer", methods=["GET", "POST"])
+@requires(Permission.TRANSFER_PUPIL)
+def transfer(pupil_id: uuid.UUID) -> Any:
+    user = _user()
+    pupil = pupils.get_editable_pupil(user, pupil_id)
+    form = TransferForm()
+    choices = transfers.destination_choices(user, pupil)
+    set_choices(
+        form.to_setting_id,
+        [("", "Choose a setting")] + [(str(s.id), f"{s.name} ({s.urn})") for s in choices],
+    )
+    if choices and form.validate_on_submit():
+        assert form.moved_on.data is not None
+        try:
+            transfers.transfer_out(
+                user, pupil.id, as_uuid(form.to_setting_id.data) or uuid.UUID(int=0),
+                form.moved_on.data, form.note.data,
+            )  # fmt: skip
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            flash(f"{pupil.full_name}'s record moved to {pupil.setting.name}", "success")
+            if pupils.may_edit(user, pupil):
+                return redirect(url_for("pupils.record", pupil_id=pupil.id))
+            return redirect(url_for("pupils.register"))
+    return render_template(
+        "pupils/transfer.html", form=form, pupil=pupil, choices=choices
+    ), 400 if form.errors else 200
+
+
+@bp.route("/transfer-in", methods=["GET", "POST"])
+@requires(Permission.TRANSFER_PUPIL)
+def transfer_in() -> Any:
+    user = _user()
+    form = TransferInForm()
+    mine = transfers.destination_choices(user)
+    set_choices(form.to_setting_id, [(str(s.id), s.name) for s in mine])
+    if request.method == "GET" and mine:
+        form.to_setting_id.data = str(mine[0].id)
+    found = None
+    searched = False
+    if request.method == "POST" and form.validate():
+        search = transfers.TransferSearch(
+            upn=form.upn.data or None,
+            legal_forename=form.legal_forename.data,
+            legal_surname=form.legal_surname.data,
+            date_of_birth=form.date_of_birth.data,
+        )
+        to_setting = as_uuid(form.to_setting_id.data) or uuid.UUID(int=0)
+        try:
+            found = transfers.find_incoming(user, search, to_setting)
+            searched = True
+            if found is None:
+                form.add_error(
+                    "upn",
+                    "No child at another setting matches these details exactly. Check them, "
+                    "or ask the SEND team to move the record.",
+                )
+            elif form.confirm.data:
+                if form.moved_on.data is None:
+                    form.add_error("moved_on", "Enter the date the child joined")
+                else:
+                    transfers.transfer(
+                        user, found, to_setting, form.moved_on.data,
+                        "Transferred in by the new setting",
+                    )  # fmt: skip
+                    flash(f"{found.full_name} has joined {found.setting.name}", "success")
+                    return redirect(url_for("pupils.record", pupil_id=found.id))
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+    context = {"form": form, "mine": mine, "match": None}
+    if found is not None:
+        # Only what the receiving SENCO typed, and where the record is now.
+        context["match"] = {
+            "name": f"{found.legal_forename} {found.legal_surname}",
+            "date_of_birth": found.date_of_birth,
+            "setting": found.setting.name,
+        }
+        if request.method == "POST" and not form.moved_on.data:
+            form.moved_on.data = date.today()
+    # A search that ran is kept (200) even when nothing matched, so its audit event is
+    # committed: failed look-ups are what an officer checking for fishing needs to see.
+    status = 400 if form.errors and not searched else 200
+    return render_template("pupils/transfer_in.html", **context), status
+
+
+from sendtrack.pupils import apdr_views  # noqa: E402,F401  (registers the cycle routes)
