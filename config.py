@@ -61,6 +61,8 @@ class Config:
     RETENTION_PUPIL_YEARS = int(os.environ.get("SENDTRACK_RETENTION_PUPIL_YEARS", "31"))
     RETENTION_LOGIN_ATTEMPT_DAYS = int(os.environ.get("SENDTRACK_RETENTION_LOGIN_DAYS", "90"))
     PAGE_SIZE = 50
+    # Largest request (an uploaded CSV): anything bigger is refused with a 413 page.
+    MAX_CONTENT_LENGTH = int(os.environ.get("SENDTRACK_MAX_UPLOAD_MB", "20")) * 1024 * 1024
     # RTF follow-up: month-day the school reports back, by default the end of the autumn
     # term in which the child starts Reception.
     RTF_REVIEW_POINT = os.environ.get("SENDTRACK_RTF_REVIEW_POINT", "12-20")

@@ -222,3 +222,9 @@ from tests import world_rtf  # noqa: E402
 
 EXTRA_BUILDERS.append(world_rtf.build)
 ROUTE_PARAMS["application_id"] = ("rtf_a", "rtf_b")
+
+from tests import world_admin  # noqa: E402
+
+EXTRA_BUILDERS.append(world_admin.build)
+ROUTE_PARAMS["unit_rate_id"] = ("unit_rate_a", "unit_rate_b")
+ROUTE_PARAMS["upload_id"] = ("upload_a", "upload_b")
