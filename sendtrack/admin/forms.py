@@ -242,7 +242,9 @@ class LocalAuthorityForm(BaseForm):
         "EHC needs assessment request as avoided",
         validators=[
             DataRequired("Enter the follow-up window"),
-            whole_number("The follow-up window must be a whole number from 1 to 60", 1, 60),
+            whole_number(
+                "The follow-up window must be a whole number of months from 1 to 60", 1, 60
+            ),
         ],
     )
     suppression_threshold = StringField(
