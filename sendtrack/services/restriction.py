@@ -65,7 +65,11 @@ def get_child(actor: User, pupil_id: uuid.UUID) -> Pupil:
 def last_restriction_event(pupil: Pupil) -> AuditEvent | None:
     return db.session.scalar(
         select(AuditEvent)
-        .where(AuditEvent.pupil_id == pupil.id, AuditEvent.object_type == "pupil_restriction")
+        .where(
+            AuditEvent.pupil_id == pupil.id,
+            AuditEvent.object_type == "pupil_restriction",
+            AuditEvent.action == AuditAction.UPDATE,
+        )
         .order_by(AuditEvent.id.desc())
         .limit(1)
     )
