@@ -100,9 +100,7 @@ def cluster_budget(cluster_id: uuid.UUID) -> Any:
         else:
             flash(f"Delegated budget for {saved.financial_year} saved", "success")
             return redirect(url_for("admin.cluster", cluster_id=found.id))
-    return render_template("admin/cluster_budget.html", form=form, cluster=found), status_for(
-        form
-    )
+    return render_template("admin/cluster_budget.html", form=form, cluster=found), status_for(form)
 
 
 @bp.route("/clusters/<uuid:cluster_id>/status", methods=["GET", "POST"])

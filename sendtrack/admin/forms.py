@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovFileInput,
@@ -30,7 +32,7 @@ from sendtrack.models import Phase, Role
 from sendtrack.rtf.forms import chosen, entered, optional_choice, options
 
 
-def whole_number(message: str, low: int, high: int):  # type: ignore[no-untyped-def]
+def whole_number(message: str, low: int, high: int) -> Callable[[object, object], None]:
     """A whole number typed in a text box, checked here rather than by IntegerField, whose
     own message ("Not a valid integer value") is not GOV.UK wording and which overflows on
     huge numbers."""
@@ -198,7 +200,9 @@ class NewUserForm(UserForm):
         value = field.data or ""
         local, _, domain = value.partition("@")
         if not local or "." not in domain or " " in value:
-            raise ValidationError("Enter an email address in the correct format, like name@example.org")
+            raise ValidationError(
+                "Enter an email address in the correct format, like name@example.org"
+            )
 
 
 class PasswordForm(BaseForm):

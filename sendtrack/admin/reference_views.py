@@ -23,7 +23,9 @@ def unit_rates() -> Any:
     if form.validate_on_submit():
         try:
             rate = reference_data.save_unit_rate(
-                acting_user(), staff_role=form.staff_role.data or "", hourly_rate=form.hourly_rate.data
+                acting_user(),
+                staff_role=form.staff_role.data or "",
+                hourly_rate=form.hourly_rate.data,
             )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)

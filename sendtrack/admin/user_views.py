@@ -53,9 +53,7 @@ def _prepare(form: UserForm, user: User | None = None) -> None:
         )
         form.lead_clusters.data = [str(c) for c in user.cluster_ids]
         form.panel_clusters.data = [str(c) for c in user.panel_cluster_ids]
-        form.area_roles.data = [
-            r.value for r in user.roles if r in (Role.LA_OFFICER, Role.ADMIN)
-        ]
+        form.area_roles.data = [r.value for r in user.roles if r in (Role.LA_OFFICER, Role.ADMIN)]
 
 
 def _memberships(form: UserForm) -> list[MembershipSpec]:
@@ -69,7 +67,10 @@ def _memberships(form: UserForm) -> list[MembershipSpec]:
             )
         specs.append(MembershipSpec(Role.SENCO, setting_id=found[urn].id))
     allowed = {str(c.value) for c in form.lead_clusters.choices or []}
-    for field, role in ((form.lead_clusters, Role.AREA_LEAD), (form.panel_clusters, Role.PANEL_MEMBER)):
+    for field, role in (
+        (form.lead_clusters, Role.AREA_LEAD),
+        (form.panel_clusters, Role.PANEL_MEMBER),
+    ):
         for value in field.data or []:
             cluster_id = as_uuid(value)
             if cluster_id is None or value not in allowed:

@@ -73,7 +73,9 @@ def list_clusters(query_text: str | None, page: int) -> Page[Cluster]:
 
 def active_clusters() -> list[Cluster]:
     return list(
-        db.session.scalars(select(Cluster).where(Cluster.is_active.is_(True)).order_by(Cluster.name))
+        db.session.scalars(
+            select(Cluster).where(Cluster.is_active.is_(True)).order_by(Cluster.name)
+        )
     )
 
 

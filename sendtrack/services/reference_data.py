@@ -144,9 +144,7 @@ def update_local_authority(actor: User, details: LocalAuthorityDetails) -> Local
             field="suppression_threshold",
         )
     if details.notional_sen_threshold is None:
-        raise DomainError(
-            "Enter the notional SEN budget threshold", field="notional_sen_threshold"
-        )
+        raise DomainError("Enter the notional SEN budget threshold", field="notional_sen_threshold")
     la = local_authority()
     created = la is None
     if la is None:

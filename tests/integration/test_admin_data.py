@@ -74,7 +74,9 @@ def test_preview_lists_every_bad_row_and_nothing_can_be_confirmed(app: Flask, as
     assert "row 3, column delegated_budget:" in text
     assert "Confirm import" not in text
     with app.app_context():
-        digest = db.session.scalar(select(ImportUpload.sha256).order_by(ImportUpload.created_at.desc()))
+        digest = db.session.scalar(
+            select(ImportUpload.sha256).order_by(ImportUpload.created_at.desc())
+        )
     assert client.post(location, data={"sha256": digest}).status_code == 400
     unreadable = client.get(_upload(client, b"\xff\xfe\x00bad").headers["Location"])
     assert "The file must be a CSV saved as UTF-8" in unreadable.get_data(as_text=True)
