@@ -168,13 +168,17 @@ PDF_SECTIONS = [
 _HIDDEN = {"id", "pupil_id", "version"}
 
 
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
 def _readable(rows: list[dict[str, Any]]) -> list[list[tuple[str, str]]]:
     return [
-        [
-            (k.replace("_", " ").capitalize(), "" if v is None else str(v))
-            for k, v in row.items()
-            if k not in _HIDDEN
-        ]
+        [(k.replace("_", " ").capitalize(), _text(v)) for k, v in row.items() if k not in _HIDDEN]
         for row in rows
     ]
 
@@ -187,9 +191,7 @@ def pdf_context(record: dict[str, Any]) -> dict[str, Any]:
         "generated_at": record["generated_at"],
         "generated_by": record["generated_by"],
         "child": [
-            (k.replace("_", " ").capitalize(), "" if v is None else str(v))
-            for k, v in child.items()
-            if k != "version"
+            (k.replace("_", " ").capitalize(), _text(v)) for k, v in child.items() if k != "version"
         ],
         "sections": [
             (title, _readable(record[key])) for key, title in PDF_SECTIONS if key in record
