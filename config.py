@@ -68,6 +68,8 @@ class Config:
         if os.environ.get("SENDTRACK_SUPPRESSION_THRESHOLD", "").strip().isdigit()
         else None
     )
+    # Largest request (an uploaded CSV): anything bigger is refused with a 413 page.
+    MAX_CONTENT_LENGTH = int(os.environ.get("SENDTRACK_MAX_UPLOAD_MB", "20")) * 1024 * 1024
     # RTF follow-up: month-day the school reports back, by default the end of the autumn
     # term in which the child starts Reception.
     RTF_REVIEW_POINT = os.environ.get("SENDTRACK_RTF_REVIEW_POINT", "12-20")

@@ -235,3 +235,8 @@ EXTRA_BUILDERS.append(world_register.build)
 ROUTE_PARAMS["cycle_id"] = ("cycle_a", "cycle_b")
 ROUTE_PARAMS["outcome_id"] = ("outcome_a", "outcome_b")
 ROUTE_PARAMS["provision_id"] = ("provision_a", "provision_b")
+from tests import world_admin  # noqa: E402
+
+EXTRA_BUILDERS.append(world_admin.build)
+ROUTE_PARAMS["unit_rate_id"] = ("unit_rate_a", "unit_rate_b")
+ROUTE_PARAMS["upload_id"] = ("upload_a", "upload_b")

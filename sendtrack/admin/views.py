@@ -1,15 +1,47 @@
-"""Administration: clusters, settings, users, imports."""
+"""Administration: clusters, settings, users, unit rates, the LA's settings, CSV imports,
+and the area-wide child search with restriction.
+
+One blueprint; its routes live in the modules imported at the bottom, by subject."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
+from flask_login import current_user
 
-from sendtrack.permissions import Permission, requires
+from sendtrack.models import User
+from sendtrack.permissions import Permission, requires, user_has
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def acting_user() -> User:
+    user: User = current_user._get_current_object()
+    return user
+
+
+def page_number() -> int:
+    raw = request.args.get("page", "1")
+    # Digits only and a sane length: the list clamps it to its last page anyway.
+    return int(raw) if raw.isdigit() and len(raw) < 7 else 1
+
+
+def status_for(form: object) -> int:
+    return 400 if getattr(form, "errors", None) else 200
 
 
 @bp.route("/")
 @requires(Permission.MANAGE_ORGANISATION)
 def index() -> str:
-    return render_template("admin/index.html")
+    return render_template(
+        "admin/index.html", can_manage_users=user_has(current_user, Permission.MANAGE_USERS)
+    )
+
+
+from sendtrack.admin import (  # noqa: E402, F401  (registers the routes on bp)
+    children_views,
+    cluster_views,
+    import_views,
+    reference_views,
+    setting_views,
+    user_views,
+)

@@ -21,6 +21,7 @@ from sendtrack.models.assessments import (
 from sendtrack.models.audit import AuditAction, AuditEvent
 from sendtrack.models.base import Base
 from sendtrack.models.funding import ClusterBudget, RtfBand, RtfBudget
+from sendtrack.models.imports import ImportUpload
 from sendtrack.models.org import Cluster, LocalAuthority, Phase, Setting
 from sendtrack.models.panels import (
     AgendaItem,
@@ -60,6 +61,7 @@ __all__ = [
     "DecisionOutcome",
     "EhcnaRequest",
     "ExceptionGround",
+    "ImportUpload",
     "LocalAuthority",
     "LoginAttempt",
     "MeetingStatus",

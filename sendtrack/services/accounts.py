@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from sendtrack.extensions import db
 from sendtrack.models import (
@@ -217,3 +218,77 @@ def get_user(user_id: uuid.UUID) -> User:
     if user is None:
         raise NotFound("user")
     return user
+
+
+# --- the users list and account changes by an administrator ---------------------------
+
+
+def list_users(query_text: str | None, role: Role | None, page: int) -> Any:
+    from sendtrack.services.organisation import like, paginate
+
+    query = select(User).order_by(User.is_active.desc(), func.lower(User.name))
+    if query_text:
+        pattern = like(query_text)
+        query = query.where(
+            or_(
+                func.lower(User.name).like(pattern, escape="\\"),
+                func.lower(User.email).like(pattern, escape="\\"),
+            )
+        )
+    if role is not None:
+        query = query.where(
+            select(RoleMembership.id)
+            .where(RoleMembership.user_id == User.id, RoleMembership.role == role)
+            .exists()
+        )
+    return paginate(query, page)
+
+
+def _not_yourself(actor: User, user: User, message: str) -> None:
+    if actor.id == user.id:
+        raise DomainError(message)
+
+
+def set_active(actor: User, user: User, active: bool) -> User:
+    """Deactivate (ending every session the person has at once) or reactivate an account."""
+    if not active:
+        _not_yourself(actor, user, "You cannot deactivate your own account")
+    if user.is_active == active:
+        return user
+    if not active:
+        end_all_sessions(user)
+    user.is_active = active
+    db.session.flush()
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        "user",
+        user.id,
+        summary=f"{user.email} {'reactivated' if active else 'deactivated'}",
+        changes={"is_active": [not active, active]},
+    )
+    return user
+
+
+def reset_password(actor: User, user: User, password: str) -> User:
+    """Set a new password chosen by an administrator; the person's sessions end."""
+    check_password_policy(password)
+    user.password_hash = hash_password(password)
+    end_all_sessions(user)
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        "user",
+        user.id,
+        summary=f"Password reset for {user.email}",
+        # Never the password itself, not even hashed.
+        changes={"password": ["(set)", "(reset)"]},
+    )
+    return user
+
+
+def check_own_roles(actor: User, user: User, memberships: list[MembershipSpec]) -> None:
+    """An administrator may not take away their own administrator role (and so lock
+    everyone out of user administration)."""
+    if actor.id == user.id and not any(m.role is Role.ADMIN for m in memberships):
+        raise DomainError("You cannot remove your own administrator role", field="roles")

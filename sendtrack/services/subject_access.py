@@ -53,7 +53,7 @@ def _rows(model: Any, *where: Any, order: Any = None) -> list[dict[str, Any]]:
     return [_row(o) for o in db.session.scalars(query)]
 
 
-def collect(actor: User, pupil_id: uuid.UUID) -> dict[str, Any]:
+def collect(actor: User, pupil_id: uuid.UUID, *, fmt: str = "JSON") -> dict[str, Any]:
     """The complete record of one child as plain data. Audited as an export."""
     pupil: Pupil = get_pupil(actor, pupil_id)
     referral_ids = select(Referral.id).where(Referral.pupil_id == pupil.id)
@@ -134,7 +134,7 @@ def collect(actor: User, pupil_id: uuid.UUID) -> dict[str, Any]:
         "subject_access",
         pupil.id,
         pupil_id=pupil.id,
-        summary="Subject access export",
+        summary=f"Subject access export ({fmt})",
     )
     return record
 
@@ -142,3 +142,59 @@ def collect(actor: User, pupil_id: uuid.UUID) -> dict[str, Any]:
 def label(pupil_record: dict[str, Any]) -> str:
     child = pupil_record["child"]
     return f"{child['legal_forename']} {child['legal_surname']}"
+
+
+# Section titles for the PDF, in the order people read a record.
+PDF_SECTIONS = [
+    ("settings", "Schools and settings"),
+    ("needs", "Needs"),
+    ("sen_status_history", "SEN status history"),
+    ("moves", "Moves between settings"),
+    ("apdr_cycles", "Assess, plan, do, review cycles"),
+    ("apdr_outcomes", "Outcomes"),
+    ("provisions", "Provisions"),
+    ("referrals", "Referrals to panels"),
+    ("panel_agenda_places", "Places on panel agendas"),
+    ("panel_meetings", "Panel meetings"),
+    ("panel_decisions", "Panel decisions"),
+    ("panel_actions", "Panel actions"),
+    ("rtf_applications", "Reception transition funding"),
+    ("ehcna_requests", "EHC needs assessment requests"),
+    ("timescale_exceptions", "Timescale exceptions"),
+    ("annual_reviews", "Annual reviews"),
+]
+
+# Internal keys that mean nothing to a parent reading the record.
+_HIDDEN = {"id", "pupil_id", "version"}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
+def _readable(rows: list[dict[str, Any]]) -> list[list[tuple[str, str]]]:
+    return [
+        [(k.replace("_", " ").capitalize(), _text(v)) for k, v in row.items() if k not in _HIDDEN]
+        for row in rows
+    ]
+
+
+def pdf_context(record: dict[str, Any]) -> dict[str, Any]:
+    """The same content as the JSON export, as plain strings laid out for people."""
+    child = record["child"]
+    return {
+        "child_name": label(record),
+        "generated_at": record["generated_at"],
+        "generated_by": record["generated_by"],
+        "child": [
+            (k.replace("_", " ").capitalize(), _text(v)) for k, v in child.items() if k != "version"
+        ],
+        "sections": [
+            (title, _readable(record[key])) for key, title in PDF_SECTIONS if key in record
+        ],
+        "access_log": record["access_log"],
+    }

@@ -57,7 +57,8 @@ def _matching_step(secret: str, code: str, now: float) -> int | None:
     totp = pyotp.TOTP(secret)
     step = int(now // totp.interval)
     for candidate in (step, step - 1, step + 1):
-        if hmac.compare_digest(totp.at(candidate * totp.interval), code):
+        # Bytes: compare_digest refuses non-ASCII str, and a typed code may hold anything.
+        if hmac.compare_digest(totp.at(candidate * totp.interval).encode(), code.encode()):
             return candidate
     return None
 

@@ -1,0 +1,295 @@
+"""Forms for the administration screens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovFileInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    FileField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from sendtrack.forms import BaseForm, MoneyField
+from sendtrack.models import Phase, Role
+from sendtrack.rtf.forms import chosen, entered, optional_choice, options
+
+
+def whole_number(message: str, low: int, high: int) -> Callable[[object, object], None]:
+    """A whole number typed in a text box, checked here rather than by IntegerField, whose
+    own message ("Not a valid integer value") is not GOV.UK wording and which overflows on
+    huge numbers."""
+
+    def check(_form: object, field: object) -> None:
+        raw = (getattr(field, "data", "") or "").strip()
+        if not raw.isdigit() or len(raw) > 6 or not low <= int(raw) <= high:
+            raise ValidationError(message)
+
+    return check
+
+
+class SearchForm(BaseForm):
+    class Meta:
+        csrf = False  # a GET search that changes nothing
+
+    q = StringField("Search", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
+    submit = SubmitField("Search", widget=GovSubmitInput())
+
+
+class SettingSearchForm(SearchForm):
+    phase = SelectField(
+        "Phase",
+        widget=GovSelect(),
+        choices=options([("", "Any phase")] + [(p.value, p.label) for p in Phase]),
+        validate_choice=False,
+        validators=[Optional()],
+    )
+    cluster = SelectField("Cluster", widget=GovSelect(), validate_choice=False)
+
+
+class UserSearchForm(SearchForm):
+    role = SelectField(
+        "Role",
+        widget=GovSelect(),
+        choices=options([("", "Any role")] + [(r.value, r.label) for r in Role]),
+        validate_choice=False,
+        validators=[Optional()],
+    )
+
+
+class ClusterForm(BaseForm):
+    name = StringField(
+        "Name",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the cluster's name"), Length(max=120)],
+    )
+    quorum = StringField(
+        "Quorum",
+        widget=GovTextInput(),
+        description="How many panel members must be present for the panel to decide",
+        validators=[
+            DataRequired("Enter the quorum"),
+            whole_number("Quorum must be a whole number from 1 to 50", 1, 50),
+        ],
+    )
+    submit = SubmitField("Save cluster", widget=GovSubmitInput())
+
+
+class BudgetForm(BaseForm):
+    financial_year = StringField(
+        "Financial year",
+        widget=GovTextInput(),
+        description="April to March, like 2026-27",
+        validators=[DataRequired("Enter the financial year"), Length(max=7)],
+    )
+    allocation = MoneyField(
+        "Delegated budget",
+        subject="The delegated budget",
+        validators=[entered("Enter the delegated budget")],
+    )
+    submit = SubmitField("Save budget", widget=GovSubmitInput())
+
+
+class ConfirmForm(BaseForm):
+    """A confirmation page's one button (deactivate, reactivate)."""
+
+    submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class SettingForm(BaseForm):
+    urn = StringField(
+        "URN",
+        widget=GovTextInput(),
+        description="The 6-digit unique reference number from Get information about schools",
+        validators=[DataRequired("Enter the URN"), Length(max=20)],
+    )
+    name = StringField(
+        "Name",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the setting's name"), Length(max=200)],
+    )
+    phase = RadioField(
+        "Phase",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        choices=options([(p.value, p.label) for p in Phase]),
+        validators=[chosen("Choose the phase")],
+    )
+    cluster_id = SelectField(
+        "Cluster",
+        widget=GovSelect(),
+        validate_choice=False,
+        validators=[optional_choice("Choose a cluster from the list")],
+    )
+    submit = SubmitField("Save setting", widget=GovSubmitInput())
+
+
+ROLE_CHOICES = options(
+    [
+        (Role.LA_OFFICER.value, "LA officer (the whole area)"),
+        (Role.ADMIN.value, "Administrator (everything, plus user accounts)"),
+    ]
+)
+
+
+class UserForm(BaseForm):
+    name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the person's full name"), Length(max=120)],
+    )
+    senco_urns = TextAreaField(
+        "SENCO of these settings (URNs)",
+        widget=GovTextArea(),
+        description="The 6-digit URN of each setting, separated by spaces or commas",
+        validators=[Optional(), Length(max=2000)],
+    )
+    lead_clusters = SelectMultipleField(
+        "Area SEND Lead of these clusters",
+        widget=GovCheckboxesInput(),
+        validate_choice=False,
+        validators=[Optional()],
+    )
+    panel_clusters = SelectMultipleField(
+        "Panel member of these clusters",
+        widget=GovCheckboxesInput(),
+        validate_choice=False,
+        validators=[Optional()],
+    )
+    area_roles = SelectMultipleField(
+        "Area-wide roles",
+        widget=GovCheckboxesInput(),
+        choices=ROLE_CHOICES,
+        validate_choice=False,
+        validators=[Optional()],
+    )
+    submit = SubmitField("Save user", widget=GovSubmitInput())
+
+
+class NewUserForm(UserForm):
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the email address"), Length(max=254)],
+    )
+    password = PasswordField(
+        "Password",
+        widget=GovPasswordInput(),
+        description="12 characters or more. Tell the person by phone, not by email",
+        validators=[DataRequired("Enter a password"), Length(max=500)],
+    )
+
+    def validate_email(self, field: StringField) -> None:
+        value = field.data or ""
+        local, _, domain = value.partition("@")
+        if not local or "." not in domain or " " in value:
+            raise ValidationError(
+                "Enter an email address in the correct format, like name@example.org"
+            )
+
+
+class PasswordForm(BaseForm):
+    password = PasswordField(
+        "New password",
+        widget=GovPasswordInput(),
+        description="12 characters or more. The person's sessions end when you save",
+        validators=[DataRequired("Enter a new password"), Length(max=500)],
+    )
+    submit = SubmitField("Reset password", widget=GovSubmitInput())
+
+
+class UnitRateForm(BaseForm):
+    staff_role = StringField(
+        "Staff role",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the staff role"), Length(max=100)],
+    )
+    hourly_rate = MoneyField(
+        "Hourly rate", subject="The hourly rate", validators=[entered("Enter the hourly rate")]
+    )
+    submit = SubmitField("Save rate", widget=GovSubmitInput())
+
+
+class LocalAuthorityForm(BaseForm):
+    name = StringField(
+        "Council name",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the council's name"), Length(max=120)],
+    )
+    la_code = StringField(
+        "LA code (optional)",
+        widget=GovTextInput(),
+        description="The 3-digit DfE local authority number, as in UPNs",
+        validators=[Optional(), Length(max=3)],
+    )
+    follow_up_window_months = StringField(
+        "Follow-up window in months",
+        widget=GovTextInput(),
+        description="How long after early support the tracker waits before counting an "
+        "EHC needs assessment request as avoided",
+        validators=[
+            DataRequired("Enter the follow-up window"),
+            whole_number(
+                "The follow-up window must be a whole number of months from 1 to 60", 1, 60
+            ),
+        ],
+    )
+    suppression_threshold = StringField(
+        "Small-number suppression threshold",
+        widget=GovTextInput(),
+        description="Figures below this number are hidden in published statistics",
+        validators=[
+            DataRequired("Enter the suppression threshold"),
+            whole_number("The suppression threshold must be a whole number from 0 to 100", 0, 100),
+        ],
+    )
+    notional_sen_threshold = MoneyField(
+        "Notional SEN budget threshold per pupil",
+        subject="The notional SEN budget threshold",
+        validators=[entered("Enter the notional SEN budget threshold")],
+    )
+    submit = SubmitField("Save settings", widget=GovSubmitInput())
+
+
+class ImportForm(BaseForm):
+    kind = RadioField(
+        "What does the file hold?",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        validators=[chosen("Choose what the file holds")],
+    )
+    file = FileField("CSV file", widget=GovFileInput())
+    submit = SubmitField("Check the file", widget=GovSubmitInput())
+
+
+class ConfirmImportForm(BaseForm):
+    # The SHA-256 of the file previewed: the import applies only a file with this digest.
+    sha256 = HiddenField()
+    submit = SubmitField("Confirm import", widget=GovSubmitInput())
+
+
+class RestrictionForm(BaseForm):
+    version = HiddenField()
+    reason = TextAreaField(
+        "Reason",
+        widget=GovTextArea(),
+        validators=[DataRequired("Enter the reason"), Length(max=500)],
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())

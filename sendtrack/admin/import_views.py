@@ -1,0 +1,86 @@
+"""CSV import through an upload page: choose the kind, upload, see the dry run (counts and
+every bad row), then "Confirm import" applies exactly the file previewed."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+
+from sendtrack.admin.forms import ConfirmImportForm, ImportForm
+from sendtrack.admin.views import acting_user, bp, status_for
+from sendtrack.permissions import Permission, requires
+from sendtrack.rtf.forms import set_choices
+from sendtrack.services import import_uploads
+from sendtrack.services.errors import DomainError
+
+KIND_LABELS = {
+    "clusters": "Clusters (and their delegated budgets)",
+    "settings": "Schools and settings",
+    "pupils": "Children",
+    "referrals": "Referrals and panel decisions",
+    "rtf": "Reception transition funding",
+    "ehcna": "EHC needs assessment requests",
+}
+
+
+def _limit_mb() -> int:
+    return int((current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@requires(Permission.IMPORT_DATA)
+def import_upload() -> Any:
+    form = ImportForm()
+    set_choices(form.kind, [(k, KIND_LABELS.get(k, k)) for k in import_uploads.kind_names()])
+    if request.method == "GET" and request.args.get("kind") in import_uploads.kind_names():
+        form.kind.data = request.args["kind"]
+    if form.validate_on_submit():
+        file = request.files.get(form.file.name)
+        if file is None or not file.filename:
+            form.add_error("file", "Select a CSV file")
+        else:
+            try:
+                checked = import_uploads.upload(
+                    acting_user(), form.kind.data or "", file.filename, file.read()
+                )
+            except DomainError as exc:
+                form.add_error(exc.field, exc.message)
+            else:
+                return redirect(url_for("admin.import_preview", upload_id=checked.upload.id))
+    elif request.method == "POST" and not request.files.get(form.file.name):
+        form.add_error("file", "Select a CSV file")
+    return render_template(
+        "admin/import.html", form=form, limit_mb=_limit_mb(), labels=KIND_LABELS
+    ), status_for(form)
+
+
+@bp.route("/import/<uuid:upload_id>", methods=["GET", "POST"])
+@requires(Permission.IMPORT_DATA)
+def import_preview(upload_id: uuid.UUID) -> Any:
+    """The dry-run result of an uploaded file; its form confirms the import."""
+    user = acting_user()
+    form = ConfirmImportForm()
+    checked = import_uploads.preview(user, upload_id)
+    if request.method == "GET":
+        form.sha256.data = checked.upload.sha256
+    if request.method == "POST" and form.validate_on_submit() and checked.ok:
+        try:
+            result = import_uploads.confirm(user, upload_id, form.sha256.data or "")
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if result.ok:
+                flash(f"Imported {checked.upload.filename}. {result.summary()}", "success")
+                return redirect(url_for("admin.import_upload"))
+            form.add_error(None, "The file can no longer be imported: see the problems below")
+            checked.result = result
+    elif request.method == "POST":
+        form.add_error(None, "This file has problems: correct them and upload it again")
+    return render_template(
+        "admin/import_preview.html",
+        form=form,
+        checked=checked,
+        label=KIND_LABELS.get(checked.upload.kind, checked.upload.kind),
+    ), status_for(form)
