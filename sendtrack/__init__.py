@@ -25,6 +25,8 @@ BLUEPRINTS = [
     "sendtrack.audit_trail.views:bp",
     "sendtrack.subject_access.views:bp",
     "sendtrack.rtf.views:bp",
+    "sendtrack.referrals.views:bp",
+    "sendtrack.panels.views:bp",
 ]
 
 TWO_FACTOR_EXEMPT = {

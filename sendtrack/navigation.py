@@ -13,6 +13,8 @@ from sendtrack.permissions import Permission, user_has
 SECTIONS: list[tuple[str, str, Permission]] = [
     ("Home", "home.index", Permission.SIGNED_IN),
     ("Reception transition funding", "rtf.index", Permission.APPLY_RTF),
+    ("Referrals", "referrals.index", Permission.VIEW_PUPIL),
+    ("Cluster panels", "panels.index", Permission.VIEW_PANELS),
     ("Administration", "admin.index", Permission.MANAGE_ORGANISATION),
     ("Audit trail", "audit_trail.search", Permission.VIEW_AUDIT),
 ]

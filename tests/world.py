@@ -222,3 +222,10 @@ from tests import world_rtf  # noqa: E402
 
 EXTRA_BUILDERS.append(world_rtf.build)
 ROUTE_PARAMS["application_id"] = ("rtf_a", "rtf_b")
+
+from tests import world_panels  # noqa: E402
+
+EXTRA_BUILDERS.append(world_panels.build)
+ROUTE_PARAMS["decision_id"] = ("decision_a", "decision_b")
+ROUTE_PARAMS["action_id"] = ("action_a", "action_b")
+ROUTE_PARAMS["member_id"] = ("member_a", "member_b")

@@ -72,11 +72,18 @@ def rtf_applications(user: User) -> HomePanel | None:
     return panel(user)
 
 
+def cluster_panels(user: User) -> HomePanel | None:
+    from sendtrack.panels.home import cluster_panels as panel
+
+    return panel(user)
+
+
 PANELS: list[Callable[[User], HomePanel | None]] = [
     my_settings,
     my_clusters,
     rtf_applications,
     area_overview,
+    cluster_panels,
 ]
 
 
