@@ -259,3 +259,9 @@ def run_import(
 from sendtrack.services.imports import rtf as _rtf_import  # noqa: E402
 
 EXTRA_KINDS.append(_rtf_import.RtfImport)
+
+# Cluster panel referral history: meetings, referrals, decisions and awards.
+from sendtrack.services.imports import referrals as _referrals_import  # noqa: E402
+
+# Before rtf: the documented load order is clusters, settings, pupils, referrals, rtf, ehcna.
+EXTRA_KINDS.insert(0, _referrals_import.ReferralsImport)
