@@ -39,6 +39,15 @@ def _seed_rtf(ctx: DemoContext) -> None:
 EXTRA_STEPS.append(_seed_rtf)
 
 
+def _seed_panels(ctx: DemoContext) -> None:
+    from sendtrack.demo.panels import seed_panels
+
+    seed_panels(ctx)
+
+
+EXTRA_STEPS.append(_seed_panels)
+
+
 def seed(password: str) -> DemoContext:
     ctx = DemoContext(password=password)
     for step in steps():

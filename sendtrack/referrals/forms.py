@@ -13,7 +13,7 @@ from wtforms.validators import Length, Optional
 
 from sendtrack.forms import BaseForm, MoneyField
 from sendtrack.models import RequestType, WouldRequestEhcna
-from sendtrack.rtf.forms import chosen, options
+from sendtrack.rtf.forms import chosen, optional_choice, options
 
 LONG_TEXT = 5000
 
@@ -56,7 +56,7 @@ class ReferralForm(BaseForm):
         validate_choice=False,
         choices=options([(w.value, w.label) for w in WouldRequestEhcna]),
         validators=[
-            chosen(
+            optional_choice(
                 "Say whether you would request an EHC needs assessment now without this support"
             )
         ],

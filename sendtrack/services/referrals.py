@@ -218,7 +218,8 @@ def _clean(details: ReferralDetails) -> ReferralDetails:
     )
 
 
-def _check(details: ReferralDetails) -> None:
+def _check(details: ReferralDetails, *, complete: bool = True) -> None:
+    """A draft needs only what the school is asking for; a submission needs everything."""
     if details.request_type is None:
         raise DomainError(
             "Choose what the school is asking for: advice, resources or both",
@@ -232,6 +233,8 @@ def _check(details: ReferralDetails) -> None:
             "Leave the amount blank when asking for advice only, or choose resources",
             field="amount_requested",
         )
+    if not complete:
+        return
     if details.request_type is not RequestType.ADVICE and not amount:
         raise DomainError(
             "Enter how much money the school is asking for", field="amount_requested"
@@ -271,7 +274,7 @@ def create_referral(
     if not (actor.is_area_wide or pupil.setting_id in actor.setting_ids):
         raise NotFound("child")
     details = _clean(details)
-    _check(details)
+    _check(details, complete=submit)
     if submit:
         _check_consent(pupil)
     cluster_id = pupil.setting.cluster_id
@@ -337,7 +340,7 @@ def update_referral(
             f"This referral is {referral.status.label.lower()}: it can no longer be changed"
         )
     details = _clean(details)
-    _check(details)
+    _check(details, complete=submit)
     if submit:
         _check_consent(referral.pupil)
     before = audit.snapshot(referral, AUDIT_FIELDS)
