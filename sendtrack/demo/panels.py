@@ -127,8 +127,12 @@ def seed_panels(ctx: DemoContext) -> None:
     theirs = _children(ctx, "990007")
 
     # Two Northbrook panels already held, with decisions.
-    first = _held(northbrook.id, today - timedelta(days=63), "Lee Lead", "Northbrook Teachers' Centre")
-    second = _held(northbrook.id, today - timedelta(days=14), "Lee Lead", "Northbrook Teachers' Centre")
+    first = _held(
+        northbrook.id, today - timedelta(days=63), "Lee Lead", "Northbrook Teachers' Centre"
+    )
+    second = _held(
+        northbrook.id, today - timedelta(days=14), "Lee Lead", "Northbrook Teachers' Centre"
+    )
     before_first = first.meeting_date - timedelta(days=21)
     before_second = second.meeting_date - timedelta(days=21)
     a = _refer(senco, ours[0], before_first, RequestType.BOTH, "1500")
@@ -182,9 +186,7 @@ def seed_panels(ctx: DemoContext) -> None:
             ("Sunita Rao", "Speech and language therapist", None, None),
             ("Tom Achebe", "Virtual School", None, None),
         ):
-            meetings.add_member(
-                lead, meeting, name, role, user_id=user_id, setting_id=setting_id
-            )
+            meetings.add_member(lead, meeting, name, role, user_id=user_id, setting_id=setting_id)
     f = _refer(senco, ours[4], today - timedelta(days=10), RequestType.BOTH, "1800")
     g = _refer(officer, hillcrest[1], today - timedelta(days=8), RequestType.RESOURCES, "900")
     meetings.add_to_agenda(lead, upcoming[0], [f.id, g.id])

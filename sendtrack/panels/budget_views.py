@@ -97,9 +97,7 @@ def set_allocation(cluster_id: uuid.UUID) -> Any:
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:
-            flash(
-                f"{cluster.name} allocation for {budget.financial_year} saved", "success"
-            )
+            flash(f"{cluster.name} allocation for {budget.financial_year} saved", "success")
             return redirect(url_for("panels.budgets", year=budget.financial_year))
     status = 400 if form.errors else 200
     return render_template("panels/allocation.html", form=form, cluster=cluster), status

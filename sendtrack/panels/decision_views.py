@@ -83,7 +83,11 @@ def decide(meeting_id: uuid.UUID, referral_id: uuid.UUID) -> Any:
     if request.method == "GET":
         form.decision_date.data = meeting.meeting_date
         audit.record(
-            user, AuditAction.VIEW, "referral", referral.id, pupil_id=referral.pupil_id,
+            user,
+            AuditAction.VIEW,
+            "referral",
+            referral.id,
+            pupil_id=referral.pupil_id,
             summary="Decision form",
         )
     if form.validate_on_submit():

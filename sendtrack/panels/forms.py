@@ -73,7 +73,9 @@ class MeetingForm(BaseForm):
         validators=[Length(max=10)],
     )
     location = StringField(
-        "Place", widget=GovTextInput(), validators=[Length(max=200)],
+        "Place",
+        widget=GovTextInput(),
+        validators=[Length(max=200)],
         description="Leave blank if the meeting is online only",
     )
     online_link = StringField(
@@ -103,7 +105,9 @@ class MemberForm(BaseForm):
         validators=[optional_choice("Choose a person from the list")],
     )
     name = StringField(
-        "Name", widget=GovTextInput(), validators=[Length(max=120)],
+        "Name",
+        widget=GovTextInput(),
+        validators=[Length(max=120)],
         description="Leave blank to use the name of the person chosen above",
     )
     professional_role = StringField(
@@ -197,7 +201,9 @@ class DecisionForm(BaseForm):
     action_description = TextAreaField(
         "Action (optional)", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)]
     )
-    action_owner = StringField("Who will do it", widget=GovTextInput(), validators=[Length(max=120)])
+    action_owner = StringField(
+        "Who will do it", widget=GovTextInput(), validators=[Length(max=120)]
+    )
     action_due = GovukDateField("Due date", subject="Due date of the action")
     save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
     confirm = SubmitField("Confirm decision", widget=GovSubmitInput())

@@ -73,7 +73,9 @@ def _meeting_form(user: User, meeting: PanelMeeting | None = None) -> MeetingFor
     else:
         clusters = meetings.managed_clusters(user)
         pairs = [(str(c.id), c.name) for c in clusters]
-        set_choices(form.cluster_id, pairs if len(pairs) == 1 else [("", "Choose a cluster"), *pairs])
+        set_choices(
+            form.cluster_id, pairs if len(pairs) == 1 else [("", "Choose a cluster"), *pairs]
+        )
         if request.method == "GET" and len(pairs) == 1:
             form.cluster_id.data = pairs[0][0]
     return form

@@ -67,9 +67,7 @@ class ReferralForm(BaseForm):
 
 class ReasonForm(BaseForm):
     version = HiddenField()
-    reason = TextAreaField(
-        "Reason", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)]
-    )
+    reason = TextAreaField("Reason", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)])
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 

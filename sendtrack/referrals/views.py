@@ -46,9 +46,7 @@ def _version(raw: str | None) -> int | None:
 def index() -> str:
     user = _user()
     form = FilterForm(request.args)
-    set_choices(
-        form.status, [("", "Any status")] + [(s.value, s.label) for s in ReferralStatus]
-    )
+    set_choices(form.status, [("", "Any status")] + [(s.value, s.label) for s in ReferralStatus])
     clusters = meetings.visible_clusters(user)
     set_choices(form.cluster, [("", "Any cluster")] + [(str(c.id), c.name) for c in clusters])
     try:
@@ -116,7 +114,11 @@ def new(pupil_id: uuid.UUID) -> Any:
     form = ReferralForm()
     if request.method == "GET":
         audit.record(
-            user, AuditAction.VIEW, "referral_form", pupil.id, pupil_id=pupil.id,
+            user,
+            AuditAction.VIEW,
+            "referral_form",
+            pupil.id,
+            pupil_id=pupil.id,
             summary="New referral form",
         )
     if form.validate_on_submit():
@@ -142,9 +144,7 @@ def new(pupil_id: uuid.UUID) -> Any:
 def show(referral_id: uuid.UUID) -> str:
     user = _user()
     referral = referrals.get_referral(user, referral_id)
-    audit.record(
-        user, AuditAction.VIEW, "referral", referral.id, pupil_id=referral.pupil_id
-    )
+    audit.record(user, AuditAction.VIEW, "referral", referral.id, pupil_id=referral.pupil_id)
     decisions = referrals.decisions_for(referral.id)
     can_record = user_has(user, Permission.RECORD_DECISIONS) and referrals.manages_cluster(
         user, referral.cluster_id

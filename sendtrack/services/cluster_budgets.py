@@ -47,7 +47,9 @@ class ClusterPosition:
         return int(self.committed * 100 / self.allocation)
 
 
-def _awards(financial_year: str, except_decision: uuid.UUID | None = None) -> dict[uuid.UUID, tuple[Decimal, Decimal, int]]:
+def _awards(
+    financial_year: str, except_decision: uuid.UUID | None = None
+) -> dict[uuid.UUID, tuple[Decimal, Decimal, int]]:
     start, end = financial_year_bounds(financial_year)
     query = (
         select(

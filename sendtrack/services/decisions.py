@@ -132,9 +132,7 @@ def _check(details: DecisionDetails, meeting: PanelMeeting | None, today: date) 
                 "Enter the start and end of the period the award covers", field="award_start"
             )
         if details.award_end < details.award_start:
-            raise DomainError(
-                "End of the award period must be after its start", field="award_end"
-            )
+            raise DomainError("End of the award period must be after its start", field="award_end")
         if details.review_date is None:
             raise DomainError("Enter the date the award will be reviewed", field="review_date")
     elif amount:
@@ -144,13 +142,16 @@ def _check(details: DecisionDetails, meeting: PanelMeeting | None, today: date) 
     if details.outcome in ADVICE_OUTCOMES and not details.advice_given:
         raise DomainError("Enter the advice the panel gave", field="advice_given")
     if details.review_date is not None and details.review_date < details.decision_date:
-        raise DomainError(
-            "Review date must be after the date of the decision", field="review_date"
-        )
+        raise DomainError("Review date must be after the date of the decision", field="review_date")
     action = details.action
     if action is not None and not action.empty:
-        _check_action(action.description, action.owner, action.due_date, details.decision_date,
-                      prefix="action_")
+        _check_action(
+            action.description,
+            action.owner,
+            action.due_date,
+            details.decision_date,
+            prefix="action_",
+        )
 
 
 def _check_action(
@@ -166,7 +167,9 @@ def _check_action(
     if not owner:
         raise DomainError("Enter who will do it", field=f"{prefix}owner")
     if due_date is None:
-        raise DomainError("Enter the date it is due", field=prefix + ("due" if prefix else "due_date"))
+        raise DomainError(
+            "Enter the date it is due", field=prefix + ("due" if prefix else "due_date")
+        )
     if due_date < decided:
         raise DomainError(
             "Due date must be after the date of the decision",

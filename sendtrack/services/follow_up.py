@@ -60,10 +60,7 @@ def follow_ups(user: User, *, today: date | None = None, limit: int = 200) -> Fo
         select(func.count()).select_from(PanelDecision).where(*review_where)
     )
     reviews = db.session.scalars(
-        select(PanelDecision)
-        .where(*review_where)
-        .order_by(PanelDecision.review_date)
-        .limit(limit)
+        select(PanelDecision).where(*review_where).order_by(PanelDecision.review_date).limit(limit)
     ).all()
     return FollowUpList(list(actions), actions_count or 0, list(reviews), reviews_count or 0)
 

@@ -162,9 +162,7 @@ def _clash(cluster_id: uuid.UUID, on: date, except_id: uuid.UUID | None = None) 
     if except_id is not None:
         query = query.where(PanelMeeting.id != except_id)
     if db.session.scalar(query) is not None:
-        raise DomainError(
-            "This cluster already has a meeting on that date", field="meeting_date"
-        )
+        raise DomainError("This cluster already has a meeting on that date", field="meeting_date")
 
 
 def create_meeting(
@@ -339,7 +337,9 @@ def setting_names(meeting: PanelMeeting) -> dict[uuid.UUID, str]:
     ids = {m.setting_id for m in meeting.members if m.setting_id}
     if not ids:
         return {}
-    return dict(db.session.execute(select(Setting.id, Setting.name).where(Setting.id.in_(ids))).all())
+    return dict(
+        db.session.execute(select(Setting.id, Setting.name).where(Setting.id.in_(ids))).all()
+    )
 
 
 def conflicts(meeting: PanelMeeting) -> dict[uuid.UUID, list[PanelMember]]:
@@ -524,4 +524,6 @@ def decisions_by_referral(meeting: PanelMeeting) -> dict[uuid.UUID, PanelDecisio
 def visible_clusters(user: User) -> list[Cluster]:
     from sendtrack.services.scoping import cluster_scope
 
-    return list(db.session.scalars(select(Cluster).where(cluster_scope(user)).order_by(Cluster.name)))
+    return list(
+        db.session.scalars(select(Cluster).where(cluster_scope(user)).order_by(Cluster.name))
+    )

@@ -164,7 +164,9 @@ def apdr_history(pupil_id: uuid.UUID) -> list[ApdrCycle]:
     the record, never retyped."""
     return list(
         db.session.scalars(
-            select(ApdrCycle).where(ApdrCycle.pupil_id == pupil_id).order_by(ApdrCycle.number.desc())
+            select(ApdrCycle)
+            .where(ApdrCycle.pupil_id == pupil_id)
+            .order_by(ApdrCycle.number.desc())
         )
     )
 
@@ -236,9 +238,7 @@ def _check(details: ReferralDetails, *, complete: bool = True) -> None:
     if not complete:
         return
     if details.request_type is not RequestType.ADVICE and not amount:
-        raise DomainError(
-            "Enter how much money the school is asking for", field="amount_requested"
-        )
+        raise DomainError("Enter how much money the school is asking for", field="amount_requested")
     if not details.reason:
         raise DomainError("Enter the reason for the referral", field="reason")
     if details.would_request_ehcna is None:

@@ -80,7 +80,10 @@ def test_refer_schedule_decide_budget_and_outcome(app: Flask, world: World) -> N
         ).one()
         meeting_id = meeting.id
         assert meeting.start_time is not None and meeting.start_time.hour == 9
-    for name, role in (("Dr E Psych", "Educational psychologist"), ("S Salt", "Speech and language therapist")):
+    for name, role in (
+        ("Dr E Psych", "Educational psychologist"),
+        ("S Salt", "Speech and language therapist"),
+    ):
         response = lead.post(
             f"/panels/meetings/{meeting_id}/members/new",
             data={"name": name, "professional_role": role, "user_id": "", "setting_id": ""},

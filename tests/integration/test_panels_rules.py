@@ -119,24 +119,21 @@ def test_agenda_reorder_remove_conflicts_and_quorum(app: Flask, world: World) ->
     lead = client_for(app, "lead")
     meeting_id = world["meeting_a"]
     url = f"/panels/meetings/{meeting_id}"
-    response = lead.post(
-        f"{url}/agenda", data={"referral_ids": [str(first), str(second)]}
-    )
+    response = lead.post(f"{url}/agenda", data={"referral_ids": [str(first), str(second)]})
     assert response.status_code == 302
 
     def order() -> list[str]:
         with app.app_context():
             items = db.session.scalars(
-                select(AgendaItem).where(AgendaItem.meeting_id == meeting_id)
+                select(AgendaItem)
+                .where(AgendaItem.meeting_id == meeting_id)
                 .order_by(AgendaItem.position)
             ).all()
             return [i.referral.reference for i in items]
 
     assert order() == ["REF-TEST-A", "REF-RULES-0", "REF-RULES-1"]
     with app.app_context():
-        item = db.session.scalars(
-            select(AgendaItem).where(AgendaItem.referral_id == second)
-        ).one()
+        item = db.session.scalars(select(AgendaItem).where(AgendaItem.referral_id == second)).one()
         item_id = str(item.id)
     lead.post(f"{url}/agenda/move", data={"item_id": item_id, "direction": "up"})
     assert order() == ["REF-TEST-A", "REF-RULES-1", "REF-RULES-0"]
@@ -148,7 +145,8 @@ def test_agenda_reorder_remove_conflicts_and_quorum(app: Flask, world: World) ->
     assert page.count("govuk-tag--orange") == 2
     assert "Not quorate: 1 of the 2 members" in page
     response = lead.post(
-        f"{url}/conflicts", data={"item_id": item_id, "conflicts_declared": "P Panel knows the family"}
+        f"{url}/conflicts",
+        data={"item_id": item_id, "conflicts_declared": "P Panel knows the family"},
     )
     assert response.status_code == 302
     assert "P Panel knows the family" in lead.get(url).get_data(as_text=True)
@@ -202,7 +200,9 @@ def test_decisions_need_rationale_and_valid_amounts(app: Flask, world: World) ->
         assert count(PanelDecision, PanelDecision.referral_id == rid) == 0
         assert db.session.get(Referral, rid).status is ReferralStatus.SCHEDULED  # type: ignore[union-attr]
     # A future meeting's cases cannot be decided yet.
-    response = lead.get(f"/panels/meetings/{world['meeting_a']}/referrals/{world['referral_a']}/decision")
+    response = lead.get(
+        f"/panels/meetings/{world['meeting_a']}/referrals/{world['referral_a']}/decision"
+    )
     assert response.status_code == 302
 
 
@@ -243,9 +243,14 @@ def test_an_award_that_would_overspend_needs_an_officer_override(app: Flask, wor
     )
     assert response.status_code == 302
     with app.app_context():
-        draft = db.session.scalars(select(PanelDecision).where(PanelDecision.referral_id == first)).one()
+        draft = db.session.scalars(
+            select(PanelDecision).where(PanelDecision.referral_id == first)
+        ).one()
         draft_id, version = draft.id, draft.version
-    assert lead.post(f"/panels/decisions/{draft_id}/confirm", data={"version": version}).status_code == 302
+    assert (
+        lead.post(f"/panels/decisions/{draft_id}/confirm", data={"version": version}).status_code
+        == 302
+    )
     with app.app_context():
         assert db.session.get(PanelDecision, draft_id).confirmed_at is None  # type: ignore[union-attr]
     officer = client_for(app, "officer")
@@ -316,7 +321,11 @@ def test_actions_payments_follow_up_and_impact(app: Flask, world: World) -> None
     decision_url = f"/panels/decisions/{world['decision_a']}"
     response = lead.post(
         f"{decision_url}/actions/new",
-        data={"description": "Phone the parents", "owner": "Area SEND Lead", "due_date": day(date.today())},
+        data={
+            "description": "Phone the parents",
+            "owner": "Area SEND Lead",
+            "due_date": day(date.today()),
+        },
     )
     assert response.status_code == 302
     lead.post(f"/panels/actions/{world['action_a']}/done")
@@ -326,9 +335,15 @@ def test_actions_payments_follow_up_and_impact(app: Flask, world: World) -> None
     assert "Overdue actions (0)" in lead.get("/panels/follow-up").get_data(as_text=True)
 
     page = lead.get(f"{decision_url}/payment").get_data(as_text=True)
-    bad = lead.post(f"{decision_url}/payment", data={"version": version_in(page), "amount_paid": "5000"})
-    assert bad.status_code == 400 and "no more than the £1,200 awarded" in bad.get_data(as_text=True)
-    ok = lead.post(f"{decision_url}/payment", data={"version": version_in(page), "amount_paid": "600"})
+    bad = lead.post(
+        f"{decision_url}/payment", data={"version": version_in(page), "amount_paid": "5000"}
+    )
+    assert bad.status_code == 400 and "no more than the £1,200 awarded" in bad.get_data(
+        as_text=True
+    )
+    ok = lead.post(
+        f"{decision_url}/payment", data={"version": version_in(page), "amount_paid": "600"}
+    )
     assert ok.status_code == 302
     assert "£600" in lead.get(f"/panels/budgets/{world['A']}").get_data(as_text=True)
 
@@ -339,7 +354,9 @@ def test_actions_payments_follow_up_and_impact(app: Flask, world: World) -> None
         db.session.commit()
     assert "Reviews due (1)" in lead.get("/panels/follow-up").get_data(as_text=True)
     page = lead.get(f"{decision_url}/impact").get_data(as_text=True)
-    assert lead.post(f"{decision_url}/impact", data={"version": version_in(page)}).status_code == 400
+    assert (
+        lead.post(f"{decision_url}/impact", data={"version": version_in(page)}).status_code == 400
+    )
     response = lead.post(
         f"{decision_url}/impact",
         data={

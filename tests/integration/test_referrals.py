@@ -73,9 +73,7 @@ def test_a_child_without_consent_cannot_be_referred_but_a_draft_can_be_kept(
     assert client_for(app, "lead").get(f"/referrals/{draft_id}").status_code == 404
 
 
-def test_bad_referral_input_gets_clear_messages_and_saves_nothing(
-    app: Flask, world: World
-) -> None:
+def test_bad_referral_input_gets_clear_messages_and_saves_nothing(app: Flask, world: World) -> None:
     for overrides, message in (
         ({"amount_requested": "-50"}, "Amount requested must be £0 or more"),
         ({"amount_requested": "lots"}, "Amount requested must be an amount in pounds"),
@@ -162,7 +160,9 @@ def test_two_clients_editing_one_referral(app: Flask, world: World) -> None:
     saved = first.post(
         url,
         data=referral_form(
-            reason="First: reading and spelling", version=version_first, submit=None,
+            reason="First: reading and spelling",
+            version=version_first,
+            submit=None,
             save_draft="Save as draft",
         ),
     )
@@ -170,7 +170,9 @@ def test_two_clients_editing_one_referral(app: Flask, world: World) -> None:
     clash = second.post(
         url,
         data=referral_form(
-            reason="Second: maths too", version=version_second, submit=None,
+            reason="Second: maths too",
+            version=version_second,
+            submit=None,
             save_draft="Save as draft",
         ),
     )
@@ -185,7 +187,9 @@ def test_two_clients_editing_one_referral(app: Flask, world: World) -> None:
     again = second.post(
         url,
         data=referral_form(
-            reason="Second: maths too", version=version_in(page), submit=None,
+            reason="Second: maths too",
+            version=version_in(page),
+            submit=None,
             save_draft="Save as draft",
         ),
     )

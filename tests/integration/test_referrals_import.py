@@ -141,9 +141,9 @@ def test_several_thousand_rows_match_the_counts_on_screen(app: Flask, tmp_path: 
 def test_a_changed_row_updates_only_that_referral(app: Flask, tmp_path: Path) -> None:
     text, _ = generate(30)
     assert _invoke(app, tmp_path, text).exit_code == 0
-    changed = text.replace(
-        "HIST-00002,,Histon1,Kit", "HIST-00002,,Histon1,Kit"
-    ).replace(",advice_and_resources,300\n", ",advice_and_resources,250\n", 1)
+    changed = text.replace("HIST-00002,,Histon1,Kit", "HIST-00002,,Histon1,Kit").replace(
+        ",advice_and_resources,300\n", ",advice_and_resources,250\n", 1
+    )
     result = _invoke(app, tmp_path, changed)
     assert result.exit_code == 0, result.output
     assert "0 were created, 1 were updated, 29 unchanged" in result.output

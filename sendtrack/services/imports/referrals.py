@@ -134,7 +134,8 @@ class ReferralsImport(ImportKind):
         if self.settings is None:
             self.settings = dict(db.session.execute(select(Setting.urn, Setting.id)).all())
             self.clusters = {
-                name.lower(): cid for name, cid in db.session.execute(select(Cluster.name, Cluster.id))
+                name.lower(): cid
+                for name, cid in db.session.execute(select(Cluster.name, Cluster.id))
             }
         reference = row.text("reference", required=True, max_length=40)
         upn = None
@@ -319,7 +320,9 @@ class ReferralsImport(ImportKind):
             ):
                 self.decisions[d.referral_id] = d
 
-    def _audit(self, kind: str, object_id: uuid.UUID, pupil_id: uuid.UUID | None, text: str) -> None:
+    def _audit(
+        self, kind: str, object_id: uuid.UUID, pupil_id: uuid.UUID | None, text: str
+    ) -> None:
         self.new_audit.append(
             {
                 "user_id": self.actor_id,
@@ -336,7 +339,9 @@ class ReferralsImport(ImportKind):
         by_upn: dict[str, uuid.UUID] = {}
         by_name: dict[str, tuple[uuid.UUID, str | None]] = {}
         for pid, upn, surname, forename, dob in db.session.execute(
-            select(Pupil.id, Pupil.upn, Pupil.legal_surname, Pupil.legal_forename, Pupil.date_of_birth)
+            select(
+                Pupil.id, Pupil.upn, Pupil.legal_surname, Pupil.legal_forename, Pupil.date_of_birth
+            )
         ):
             if upn:
                 by_upn[upn] = pid
@@ -457,18 +462,17 @@ class ReferralsImport(ImportKind):
         for key, value in self._referral_values(rec, pupil_id).items():
             setattr(referral, key, value)
         changes = audit.diff(before, audit.snapshot(referral, REFERRAL_FIELDS))
-        if meeting_id is not None:
-            if (meeting_id, referral.id) not in self.on_agenda:
-                self.on_agenda.add((meeting_id, referral.id))
-                positions[meeting_id] = positions.get(meeting_id, 0) + 1
-                db.session.add(
-                    AgendaItem(
-                        meeting_id=meeting_id,
-                        referral_id=referral.id,
-                        position=positions[meeting_id],
-                    )
+        if meeting_id is not None and (meeting_id, referral.id) not in self.on_agenda:
+            self.on_agenda.add((meeting_id, referral.id))
+            positions[meeting_id] = positions.get(meeting_id, 0) + 1
+            db.session.add(
+                AgendaItem(
+                    meeting_id=meeting_id,
+                    referral_id=referral.id,
+                    position=positions[meeting_id],
                 )
-                changes["agenda"] = [None, str(meeting_id)]
+            )
+            changes["agenda"] = [None, str(meeting_id)]
         decision = self.decisions.get(referral.id)
         if rec.outcome is not None:
             values = self._decision_values(rec, meeting_id)
