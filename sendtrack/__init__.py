@@ -28,6 +28,8 @@ BLUEPRINTS = [
     "sendtrack.ehcna.views:bp",
     "sendtrack.dashboard.views:bp",
     "sendtrack.pupils.views:bp",
+    "sendtrack.referrals.views:bp",
+    "sendtrack.panels.views:bp",
 ]
 
 TWO_FACTOR_EXEMPT = {

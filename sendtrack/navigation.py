@@ -16,6 +16,8 @@ SECTIONS: list[tuple[str, str, Permission]] = [
     ("Reception transition funding", "rtf.index", Permission.APPLY_RTF),
     ("EHC needs assessments", "ehcna.index", Permission.RECORD_EHCNA),
     ("Statistics", "dashboard.index", Permission.VIEW_STATISTICS),
+    ("Referrals", "referrals.index", Permission.VIEW_PUPIL),
+    ("Cluster panels", "panels.index", Permission.VIEW_PANELS),
     ("Administration", "admin.index", Permission.MANAGE_ORGANISATION),
     ("Audit trail", "audit_trail.search", Permission.VIEW_AUDIT),
 ]

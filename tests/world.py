@@ -240,3 +240,9 @@ from tests import world_admin  # noqa: E402
 EXTRA_BUILDERS.append(world_admin.build)
 ROUTE_PARAMS["unit_rate_id"] = ("unit_rate_a", "unit_rate_b")
 ROUTE_PARAMS["upload_id"] = ("upload_a", "upload_b")
+from tests import world_panels  # noqa: E402
+
+EXTRA_BUILDERS.append(world_panels.build)
+ROUTE_PARAMS["decision_id"] = ("decision_a", "decision_b")
+ROUTE_PARAMS["action_id"] = ("action_a", "action_b")
+ROUTE_PARAMS["member_id"] = ("member_a", "member_b")

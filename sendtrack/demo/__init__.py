@@ -62,6 +62,13 @@ def _seed_register(ctx: DemoContext) -> None:
 
 
 EXTRA_STEPS.append(_seed_register)
+def _seed_panels(ctx: DemoContext) -> None:
+    from sendtrack.demo.panels import seed_panels
+
+    seed_panels(ctx)
+
+
+EXTRA_STEPS.append(_seed_panels)
 
 
 def seed(password: str) -> DemoContext:

@@ -74,6 +74,8 @@ def rtf_applications(user: User) -> HomePanel | None:
 
 def ehcna_requests(user: User) -> HomePanel | None:
     from sendtrack.ehcna.panels import ehcna_requests as panel
+def cluster_panels(user: User) -> HomePanel | None:
+    from sendtrack.panels.home import cluster_panels as panel
 
     return panel(user)
 
@@ -106,6 +108,7 @@ PANELS: list[Callable[[User], HomePanel | None]] = [
     area_overview,
     statistics_link,
     apdr_reviews,
+    cluster_panels,
 ]
 
 

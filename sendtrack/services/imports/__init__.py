@@ -264,3 +264,8 @@ EXTRA_KINDS.append(_rtf_import.RtfImport)
 from sendtrack.services.imports import ehcna as _ehcna_import  # noqa: E402
 
 EXTRA_KINDS.append(_ehcna_import.EhcnaImport)
+# Cluster panel referral history: meetings, referrals, decisions and awards.
+from sendtrack.services.imports import referrals as _referrals_import  # noqa: E402
+
+# Before rtf: the documented load order is clusters, settings, pupils, referrals, rtf, ehcna.
+EXTRA_KINDS.insert(0, _referrals_import.ReferralsImport)

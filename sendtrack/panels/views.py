@@ -1,0 +1,333 @@
+"""Cluster panel pages: meetings, their members and agendas. Decisions, actions, follow-up
+and budgets are in decision_views.py and budget_views.py on the same blueprint."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from sendtrack.models import AuditAction, PanelMeeting, User
+from sendtrack.panels.forms import (
+    AgendaForm,
+    ConflictForm,
+    ItemForm,
+    MeetingForm,
+    MemberForm,
+    RemoveMemberForm,
+    YearForm,
+    parse_time,
+)
+from sendtrack.permissions import Permission, requires, user_has
+from sendtrack.rtf.forms import as_uuid, set_choices
+from sendtrack.services import audit, meetings
+from sendtrack.services.errors import DomainError, StaleRecord
+
+bp = Blueprint("panels", __name__, url_prefix="/panels")
+
+
+def _user() -> User:
+    user: User = current_user._get_current_object()
+    return user
+
+
+def _version(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None
+
+
+@bp.route("/")
+@requires(Permission.VIEW_PANELS)
+def index() -> str:
+    user = _user()
+    form = YearForm(request.args)
+    clusters = meetings.visible_clusters(user)
+    set_choices(form.cluster, [("", "All clusters")] + [(str(c.id), c.name) for c in clusters])
+    cluster_id = as_uuid(form.cluster.data)
+    page = form.page.data if isinstance(form.page.data, int) else 1
+    found = meetings.list_meetings(
+        user, cluster_id=cluster_id, page=page, page_size=current_app.config.get("PAGE_SIZE", 50)
+    )
+    return render_template(
+        "panels/index.html",
+        found=found,
+        filter_form=form,
+        show_clusters=len(clusters) > 1,
+        can_manage=user_has(user, Permission.MANAGE_PANELS),
+        page_url=lambda n: url_for("panels.index", cluster=cluster_id, page=n),
+    )
+
+
+def _meeting_form(user: User, meeting: PanelMeeting | None = None) -> MeetingForm:
+    form = MeetingForm(obj=meeting if request.method == "GET" and meeting else None)
+    if meeting is not None:
+        set_choices(form.cluster_id, [(str(meeting.cluster_id), meeting.cluster.name)])
+        form.cluster_id.data = str(meeting.cluster_id)
+        if request.method == "GET":
+            form.version.data = str(meeting.version)
+            form.start_time.data = (
+                meeting.start_time.strftime("%H:%M") if meeting.start_time else ""
+            )
+    else:
+        clusters = meetings.managed_clusters(user)
+        pairs = [(str(c.id), c.name) for c in clusters]
+        set_choices(
+            form.cluster_id, pairs if len(pairs) == 1 else [("", "Choose a cluster"), *pairs]
+        )
+        if request.method == "GET" and len(pairs) == 1:
+            form.cluster_id.data = pairs[0][0]
+    return form
+
+
+def _meeting_details(form: MeetingForm) -> meetings.MeetingDetails:
+    return meetings.MeetingDetails(
+        cluster_id=as_uuid(form.cluster_id.data),
+        meeting_date=form.meeting_date.data,
+        start_time=parse_time(form.start_time.data),
+        location=form.location.data or None,
+        online_link=form.online_link.data or None,
+        chair_name=form.chair_name.data or None,
+        co_chair_name=form.co_chair_name.data or None,
+    )
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_PANELS)
+def new_meeting() -> Any:
+    user = _user()
+    form = _meeting_form(user)
+    if form.validate_on_submit():
+        try:
+            meeting = meetings.create_meeting(user, _meeting_details(form))
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            flash(f"Meeting on {meeting.meeting_date:%-d %B %Y} scheduled", "success")
+            return redirect(url_for("panels.meeting", meeting_id=meeting.id))
+    status = 400 if form.errors else 200
+    return render_template("panels/meeting_form.html", form=form, meeting=None), status
+
+
+@bp.route("/meetings/<uuid:meeting_id>")
+@requires(Permission.VIEW_PANELS)
+def meeting(meeting_id: uuid.UUID) -> str:
+    user = _user()
+    found = meetings.get_meeting(user, meeting_id)
+    audit.record(
+        user,
+        AuditAction.VIEW,
+        "panel_meeting",
+        found.id,
+        summary=f"{found.cluster.name} panel on {found.meeting_date.isoformat()} "
+        f"({len(found.agenda)} cases)",
+    )
+    manage = meetings.can_manage(user, found)
+    return render_template(
+        "panels/meeting.html",
+        meeting=found,
+        can_manage=manage,
+        can_record=manage and user_has(user, Permission.RECORD_DECISIONS),
+        conflicts=meetings.conflicts(found),
+        decisions=meetings.decisions_by_referral(found),
+        setting_names=meetings.setting_names(found),
+        is_past=found.meeting_date < date.today(),
+        decisions_open=found.meeting_date <= date.today(),
+        item_form=ItemForm(),
+    )
+
+
+@bp.route("/meetings/<uuid:meeting_id>/edit", methods=["GET", "POST"])
+@requires(Permission.MANAGE_PANELS)
+def edit_meeting(meeting_id: uuid.UUID) -> Any:
+    user = _user()
+    found = meetings.get_meeting(user, meeting_id)
+    if not meetings.can_manage(user, found):
+        flash("Only the cluster's Area SEND Lead can change this meeting")
+        return redirect(url_for("panels.meeting", meeting_id=found.id))
+    form = _meeting_form(user, found)
+    if form.validate_on_submit():
+        try:
+            meetings.update_meeting(
+                user, found, _meeting_details(form), version=_version(form.version.data)
+            )
+        except StaleRecord:
+            form.add_error(None, "This record was changed by someone else: reload the page")
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            flash("Meeting details saved", "success")
+            return redirect(url_for("panels.meeting", meeting_id=found.id))
+    status = 400 if form.errors else 200
+    return render_template("panels/meeting_form.html", form=form, meeting=found), status
+
+
+# --- members ----------------------------------------------------------------------------
+
+
+@bp.route("/meetings/<uuid:meeting_id>/members/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_PANELS)
+def add_member(meeting_id: uuid.UUID) -> Any:
+    user = _user()
+    found = meetings.get_meeting(user, meeting_id)
+    form = MemberForm()
+    set_choices(
+        form.user_id,
+        [("", "No account")]
+        + [(str(u.id), f"{u.name} ({u.email})") for u in meetings.member_user_choices(found)],
+    )
+    set_choices(
+        form.setting_id,
+        [("", "None, or not a school in this cluster")]
+        + [(str(s.id), s.name) for s in meetings.cluster_settings(found.cluster_id)],
+    )
+    if form.validate_on_submit():
+        try:
+            member = meetings.add_member(
+                user,
+                found,
+                form.name.data,
+                form.professional_role.data,
+                user_id=as_uuid(form.user_id.data),
+                setting_id=as_uuid(form.setting_id.data),
+            )
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            flash(f"{member.name} added to the panel", "success")
+            return redirect(url_for("panels.meeting", meeting_id=found.id) + "#members")
+    status = 400 if form.errors else 200
+    return render_template("panels/member_form.html", form=form, meeting=found), status
+
+
+@bp.route("/members/<uuid:member_id>/remove", methods=["POST"])
+@requires(Permission.MANAGE_PANELS)
+def remove_member(member_id: uuid.UUID) -> Any:
+    user = _user()
+    member = meetings.get_member(user, member_id)
+    meeting_id = member.meeting_id
+    form = RemoveMemberForm()
+    if form.validate_on_submit():
+        try:
+            name = member.name
+            meetings.remove_member(user, member)
+        except DomainError as exc:
+            flash(exc.message)
+        else:
+            flash(f"{name} removed from the panel", "success")
+    return redirect(url_for("panels.meeting", meeting_id=meeting_id) + "#members")
+
+
+# --- the agenda -------------------------------------------------------------------------
+
+
+@bp.route("/meetings/<uuid:meeting_id>/agenda", methods=["GET", "POST"])
+@requires(Permission.MANAGE_PANELS)
+def agenda(meeting_id: uuid.UUID) -> Any:
+    user = _user()
+    found = meetings.get_meeting(user, meeting_id)
+    waiting = meetings.candidates(found)
+    form = AgendaForm()
+    set_choices(
+        form.referral_ids,
+        [
+            (
+                str(r.id),
+                f"{r.reference}: {r.pupil.full_name}, {r.setting.name} "
+                f"({r.request_type.label.lower()}, submitted {r.submitted_date:%-d %B %Y})"
+                if r.submitted_date
+                else f"{r.reference}: {r.pupil.full_name}, {r.setting.name}",
+            )
+            for r in waiting
+        ],
+    )
+    if form.validate_on_submit():
+        ids = [i for i in (as_uuid(v) for v in form.referral_ids.data or []) if i]
+        try:
+            added = meetings.add_to_agenda(user, found, ids)
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            flash(f"{added} {'case' if added == 1 else 'cases'} added to the agenda", "success")
+            return redirect(url_for("panels.meeting", meeting_id=found.id) + "#agenda")
+    if request.method == "GET":
+        audit.record(
+            user,
+            AuditAction.VIEW,
+            "referral_list",
+            summary=f"Referrals waiting for the {found.cluster.name} panel ({len(waiting)})",
+        )
+    status = 400 if form.errors else 200
+    return render_template(
+        "panels/agenda_form.html",
+        form=form,
+        meeting=found,
+        waiting=waiting,
+        is_past=found.meeting_date < date.today(),
+    ), status
+
+
+@bp.route("/meetings/<uuid:meeting_id>/agenda/move", methods=["POST"])
+@requires(Permission.MANAGE_PANELS)
+def move_item(meeting_id: uuid.UUID) -> Any:
+    user = _user()
+    found = meetings.get_meeting(user, meeting_id)
+    form = ItemForm()
+    if form.validate_on_submit():
+        try:
+            meetings.move_item(user, found, as_uuid(form.item_id.data), form.direction.data or "")
+        except DomainError as exc:
+            flash(exc.message)
+    return redirect(url_for("panels.meeting", meeting_id=found.id) + "#agenda")
+
+
+@bp.route("/meetings/<uuid:meeting_id>/agenda/remove", methods=["POST"])
+@requires(Permission.MANAGE_PANELS)
+def remove_item(meeting_id: uuid.UUID) -> Any:
+    user = _user()
+    found = meetings.get_meeting(user, meeting_id)
+    form = ItemForm()
+    if form.validate_on_submit():
+        try:
+            referral = meetings.remove_item(user, found, as_uuid(form.item_id.data))
+        except DomainError as exc:
+            flash(exc.message)
+        else:
+            flash(f"{referral.reference} taken off the agenda", "success")
+    return redirect(url_for("panels.meeting", meeting_id=found.id) + "#agenda")
+
+
+@bp.route("/meetings/<uuid:meeting_id>/conflicts", methods=["GET", "POST"])
+@requires(Permission.MANAGE_PANELS)
+def conflicts(meeting_id: uuid.UUID) -> Any:
+    user = _user()
+    found = meetings.get_meeting(user, meeting_id)
+    form = ConflictForm()
+    item_id = as_uuid(form.item_id.data if request.method == "POST" else request.args.get("item"))
+    item = next((i for i in found.agenda if i.id == item_id), None)
+    if item is None:
+        flash("Choose a case on the agenda to record conflicts of interest for")
+        return redirect(url_for("panels.meeting", meeting_id=found.id) + "#agenda")
+    if request.method == "GET":
+        form.item_id.data = str(item.id)
+        form.conflicts_declared.data = item.conflicts_declared
+    if form.validate_on_submit():
+        try:
+            meetings.declare_conflict(user, found, item.id, form.conflicts_declared.data)
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            flash("Conflicts of interest saved", "success")
+            return redirect(url_for("panels.meeting", meeting_id=found.id) + "#agenda")
+    status = 400 if form.errors else 200
+    return render_template(
+        "panels/conflicts.html",
+        form=form,
+        meeting=found,
+        item=item,
+        automatic=meetings.conflicts(found).get(item.id, []),
+    ), status
+
+
+from sendtrack.panels import budget_views, decision_views  # noqa: E402, F401  (routes)

@@ -1,0 +1,85 @@
+"""Forms for referrals to a cluster panel."""
+
+from __future__ import annotations
+
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+)
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from sendtrack.forms import BaseForm, MoneyField
+from sendtrack.models import RequestType, WouldRequestEhcna
+from sendtrack.rtf.forms import chosen, optional_choice, options
+
+LONG_TEXT = 5000
+
+
+class ReferralForm(BaseForm):
+    version = HiddenField()
+    request_type = RadioField(
+        "What is the school asking the panel for?",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        choices=options([(t.value, t.label) for t in RequestType]),
+        validators=[chosen("Choose what the school is asking for: advice, resources or both")],
+    )
+    amount_requested = MoneyField(
+        "How much money is the school asking for?",
+        subject="Amount requested",
+        description="Leave blank when asking for advice only",
+    )
+    reason = TextAreaField(
+        "Why are you referring this child?",
+        widget=GovTextArea(),
+        description="What you have tried, what has changed and what you hope the panel can do",
+        validators=[Length(max=LONG_TEXT)],
+    )
+    child_views = TextAreaField(
+        "The child's views", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)]
+    )
+    parent_views = TextAreaField(
+        "The parents' or carers' views", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)]
+    )
+    professionals_involved = TextAreaField(
+        "Professionals already involved",
+        widget=GovTextArea(),
+        description="For example, educational psychologist, speech and language therapist",
+        validators=[Length(max=LONG_TEXT)],
+    )
+    would_request_ehcna = RadioField(
+        "Without this support, would you request an EHC needs assessment now?",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        choices=options([(w.value, w.label) for w in WouldRequestEhcna]),
+        validators=[
+            optional_choice(
+                "Say whether you would request an EHC needs assessment now without this support"
+            )
+        ],
+    )
+    save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
+    submit = SubmitField("Submit referral", widget=GovSubmitInput())
+
+
+class ReasonForm(BaseForm):
+    version = HiddenField()
+    reason = TextAreaField("Reason", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)])
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class SubmitForm(BaseForm):
+    version = HiddenField()
+    submit = SubmitField("Submit referral", widget=GovSubmitInput())
+
+
+class FilterForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    status = SelectField("Status", widget=GovSelect(), validate_choice=False)
+    cluster = SelectField("Cluster", widget=GovSelect(), validate_choice=False)
+    page = IntegerField(validators=[Optional()])

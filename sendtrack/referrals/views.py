@@ -1,0 +1,306 @@
+"""Referral pages: a SENCO refers a child from the child's record, keeps the referral up to
+date and sees where it stands; the Area SEND Lead returns it for more information."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from sendtrack.models import (
+    AuditAction,
+    Pupil,
+    Referral,
+    ReferralStatus,
+    RequestType,
+    User,
+    WouldRequestEhcna,
+)
+from sendtrack.permissions import Permission, requires, user_has
+from sendtrack.referrals.forms import FilterForm, ReasonForm, ReferralForm, SubmitForm
+from sendtrack.rtf.forms import as_uuid, set_choices
+from sendtrack.services import audit, meetings, referrals
+from sendtrack.services.errors import DomainError, StaleRecord
+from sendtrack.services.scoping import get_pupil
+
+bp = Blueprint("referrals", __name__)
+
+
+def _user() -> User:
+    user: User = current_user._get_current_object()
+    return user
+
+
+def _version(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None
+
+
+# --- lists ------------------------------------------------------------------------------
+
+
+@bp.route("/referrals/")
+@requires(Permission.VIEW_PUPIL)
+def index() -> str:
+    user = _user()
+    form = FilterForm(request.args)
+    set_choices(form.status, [("", "Any status")] + [(s.value, s.label) for s in ReferralStatus])
+    clusters = meetings.visible_clusters(user)
+    set_choices(form.cluster, [("", "Any cluster")] + [(str(c.id), c.name) for c in clusters])
+    try:
+        status = ReferralStatus(form.status.data) if form.status.data else None
+    except ValueError:
+        status = None
+    cluster_id = as_uuid(form.cluster.data)
+    page = form.page.data if isinstance(form.page.data, int) else 1
+    found = referrals.list_referrals(
+        user,
+        status=status,
+        cluster_id=cluster_id,
+        page=page,
+        page_size=current_app.config.get("PAGE_SIZE", 50),
+    )
+    audit.record(
+        user,
+        AuditAction.VIEW,
+        "referral_list",
+        summary=f"Referrals: status={status or 'any'} cluster={cluster_id or 'any'} "
+        f"({found.count} found)",
+    )
+    return render_template(
+        "referrals/index.html",
+        found=found,
+        filter_form=form,
+        show_clusters=len(clusters) > 1,
+        page_url=lambda n: url_for(
+            "referrals.index", status=status.value if status else None, cluster=cluster_id, page=n
+        ),
+    )
+
+
+# --- making a referral ------------------------------------------------------------------
+
+
+def _details(form: ReferralForm) -> referrals.ReferralDetails:
+    def enum(cls: Any, value: str | None) -> Any:
+        try:
+            return cls(value) if value else None
+        except ValueError:
+            return None
+
+    amount: Decimal | None = form.amount_requested.data
+    return referrals.ReferralDetails(
+        request_type=enum(RequestType, form.request_type.data),
+        amount_requested=amount,
+        reason=form.reason.data,
+        child_views=form.child_views.data,
+        parent_views=form.parent_views.data,
+        professionals_involved=form.professionals_involved.data,
+        would_request_ehcna=enum(WouldRequestEhcna, form.would_request_ehcna.data),
+    )
+
+
+def _context(pupil: Pupil) -> dict[str, Any]:
+    return {"child": pupil, "cycles": referrals.apdr_history(pupil.id)}
+
+
+@bp.route("/children/<uuid:pupil_id>/referrals/new", methods=["GET", "POST"])
+@requires(Permission.MAKE_REFERRAL)
+def new(pupil_id: uuid.UUID) -> Any:
+    user = _user()
+    pupil = get_pupil(user, pupil_id)
+    form = ReferralForm()
+    if request.method == "GET":
+        audit.record(
+            user,
+            AuditAction.VIEW,
+            "referral_form",
+            pupil.id,
+            pupil_id=pupil.id,
+            summary="New referral form",
+        )
+    if form.validate_on_submit():
+        try:
+            referral = referrals.create_referral(
+                user, pupil, _details(form), submit=bool(form.submit.data)
+            )
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            if referral.status is ReferralStatus.SUBMITTED:
+                return redirect(url_for("referrals.submitted", referral_id=referral.id))
+            flash(f"Referral {referral.reference} saved as a draft", "success")
+            return redirect(url_for("referrals.show", referral_id=referral.id))
+    status = 400 if form.errors else 200
+    return render_template(
+        "referrals/form.html", form=form, referral=None, **_context(pupil)
+    ), status
+
+
+@bp.route("/referrals/<uuid:referral_id>")
+@requires(Permission.VIEW_PUPIL)
+def show(referral_id: uuid.UUID) -> str:
+    user = _user()
+    referral = referrals.get_referral(user, referral_id)
+    audit.record(user, AuditAction.VIEW, "referral", referral.id, pupil_id=referral.pupil_id)
+    decisions = referrals.decisions_for(referral.id)
+    can_record = user_has(user, Permission.RECORD_DECISIONS) and referrals.manages_cluster(
+        user, referral.cluster_id
+    )
+    if not can_record:
+        # Drafts are the panel's working notes: the school sees confirmed decisions only.
+        decisions = [d for d in decisions if d.confirmed_at is not None]
+    own = user_has(user, Permission.MAKE_REFERRAL) and referrals.is_own_school(user, referral)
+    return render_template(
+        "referrals/show.html",
+        referral=referral,
+        decisions=decisions,
+        meeting=referrals.current_meeting(referral.id),
+        own=own,
+        can_edit=own and referral.status in referrals.EDITABLE,
+        can_withdraw=own and referral.status in referrals.WITHDRAWABLE,
+        can_return=user_has(user, Permission.MANAGE_PANELS)
+        and referrals.manages_cluster(user, referral.cluster_id)
+        and referral.status in (ReferralStatus.SUBMITTED, ReferralStatus.SCHEDULED),
+        submit_form=SubmitForm(version=str(referral.version)),
+        **_context(referral.pupil),
+    )
+
+
+@bp.route("/referrals/<uuid:referral_id>/edit", methods=["GET", "POST"])
+@requires(Permission.MAKE_REFERRAL)
+def edit(referral_id: uuid.UUID) -> Any:
+    user = _user()
+    referral = referrals.get_referral(user, referral_id)
+    if referral.status not in referrals.EDITABLE or not referrals.is_own_school(user, referral):
+        flash(f"This referral is {referral.status.label.lower()}: it can no longer be changed")
+        return redirect(url_for("referrals.show", referral_id=referral.id))
+    form = ReferralForm(obj=referral if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version.data = str(referral.version)
+        form.request_type.data = referral.request_type.value
+        form.would_request_ehcna.data = (
+            referral.would_request_ehcna.value if referral.would_request_ehcna else None
+        )
+    saved: Referral | None = None
+    if form.validate_on_submit():
+        try:
+            referrals.update_referral(
+                user,
+                referral,
+                _details(form),
+                version=_version(form.version.data),
+                submit=bool(form.submit.data),
+            )
+        except StaleRecord:
+            # Keep what this person typed, show what is saved now, and let them choose.
+            saved = referrals.reload_referral(referral.id)
+            form.add_error(
+                None,
+                "This record was changed by someone else after you opened it. Your changes "
+                "are below and have not been saved; the saved version is shown for "
+                "comparison. Save again to replace it with yours",
+            )
+            form.version.data = str(saved.version)
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            if form.submit.data:
+                return redirect(url_for("referrals.submitted", referral_id=referral.id))
+            flash("Referral saved", "success")
+            return redirect(url_for("referrals.show", referral_id=referral.id))
+    status = 409 if saved is not None else 400 if form.errors else 200
+    return render_template(
+        "referrals/form.html",
+        form=form,
+        referral=referral,
+        saved=saved,
+        **_context(referral.pupil),
+    ), status
+
+
+@bp.route("/referrals/<uuid:referral_id>/submit", methods=["POST"])
+@requires(Permission.MAKE_REFERRAL)
+def submit(referral_id: uuid.UUID) -> Any:
+    user = _user()
+    referral = referrals.get_referral(user, referral_id)
+    form = SubmitForm()
+    if not form.validate_on_submit():
+        flash("Something went wrong: try submitting the referral again")
+        return redirect(url_for("referrals.show", referral_id=referral.id))
+    try:
+        referrals.submit_referral(user, referral, version=_version(form.version.data))
+    except StaleRecord:
+        flash("This record was changed by someone else: check it and submit again")
+        return redirect(url_for("referrals.show", referral_id=referral_id))
+    except DomainError as exc:
+        flash(exc.message)
+        return redirect(url_for("referrals.show", referral_id=referral_id))
+    return redirect(url_for("referrals.submitted", referral_id=referral.id))
+
+
+@bp.route("/referrals/<uuid:referral_id>/submitted")
+@requires(Permission.MAKE_REFERRAL)
+def submitted(referral_id: uuid.UUID) -> str:
+    referral = referrals.get_referral(_user(), referral_id)
+    return render_template("referrals/submitted.html", referral=referral)
+
+
+def _reason_page(referral_id: uuid.UUID, action: str, template_args: dict[str, Any]) -> Any:
+    user = _user()
+    referral = referrals.get_referral(user, referral_id)
+    form = ReasonForm()
+    if request.method == "GET":
+        form.version.data = str(referral.version)
+    if form.validate_on_submit():
+        try:
+            if action == "return":
+                referrals.return_referral(
+                    user, referral, form.reason.data, version=_version(form.version.data)
+                )
+                flash(f"Referral {referral.reference} returned to the school", "success")
+            else:
+                referrals.withdraw_referral(
+                    user, referral, form.reason.data, version=_version(form.version.data)
+                )
+                flash(f"Referral {referral.reference} withdrawn", "success")
+        except StaleRecord:
+            form.add_error(None, "This record was changed by someone else: reload the page")
+        except DomainError as exc:
+            form.add_error(exc.field or "reason", exc.message)
+        else:
+            return redirect(url_for("referrals.show", referral_id=referral.id))
+    status = 400 if form.errors else 200
+    return render_template(
+        "referrals/reason.html", form=form, referral=referral, **template_args
+    ), status
+
+
+@bp.route("/referrals/<uuid:referral_id>/return", methods=["GET", "POST"])
+@requires(Permission.MANAGE_PANELS)
+def return_for_information(referral_id: uuid.UUID) -> Any:
+    return _reason_page(
+        referral_id,
+        "return",
+        {
+            "heading": "Return the referral for more information",
+            "label": "What does the school need to add or change?",
+            "button": "Return to the school",
+        },
+    )
+
+
+@bp.route("/referrals/<uuid:referral_id>/withdraw", methods=["GET", "POST"])
+@requires(Permission.MAKE_REFERRAL)
+def withdraw(referral_id: uuid.UUID) -> Any:
+    return _reason_page(
+        referral_id,
+        "withdraw",
+        {
+            "heading": "Withdraw the referral",
+            "label": "Why is the referral being withdrawn?",
+            "button": "Withdraw referral",
+        },
+    )

@@ -1,0 +1,480 @@
+"""Referrals to a cluster panel: a SENCO asks for advice and/or resources for one child.
+
+Statuses: draft -> submitted -> scheduled (on an agenda) -> decided; the Area SEND Lead can
+return a submitted referral for more information (the SENCO edits and resubmits), and the
+school can withdraw it before it is decided. Parents' consent to a panel discussion must be
+on the child's record before a referral is submitted."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
+from sqlalchemy.orm.exc import StaleDataError
+
+from sendtrack.extensions import db
+from sendtrack.models import (
+    AgendaItem,
+    ApdrCycle,
+    AuditAction,
+    PanelDecision,
+    PanelMeeting,
+    Pupil,
+    Referral,
+    ReferralStatus,
+    RequestType,
+    User,
+    WouldRequestEhcna,
+)
+from sendtrack.services import audit
+from sendtrack.services.errors import DomainError, NotFound, StaleRecord
+
+AUDIT_FIELDS = [
+    "reference",
+    "status",
+    "request_type",
+    "amount_requested",
+    "reason",
+    "child_views",
+    "parent_views",
+    "professionals_involved",
+    "would_request_ehcna",
+    "submitted_date",
+    "returned_reason",
+    "withdrawn_reason",
+]
+EDITABLE = frozenset({ReferralStatus.DRAFT, ReferralStatus.RETURNED})
+WITHDRAWABLE = frozenset(
+    {
+        ReferralStatus.DRAFT,
+        ReferralStatus.SUBMITTED,
+        ReferralStatus.RETURNED,
+        ReferralStatus.SCHEDULED,
+    }
+)
+NO_CONSENT = (
+    "You cannot submit this referral until the child's parents have agreed to their case "
+    "being discussed at panel: record their consent on the child's record first. You can "
+    "save the referral as a draft meanwhile"
+)
+
+
+# --- who may see what -------------------------------------------------------------------
+
+
+def referral_scope(user: User) -> ColumnElement[bool]:
+    """SENCOs: their settings' referrals (drafts too). Area SEND Leads: their clusters'
+    referrals beyond draft. Panel members: referrals on their clusters' agendas. LA officers
+    and administrators: all. Restricted children are hidden from all but the area-wide."""
+    if user.is_area_wide:
+        return true()
+    clauses: list[ColumnElement[bool]] = []
+    if user.setting_ids:
+        clauses.append(Referral.setting_id.in_(user.setting_ids))
+    if user.cluster_ids:
+        clauses.append(
+            and_(
+                Referral.cluster_id.in_(user.cluster_ids),
+                Referral.status != ReferralStatus.DRAFT,
+            )
+        )
+    if user.panel_cluster_ids:
+        clauses.append(
+            exists().where(
+                AgendaItem.referral_id == Referral.id,
+                AgendaItem.meeting_id == PanelMeeting.id,
+                PanelMeeting.cluster_id.in_(user.panel_cluster_ids),
+            )
+        )
+    if not clauses:
+        return false()
+    return and_(
+        or_(*clauses),
+        ~exists().where(Pupil.id == Referral.pupil_id, Pupil.is_restricted.is_(True)),
+    )
+
+
+def get_referral(user: User, referral_id: uuid.UUID) -> Referral:
+    referral = db.session.scalar(
+        select(Referral).where(Referral.id == referral_id, referral_scope(user))
+    )
+    if referral is None:
+        raise NotFound("referral")
+    return referral
+
+
+def is_own_school(user: User, referral: Referral) -> bool:
+    """The referring school (or the area-wide): may edit, submit and withdraw."""
+    return user.is_area_wide or referral.setting_id in user.setting_ids
+
+
+def manages_cluster(user: User, cluster_id: uuid.UUID) -> bool:
+    return user.is_area_wide or cluster_id in user.cluster_ids
+
+
+@dataclass
+class ReferralList:
+    rows: list[Referral]
+    count: int
+    by_status: dict[ReferralStatus, int] = field(default_factory=dict)
+    page: int = 1
+    pages: int = 1
+
+
+def list_referrals(
+    user: User,
+    *,
+    status: ReferralStatus | None = None,
+    cluster_id: uuid.UUID | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> ReferralList:
+    clauses: list[ColumnElement[bool]] = [referral_scope(user)]
+    if cluster_id is not None:
+        clauses.append(Referral.cluster_id == cluster_id)
+    by_status = {
+        s: n
+        for s, n in db.session.execute(
+            select(Referral.status, func.count()).where(*clauses).group_by(Referral.status)
+        )
+    }
+    if status is not None:
+        clauses.append(Referral.status == status)
+    count = by_status.get(status, 0) if status is not None else sum(by_status.values())
+    pages = max(1, -(-count // page_size))
+    page = min(max(page, 1), pages)
+    rows = list(
+        db.session.scalars(
+            select(Referral)
+            .where(*clauses)
+            .order_by(Referral.updated_at.desc(), Referral.reference)
+            .limit(page_size)
+            .offset((page - 1) * page_size)
+        )
+    )
+    return ReferralList(rows, count, by_status, page, pages)
+
+
+def apdr_history(pupil_id: uuid.UUID) -> list[ApdrCycle]:
+    """The child's assess-plan-do-review cycles, newest first: attached to the referral from
+    the record, never retyped."""
+    return list(
+        db.session.scalars(
+            select(ApdrCycle)
+            .where(ApdrCycle.pupil_id == pupil_id)
+            .order_by(ApdrCycle.number.desc())
+        )
+    )
+
+
+def decisions_for(referral_id: uuid.UUID) -> list[PanelDecision]:
+    return list(
+        db.session.scalars(
+            select(PanelDecision)
+            .where(PanelDecision.referral_id == referral_id)
+            .order_by(PanelDecision.decision_date.desc(), PanelDecision.created_at.desc())
+        )
+    )
+
+
+def current_meeting(referral_id: uuid.UUID) -> PanelMeeting | None:
+    return db.session.scalar(
+        select(PanelMeeting)
+        .join(AgendaItem, AgendaItem.meeting_id == PanelMeeting.id)
+        .where(AgendaItem.referral_id == referral_id)
+        .order_by(PanelMeeting.meeting_date.desc())
+        .limit(1)
+    )
+
+
+# --- making and changing a referral -----------------------------------------------------
+
+
+@dataclass
+class ReferralDetails:
+    request_type: RequestType | None
+    amount_requested: Decimal | None
+    reason: str | None
+    child_views: str | None = None
+    parent_views: str | None = None
+    professionals_involved: str | None = None
+    would_request_ehcna: WouldRequestEhcna | None = None
+
+
+def _clean(details: ReferralDetails) -> ReferralDetails:
+    def text(value: str | None) -> str | None:
+        return (value or "").strip() or None
+
+    return ReferralDetails(
+        details.request_type,
+        details.amount_requested,
+        text(details.reason),
+        text(details.child_views),
+        text(details.parent_views),
+        text(details.professionals_involved),
+        details.would_request_ehcna,
+    )
+
+
+def _check(details: ReferralDetails, *, complete: bool = True) -> None:
+    """A draft needs only what the school is asking for; a submission needs everything."""
+    if details.request_type is None:
+        raise DomainError(
+            "Choose what the school is asking for: advice, resources or both",
+            field="request_type",
+        )
+    amount = details.amount_requested
+    if amount is not None and amount < 0:
+        raise DomainError("Amount requested must be £0 or more", field="amount_requested")
+    if details.request_type is RequestType.ADVICE and amount:
+        raise DomainError(
+            "Leave the amount blank when asking for advice only, or choose resources",
+            field="amount_requested",
+        )
+    if not complete:
+        return
+    if details.request_type is not RequestType.ADVICE and not amount:
+        raise DomainError("Enter how much money the school is asking for", field="amount_requested")
+    if not details.reason:
+        raise DomainError("Enter the reason for the referral", field="reason")
+    if details.would_request_ehcna is None:
+        raise DomainError(
+            "Say whether you would request an EHC needs assessment now without this support",
+            field="would_request_ehcna",
+        )
+
+
+def _check_consent(pupil: Pupil) -> None:
+    if not pupil.panel_consent:
+        raise DomainError(NO_CONSENT, field="consent")
+
+
+def new_reference(today: date) -> str:
+    while True:
+        reference = f"REF-{today.year}-{secrets.token_hex(3).upper()}"
+        if db.session.scalar(select(Referral.id).where(Referral.reference == reference)) is None:
+            return reference
+
+
+def create_referral(
+    actor: User,
+    pupil: Pupil,
+    details: ReferralDetails,
+    *,
+    submit: bool,
+    today: date | None = None,
+) -> Referral:
+    """Start a referral for a child of the SENCO's own setting: as a draft, or submitted
+    straight away (which needs the parents' consent on the record)."""
+    today = today or date.today()
+    if not (actor.is_area_wide or pupil.setting_id in actor.setting_ids):
+        raise NotFound("child")
+    details = _clean(details)
+    _check(details, complete=submit)
+    if submit:
+        _check_consent(pupil)
+    cluster_id = pupil.setting.cluster_id
+    if cluster_id is None:
+        raise DomainError(
+            f"{pupil.setting.name} is not in a cluster yet, so there is no panel to refer to: "
+            "ask the council to add it to one"
+        )
+    referral = Referral(
+        reference=new_reference(today),
+        pupil_id=pupil.id,
+        setting_id=pupil.setting_id,
+        cluster_id=cluster_id,
+        status=ReferralStatus.SUBMITTED if submit else ReferralStatus.DRAFT,
+        submitted_date=today if submit else None,
+        created_by_id=actor.id,
+        **details.__dict__,
+    )
+    db.session.add(referral)
+    db.session.flush()
+    audit.record(
+        actor,
+        AuditAction.CREATE,
+        "referral",
+        referral.id,
+        pupil_id=pupil.id,
+        summary="Referral submitted" if submit else "Referral saved as a draft",
+        changes={k: [None, v] for k, v in audit.snapshot(referral, AUDIT_FIELDS).items()},
+    )
+    return referral
+
+
+def _check_version(referral: Referral, version: int | None) -> None:
+    if version is not None and version != referral.version:
+        raise StaleRecord(referral)
+
+
+def _save(referral: Referral) -> None:
+    """Flush, turning a save that lost a race (the row's version moved on between our read
+    and our write) into StaleRecord instead of an error page."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise StaleRecord(referral) from None
+
+
+def update_referral(
+    actor: User,
+    referral: Referral,
+    details: ReferralDetails,
+    *,
+    version: int | None,
+    submit: bool,
+    today: date | None = None,
+) -> Referral:
+    """Edit a draft or a returned referral; optionally (re)submit it."""
+    today = today or date.today()
+    _check_version(referral, version)
+    if not is_own_school(actor, referral):
+        raise DomainError("Only the referring school can change this referral")
+    if referral.status not in EDITABLE:
+        raise DomainError(
+            f"This referral is {referral.status.label.lower()}: it can no longer be changed"
+        )
+    details = _clean(details)
+    _check(details, complete=submit)
+    if submit:
+        _check_consent(referral.pupil)
+    before = audit.snapshot(referral, AUDIT_FIELDS)
+    for key, value in details.__dict__.items():
+        setattr(referral, key, value)
+    if submit:
+        referral.status = ReferralStatus.SUBMITTED
+        referral.submitted_date = referral.submitted_date or today
+    _save(referral)
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        "referral",
+        referral.id,
+        pupil_id=referral.pupil_id,
+        summary="Referral resubmitted" if submit and before["status"] == "returned" else None,
+        changes=audit.diff(before, audit.snapshot(referral, AUDIT_FIELDS)),
+    )
+    return referral
+
+
+def _transition(
+    actor: User, referral: Referral, status: ReferralStatus, summary: str, **values: object
+) -> Referral:
+    before = audit.snapshot(referral, AUDIT_FIELDS)
+    referral.status = status
+    for key, value in values.items():
+        setattr(referral, key, value)
+    _save(referral)
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        "referral",
+        referral.id,
+        pupil_id=referral.pupil_id,
+        summary=summary,
+        changes=audit.diff(before, audit.snapshot(referral, AUDIT_FIELDS)),
+    )
+    return referral
+
+
+def submit_referral(
+    actor: User, referral: Referral, *, version: int | None = None, today: date | None = None
+) -> Referral:
+    _check_version(referral, version)
+    if not is_own_school(actor, referral):
+        raise DomainError("Only the referring school can submit this referral")
+    if referral.status not in EDITABLE:
+        raise DomainError(f"This referral is already {referral.status.label.lower()}")
+    _check(
+        ReferralDetails(
+            referral.request_type,
+            referral.amount_requested,
+            referral.reason,
+            would_request_ehcna=referral.would_request_ehcna,
+        )
+    )
+    _check_consent(referral.pupil)
+    return _transition(
+        actor,
+        referral,
+        ReferralStatus.SUBMITTED,
+        "Referral submitted",
+        submitted_date=referral.submitted_date or today or date.today(),
+    )
+
+
+def return_referral(
+    actor: User, referral: Referral, reason: str | None, *, version: int | None = None
+) -> Referral:
+    """The Area SEND Lead sends a submitted referral back to the school for more
+    information. It leaves any agenda it was on."""
+    _check_version(referral, version)
+    if not manages_cluster(actor, referral.cluster_id):
+        raise DomainError("Only the cluster's Area SEND Lead can return this referral")
+    if referral.status not in (ReferralStatus.SUBMITTED, ReferralStatus.SCHEDULED):
+        raise DomainError(
+            f"This referral is {referral.status.label.lower()}: only a submitted or "
+            "scheduled referral can be returned"
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Enter what the school needs to add or change", field="reason")
+    _leave_future_agendas(referral)
+    return _transition(
+        actor,
+        referral,
+        ReferralStatus.RETURNED,
+        "Referral returned for more information",
+        returned_reason=reason,
+    )
+
+
+def withdraw_referral(
+    actor: User, referral: Referral, reason: str | None, *, version: int | None = None
+) -> Referral:
+    _check_version(referral, version)
+    if not is_own_school(actor, referral):
+        raise DomainError("Only the referring school can withdraw this referral")
+    if referral.status not in WITHDRAWABLE:
+        raise DomainError(
+            f"This referral is {referral.status.label.lower()}: it can no longer be withdrawn"
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Enter why the referral is being withdrawn", field="reason")
+    _leave_future_agendas(referral)
+    return _transition(
+        actor,
+        referral,
+        ReferralStatus.WITHDRAWN,
+        "Referral withdrawn",
+        withdrawn_reason=reason,
+    )
+
+
+def _leave_future_agendas(referral: Referral) -> None:
+    """Take the referral off agendas of meetings that have not yet decided it."""
+    decided = select(PanelDecision.meeting_id).where(
+        PanelDecision.referral_id == referral.id, PanelDecision.meeting_id.is_not(None)
+    )
+    for item in db.session.scalars(
+        select(AgendaItem).where(
+            AgendaItem.referral_id == referral.id, AgendaItem.meeting_id.not_in(decided)
+        )
+    ):
+        db.session.delete(item)
+    db.session.flush()
+
+
+def reload_referral(referral_id: uuid.UUID) -> Referral:
+    """After a save lost to someone else's: drop this attempt and read what is saved now."""
+    db.session.rollback()
+    referral = db.session.get(Referral, referral_id, populate_existing=True)
+    if referral is None:
+        raise NotFound("referral")
+    return referral
