@@ -66,4 +66,15 @@ def register(app: Flask) -> None:
             "council_name": current_app.config["COUNCIL_NAME"],
             "service_name": current_app.config["SERVICE_NAME"],
             "can": lambda perm: user_has(current_user, Permission(perm)),
+            "can_open": can_open,
         }
+
+    def can_open(endpoint: str) -> bool:
+        """Whether the signed-in person's role may open pages of `endpoint` at all (scope is
+        still checked by the page), so a link is never shown only to end in "forbidden"."""
+        from sendtrack.permissions import Permission, user_has
+
+        rule = getattr(current_app.view_functions.get(endpoint), "access_rule", None)
+        if rule is None:
+            return False
+        return rule == "public" or user_has(current_user, Permission(rule))

@@ -55,6 +55,8 @@ def _seed_statistics(ctx: DemoContext) -> None:
 
 
 EXTRA_STEPS.append(_seed_statistics)
+
+
 def _seed_register(ctx: DemoContext) -> None:
     from sendtrack.demo.register import seed_register
 
@@ -62,6 +64,8 @@ def _seed_register(ctx: DemoContext) -> None:
 
 
 EXTRA_STEPS.append(_seed_register)
+
+
 def _seed_panels(ctx: DemoContext) -> None:
     from sendtrack.demo.panels import seed_panels
 

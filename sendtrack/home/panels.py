@@ -74,6 +74,10 @@ def rtf_applications(user: User) -> HomePanel | None:
 
 def ehcna_requests(user: User) -> HomePanel | None:
     from sendtrack.ehcna.panels import ehcna_requests as panel
+
+    return panel(user)
+
+
 def cluster_panels(user: User) -> HomePanel | None:
     from sendtrack.panels.home import cluster_panels as panel
 
@@ -90,6 +94,8 @@ def statistics_link(user: User) -> HomePanel | None:
 
     last = previous(quarter_of(date.today()))
     return HomePanel("home/panels/statistics.html", {"quarter": last.code}, 80)
+
+
 def apdr_reviews(user: User) -> HomePanel | None:
     from sendtrack.services.apdr import reviews_due
 

@@ -13,6 +13,7 @@ ACTIONS: list[tuple[str, str, Permission]] = [
     ("Change SEN status", "pupils.change_status", Permission.EDIT_PUPIL),
     ("Start an assess, plan, do, review cycle", "pupils.start_cycle", Permission.RECORD_APDR),
     ("Move to another setting", "pupils.transfer", Permission.TRANSFER_PUPIL),
+    ("Refer to the cluster panel", "referrals.new", Permission.MAKE_REFERRAL),
     ("Record an EHC needs assessment request", "ehcna.new_request", Permission.RECORD_EHCNA),
     ("See EHC needs assessment requests", "ehcna.child_requests", Permission.RECORD_EHCNA),
     ("See everything that has happened (timeline)", "pupils.timeline", Permission.VIEW_PUPIL),

@@ -130,7 +130,8 @@ def entries_for(user: User, pupil: Pupil) -> list[Entry]:
         out.append(
             Entry(r.submitted_date or r.created_at.date(), "referral",
                   f"Referred to cluster panel ({r.status.label.lower()})", detail,
-                  who(r.created_by_id), r.created_at)
+                  who(r.created_by_id), r.created_at,
+                  ("referrals.show", {"referral_id": r.id}))
         )  # fmt: skip
     for d in decisions:
         detail = d.outcome.label
@@ -139,12 +140,14 @@ def entries_for(user: User, pupil: Pupil) -> list[Entry]:
         out.append(
             Entry(d.decision_date, "decision",
                   f"Panel decision on {by_referral[d.referral_id].reference}", detail,
-                  who(d.confirmed_by_id), d.confirmed_at)
+                  who(d.confirmed_by_id), d.confirmed_at,
+                  ("panels.decision", {"decision_id": d.id}))
         )  # fmt: skip
     for q in requests:
         out.append(
             Entry(q.received_date, "ehcna", "EHC needs assessment requested",
-                  f"{q.reference}, from {q.request_source.label.lower()}", who(q.recorded_by_id))
+                  f"{q.reference}, from {q.request_source.label.lower()}", who(q.recorded_by_id),
+                  link=("ehcna.show", {"request_id": q.id}))
         )  # fmt: skip
         if q.decision and q.decision_date:
             decided = {"assess": "Decided to assess", "not_assess": "Decided not to assess",

@@ -417,11 +417,11 @@ def test_drill_down_lists_exactly_the_children_counted(
     page = client.get("/statistics/children", query_string={**QUARTER, "category": category})
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    listed = set(re.findall(r'href="/children/[0-9a-f-]+">Dash (\w+)</a>', html))
+    listed = set(re.findall(r'href="/pupils/[0-9a-f-]+">Dash (\w+)</a>', html))
     assert listed == names
     for key, pupil_id in made.items():
         if key.replace("-", "") in names:
-            assert f'href="/children/{pupil_id}"' in html
+            assert f'href="/pupils/{pupil_id}"' in html
     count = len(names)
     assert f"{count} {'child' if count == 1 else 'children'}" in _text(page)
     with app.app_context():

@@ -131,14 +131,10 @@ def test_returned_for_more_information_then_resubmitted(app: Flask, world: World
 
 def test_the_referral_shows_the_childs_needs_and_apdr_history(app: Flask, world: World) -> None:
     with app.app_context():
-        cycle = ApdrCycle(
-            pupil_id=world["pupil_a"],
-            setting_id=world["a1"],
-            number=1,
-            needs_summary="Limited vocabulary, anxious in groups",
-        )
-        cycle.outcomes.append(ApdrOutcome(position=1, description="Uses 50 new words"))
-        db.session.add(cycle)
+        # The test world gives pupil_a an open cycle: add an outcome and this page must show it.
+        cycle = world.get(ApdrCycle, "cycle_a")
+        cycle.needs_summary = "Limited vocabulary, anxious in groups"
+        cycle.outcomes.append(ApdrOutcome(position=9, description="Uses 50 new words"))
         db.session.commit()
     page = client_for(app, "lead").get(f"/referrals/{world['referral_a']}").get_data(as_text=True)
     assert "Limited vocabulary, anxious in groups" in page and "Uses 50 new words" in page
