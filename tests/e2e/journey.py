@@ -55,6 +55,18 @@ def _axe() -> str:
     return _axe_source
 
 
+# Markup escaped twice shows to users as text, like "<p class=...>".
+_MARKUP_AS_TEXT = re.compile(r"</?(p|span|a|strong|div|ul|li|br)( [a-z-]+=[^>]*)?/?>")
+# The outermost elements that stick out past the right edge of the window.
+_WIDEST = """() => {
+    const out = [];
+    for (const el of document.querySelectorAll('main *')) {
+        if (el.getBoundingClientRect().right <= window.innerWidth + 1) continue;
+        if (out.some(o => o.contains(el))) continue;
+        out.push(el);
+    }
+    return out.slice(0, 5).map(el => el.outerHTML.slice(0, 120));
+}"""
 _CSRF = re.compile(r"<input[^>]*csrf_token[^>]*>")
 _already_passed: set[str] = set()
 
@@ -123,7 +135,7 @@ class Journey:
     page: Page
     titles: TitleRegistry
     name: str = "journey"
-    keyboard: bool = False  # a keyboard-only journey refuses mouse helpers
+    keyboard: bool = False  # Tab, Enter, Space and arrow keys only
     loads: list[str] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -161,6 +173,9 @@ class Journey:
         )
         assert page.locator("h1").count() == 1, f"{page.url} must have exactly one <h1>"
         assert page.locator("main#main-content").count() == 1, f"{page.url} has no <main>"
+        shown = page.locator("body").inner_text()
+        escaped = _MARKUP_AS_TEXT.search(shown)
+        assert not escaped, f"{page.url} shows markup as text: {escaped.group(0)!r}"
         check_accessibility(page)
         self.titles.add(title, page.url, self.status)
         page.evaluate("window.__e2eChecked = true")
@@ -187,6 +202,11 @@ class Journey:
         self.check_page()
 
     # --- going places -------------------------------------------------------------------
+    # One set of actions for both kinds of journey: a keyboard journey (keyboard=True) reaches
+    # every control with Tab, checks focus is visible on it, and uses Enter, Space and the
+    # arrow keys; a mouse journey clicks and fills. Controls are found by their accessible
+    # name, so a journey reads like the page; `within` names a landmark or navigation
+    # ("Menu", "Breadcrumb") when the same link appears twice.
 
     def goto(self, path: str, expect_status: int = 200) -> None:
         """Open an address directly, as someone typing it or following a bookmark."""
@@ -195,28 +215,126 @@ class Journey:
         assert self.status == expect_status, f"{path}: expected {expect_status}, got {self.status}"
         self.check_page()
 
-    def click(self, name: str, role: str = "link", expect_status: int | None = 200) -> None:
-        """Click a link or button (by its accessible name) that leads to another page."""
-        assert not self.keyboard, "a keyboard-only journey uses key_follow, not click"
-        with self._navigation(expect_status):
-            self.page.get_by_role(role, name=name, exact=True).click()  # type: ignore[arg-type]
+    def _find(self, role: str, name: str, within: str | None) -> Locator:
+        scope: Page | Locator = self.page
+        if within:
+            scope = self.page.get_by_role("navigation", name=within, exact=True).or_(
+                self.page.get_by_role("region", name=within, exact=True)
+            )
+        return scope.get_by_role(role, name=name, exact=True)  # type: ignore[arg-type]
 
-    def fill(self, label: str, value: str) -> None:
-        assert not self.keyboard, "a keyboard-only journey uses key_fill, not fill"
-        self.page.get_by_label(label, exact=True).fill(value)
+    def follow(
+        self,
+        name: str,
+        *,
+        role: str = "link",
+        within: str | None = None,
+        expect_status: int | None = 200,
+    ) -> None:
+        """Follow a link (or a link styled as a button: role="button") to another page."""
+        target = self._find(role, name, within)
+        with self._navigation(expect_status):
+            if self.keyboard:
+                self._tab_to(target)
+                self.page.keyboard.press("Enter")
+            else:
+                target.click()
+
+    def menu(self, name: str) -> None:
+        """Go to a section of the service from the navigation at the top."""
+        self.follow(name, within="Menu")
+
+    def press(self, name: str, *, expect_status: int | None = None) -> None:
+        """Press a form's button (Space from the keyboard); a page follows."""
+        target = self._find("button", name, None)
+        with self._navigation(expect_status):
+            if self.keyboard:
+                self._tab_to(target)
+                self.page.keyboard.press("Space")
+            else:
+                target.click()
+
+    def fill(self, label: str, value: str, *, within: Locator | None = None) -> None:
+        """Type into the text box or text area with this label, replacing what was there."""
+        target = (within or self.page).get_by_label(label, exact=True)
+        if not self.keyboard:
+            target.fill(value)
+            return
+        self._tab_to(target)
+        self.page.keyboard.press("ControlOrMeta+a")
+        self.page.keyboard.press("Delete")
+        if value:
+            self.page.keyboard.type(value)
+
+    def fill_date(self, legend: str, day: int, month: int, year: int) -> None:
+        """The GOV.UK day / month / year boxes of the date field with this legend."""
+        group = self.page.get_by_role("group", name=legend)
+        for label, value in (("Day", day), ("Month", month), ("Year", year)):
+            self.fill(label, str(value), within=group)
+
+    def tick(self, label: str) -> None:
+        """Tick a checkbox (Space from the keyboard)."""
+        box = self.page.get_by_role("checkbox", name=label, exact=True)
+        if self.keyboard:
+            self._tab_to(box)
+            if not box.is_checked():
+                self.page.keyboard.press("Space")
+        else:
+            box.check()
+        assert box.is_checked(), f"{label} did not tick"
+
+    def choose(self, label: str) -> None:
+        """Choose a radio button; from the keyboard, Tab into its group, then arrow keys."""
+        radio = self.page.get_by_role("radio", name=label, exact=True)
+        if not self.keyboard:
+            radio.check()
+            return
+        group = radio.get_attribute("name")
+        for _ in range(MAX_TABS):
+            on_group = self.page.evaluate(
+                "(g) => document.activeElement && document.activeElement.type === 'radio' "
+                "&& document.activeElement.name === g",
+                group,
+            )
+            if on_group:
+                break
+            self.page.keyboard.press("Tab")
+        else:
+            raise AssertionError(f"Tab never reached the radios for {label}")
+        self.assert_focus_visible()
+        size = self.page.locator(f"input[type=radio][name={json.dumps(group)}]").count()
+        for _ in range(size + 1):
+            if self._is_focused(radio):
+                break
+            self.page.keyboard.press("ArrowDown")
+        if not radio.is_checked():
+            self.page.keyboard.press("Space")
+        assert radio.is_checked(), f"{label} was not chosen"
+
+    def select(self, label: str, option: str) -> None:
+        """Choose an option of a <select>; from the keyboard, with the arrow keys."""
+        target = self.page.get_by_label(label, exact=True)
+        options = [o.strip() for o in target.locator("option").all_inner_texts()]
+        assert option in options, f"{option!r} is not one of {options}"
+        if not self.keyboard:
+            target.select_option(label=option)
+            return
+        self._tab_to(target)
+        wanted = options.index(option)
+        for _ in range(len(options)):
+            current = target.evaluate("s => s.selectedIndex")
+            if current == wanted:
+                return
+            self.page.keyboard.press("ArrowDown" if wanted > current else "ArrowUp")
+        raise AssertionError(f"could not choose {option!r} in {label}")
 
     def sign_in(self, account: str, password: str = DEMO_PASSWORD) -> None:
         """Sign in as a demo account ("senco", "officer"... see DEMO) or an email address."""
         email = DEMO.get(account, account)
         self.goto("/sign-in")
-        if self.keyboard:
-            self.key_fill("Email address", email)
-            self.key_fill("Password", password)
-            self.key_press_button("Sign in")
-        else:
-            self.fill("Email address", email)
-            self.fill("Password", password)
-            self.click("Sign in", role="button")
+        self.fill("Email address", email)
+        self.fill("Password", password)
+        self.press("Sign in")
         assert urlsplit(self.page.url).path != "/sign-in", f"could not sign in as {email}"
 
     def download(self, name: str) -> tuple[Download, bytes]:
@@ -233,7 +351,7 @@ class Journey:
         assert path is not None, f"{name}: the download failed ({download.failure()})"
         return download, Path(path).read_bytes()
 
-    # --- keyboard only ------------------------------------------------------------------
+    # --- the keyboard ---------------------------------------------------------------------
 
     def _is_focused(self, target: Locator) -> bool:
         return bool(target.evaluate("el => el === document.activeElement"))
@@ -247,83 +365,9 @@ class Journey:
             self.page.keyboard.press("Tab")
         raise AssertionError(f"Tab never reached {target} on {self.page.url}")
 
-    def key_tab_to(self, name: str, role: str = "link") -> None:
+    def tab_to(self, name: str, role: str = "link", within: str | None = None) -> None:
         """Press Tab until the control with this accessible name has focus."""
-        self._tab_to(self.page.get_by_role(role, name=name, exact=True))  # type: ignore[arg-type]
-
-    def key_follow(self, name: str, role: str = "link", expect_status: int | None = 200) -> None:
-        """Tab to a link (or button) and press Enter; it leads to another page."""
-        self.key_tab_to(name, role)
-        with self._navigation(expect_status):
-            self.page.keyboard.press("Enter")
-
-    def key_press_button(self, name: str, expect_status: int | None = None) -> None:
-        """Tab to a button and press Space, as keyboard users do; a page follows."""
-        self.key_tab_to(name, "button")
-        with self._navigation(expect_status):
-            self.page.keyboard.press("Space")
-
-    def key_fill(self, label: str, value: str, within: Locator | None = None) -> None:
-        """Tab to a text field by its label, clear it and type."""
-        scope = within or self.page
-        self._tab_to(scope.get_by_label(label, exact=True))
-        self.page.keyboard.press("ControlOrMeta+a")
-        self.page.keyboard.press("Delete")
-        if value:
-            self.page.keyboard.type(value)
-
-    def key_fill_date(self, legend: str, day: int, month: int, year: int) -> None:
-        """The GOV.UK day / month / year boxes of the date field with this legend."""
-        group = self.page.get_by_role("group", name=legend)
-        for label, value in (("Day", day), ("Month", month), ("Year", year)):
-            self.key_fill(label, str(value), within=group)
-
-    def key_check(self, label: str) -> None:
-        """Tab to a checkbox and tick it with Space."""
-        box = self.page.get_by_role("checkbox", name=label, exact=True)
-        self._tab_to(box)
-        if not box.is_checked():
-            self.page.keyboard.press("Space")
-        assert box.is_checked(), f"{label} did not tick"
-
-    def key_choose(self, label: str) -> None:
-        """Choose a radio button: Tab into its group, then arrow keys, as browsers expect."""
-        radio = self.page.get_by_role("radio", name=label, exact=True)
-        group = radio.get_attribute("name")
-        for _ in range(MAX_TABS):
-            on_group = self.page.evaluate(
-                "(g) => document.activeElement && document.activeElement.type === 'radio' "
-                "&& document.activeElement.name === g",
-                group,
-            )
-            if on_group:
-                break
-            self.page.keyboard.press("Tab")
-        else:
-            raise AssertionError(f"Tab never reached the radios for {label}")
-        size = self.page.locator(f"input[type=radio][name={json.dumps(group)}]").count()
-        for _ in range(size + 1):
-            if self._is_focused(radio):
-                break
-            self.page.keyboard.press("ArrowDown")
-        if not radio.is_checked():
-            self.page.keyboard.press("Space")
-        assert radio.is_checked(), f"{label} was not chosen"
-        self.assert_focus_visible()
-
-    def key_select(self, label: str, option: str) -> None:
-        """Tab to a <select> and move to an option with the arrow keys."""
-        select = self.page.get_by_label(label, exact=True)
-        self._tab_to(select)
-        options = [o.strip() for o in select.locator("option").all_inner_texts()]
-        assert option in options, f"{option!r} is not one of {options}"
-        for _ in range(len(options)):
-            current = select.evaluate("s => s.selectedIndex")
-            wanted = options.index(option)
-            if current == wanted:
-                return
-            self.page.keyboard.press("ArrowDown" if wanted > current else "ArrowUp")
-        raise AssertionError(f"could not choose {option!r} in {label}")
+        self._tab_to(self._find(role, name, within))
 
     def assert_focus_visible(self) -> None:
         """The focused element shows a focus indicator: an outline with colour, or a box
@@ -392,12 +436,17 @@ class Journey:
         self.page.screenshot(path=str(SCREENSHOTS / f"{slug}-desktop.png"), full_page=True)
         self.page.set_viewport_size(MOBILE)
         try:
+            self.page.screenshot(path=str(SCREENSHOTS / f"{slug}-mobile.png"), full_page=True)
             overflow = self.page.evaluate(
                 "() => document.documentElement.scrollWidth - window.innerWidth"
             )
-            assert overflow <= 0, f"{self.page.url} scrolls sideways by {overflow}px at 390px"
+            if overflow > 0:
+                culprits = self.page.evaluate(_WIDEST)
+                raise AssertionError(
+                    f"{self.page.url} scrolls sideways by {overflow}px at 390px; too wide: "
+                    + "; ".join(culprits)
+                )
             check_accessibility(self.page, "at mobile width")
-            self.page.screenshot(path=str(SCREENSHOTS / f"{slug}-mobile.png"), full_page=True)
         finally:
             if desktop:
                 self.page.set_viewport_size(desktop)

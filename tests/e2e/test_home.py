@@ -41,9 +41,9 @@ def test_each_role_has_a_home_page(journey, account: str) -> None:  # type: igno
 def test_public_pages_and_page_not_found(journey) -> None:  # type: ignore[no-untyped-def]
     j = journey()
     j.goto("/sign-in")
-    j.click("Accessibility statement")
+    j.follow("Accessibility statement")
     assert j.heading() == "Accessibility statement"
-    j.click("Privacy notice")
+    j.follow("Privacy notice")
     assert j.heading() == "Privacy notice"
     j.screenshot("privacy")
     j.goto("/no-such-page", expect_status=404)

@@ -17,12 +17,12 @@ def test_sign_in_by_keyboard_after_a_wrong_password(journey) -> None:  # type: i
     j.screenshot("sign-in")
 
     # Nothing entered: both fields are named in the error summary.
-    j.key_press_button("Sign in", expect_status=400)
+    j.press("Sign in", expect_status=400)
     j.check_error_summary("Enter your email address", "Enter your password")
 
-    j.key_fill("Email address", DEMO["senco"])
-    j.key_fill("Password", "not-the-password")
-    j.key_press_button("Sign in", expect_status=400)
+    j.fill("Email address", DEMO["senco"])
+    j.fill("Password", "not-the-password")
+    j.press("Sign in", expect_status=400)
     assert j.page.title().startswith("Error: Sign in")
     j.check_error_summary()
     j.screenshot("sign-in-error")
@@ -30,12 +30,12 @@ def test_sign_in_by_keyboard_after_a_wrong_password(journey) -> None:  # type: i
     assert j.page.get_by_label("Email address", exact=True).input_value() == DEMO["senco"]
     assert j.page.get_by_label("Password", exact=True).input_value() == ""
 
-    j.key_fill("Password", DEMO_PASSWORD)
-    j.key_press_button("Sign in", expect_status=200)
+    j.fill("Password", DEMO_PASSWORD)
+    j.press("Sign in", expect_status=200)
     assert j.path == "/home"
     assert "Signed in as" in j.page.locator("body").inner_text()
 
-    j.key_follow("Sign out")
+    j.follow("Sign out")
     assert j.path == "/sign-in"
     assert "You have signed out" in j.success_banner()
 
