@@ -26,7 +26,10 @@ def test_each_role_has_a_home_page(journey, account: str) -> None:  # type: igno
     assert j.heading() == f"Hello, {name}"
     header = j.page.locator("header").inner_text()
     assert f"Signed in as {name}" in header
-    menu = [t.strip() for t in j.page.get_by_role("navigation", name="Menu").locator("a").all_inner_texts()]
+    menu = [
+        t.strip()
+        for t in j.page.get_by_role("navigation", name="Menu").locator("a").all_inner_texts()
+    ]
     for item in has:
         assert item in menu, f"{account} should have {item!r} in the menu {menu}"
     for item in lacks:
