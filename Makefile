@@ -14,15 +14,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-$(ASSETS): package.json package-lock.json
+$(ASSETS): package.json package-lock.json Makefile
 	npm ci --no-audit --no-fund --loglevel=error
 	rm -rf sendtrack/static/govuk
 	mkdir -p sendtrack/static/govuk
 	cp -r node_modules/govuk-frontend/dist/govuk/assets sendtrack/static/govuk/assets
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js sendtrack/static/govuk/
-	# The compiled CSS points at /assets/...; serve it from our static folder instead.
-	sed 's#/assets/#/static/govuk/assets/#g' node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css > $(ASSETS)
-	cp node_modules/axe-core/axe.min.js sendtrack/static/govuk/axe.min.js
+	# The compiled CSS points at /assets/...; serve it from our static folder instead. The GDS
+	# Transport typeface is only for GOV.UK domains: drop its @font-face rules and files so
+	# every component falls back to Arial. (axe-core stays in node_modules: the browser tests
+	# inject it, it is never served.)
+	sed -e 's#/assets/#/static/govuk/assets/#g' \
+	    -e 's#@font-face{font-family:GDS Transport;[^}]*}##g' \
+	    -e 's#font-family:GDS Transport,#font-family:#g' \
+	    node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css > $(ASSETS)
+	rm -rf sendtrack/static/govuk/assets/fonts
 
 setup: $(STAMP) $(ASSETS)
 

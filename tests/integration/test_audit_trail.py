@@ -78,3 +78,13 @@ def test_export_is_csv_injection_safe_and_audited(app: Flask, world: World, as_u
 
 def test_sencos_and_leads_cannot_see_the_trail(as_user) -> None:  # type: ignore[no-untyped-def]
     assert as_user("senco").get("/audit/").status_code == 403
+
+
+def test_export_and_paging_links_keep_every_part_of_a_date(as_user) -> None:  # type: ignore[no-untyped-def]
+    # Day, month and year share one query name: a link built from the first values only
+    # sent "date_from=1", and the export then failed with "must include a month and a year".
+    client = as_user("officer")
+    page = client.get("/audit/?date_from=1&date_from=1&date_from=2026").get_data(as_text=True)
+    assert "/audit/export.csv?date_from=1&amp;date_from=1&amp;date_from=2026" in page
+    response = client.get("/audit/export.csv?date_from=1&date_from=1&date_from=2026")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
