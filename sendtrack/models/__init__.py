@@ -22,6 +22,7 @@ from sendtrack.models.audit import AuditAction, AuditEvent
 from sendtrack.models.base import Base
 from sendtrack.models.funding import ClusterBudget, RtfBand, RtfBudget
 from sendtrack.models.org import Cluster, LocalAuthority, Phase, Setting
+from sendtrack.models.packs import GeneratedPack, PackStatus
 from sendtrack.models.panels import (
     AgendaItem,
     DecisionOutcome,
@@ -60,11 +61,13 @@ __all__ = [
     "DecisionOutcome",
     "EhcnaRequest",
     "ExceptionGround",
+    "GeneratedPack",
     "LocalAuthority",
     "LoginAttempt",
     "MeetingStatus",
     "NeedCode",
     "NextStep",
+    "PackStatus",
     "PanelAction",
     "PanelDecision",
     "PanelMeeting",
