@@ -25,6 +25,7 @@ BLUEPRINTS = [
     "sendtrack.audit_trail.views:bp",
     "sendtrack.subject_access.views:bp",
     "sendtrack.rtf.views:bp",
+    "sendtrack.packs.views:bp",
 ]
 
 TWO_FACTOR_EXEMPT = {

@@ -222,3 +222,8 @@ from tests import world_rtf  # noqa: E402
 
 EXTRA_BUILDERS.append(world_rtf.build)
 ROUTE_PARAMS["application_id"] = ("rtf_a", "rtf_b")
+
+from tests import world_packs  # noqa: E402
+
+EXTRA_BUILDERS.append(world_packs.build)
+ROUTE_PARAMS["pack_id"] = ("pack_a", "pack_b")
