@@ -78,6 +78,7 @@ def add_cases(
     *,
     first_position: int = 2,
     text: str | None = None,
+    cycles: int = 2,
 ) -> list[uuid.UUID]:
     """Add `count` referred children to the meeting's agenda; returns the referral ids."""
     meeting = db.session.get(PanelMeeting, meeting_id)
@@ -105,7 +106,7 @@ def add_cases(
             needs=[NeedCode.SLCN, NeedCode.SEMH],
         )
         db.session.flush()
-        for number in (1, 2):
+        for number in range(1, cycles + 1):
             cycle = ApdrCycle(
                 pupil_id=pupil.id,
                 setting_id=setting_id,

@@ -100,7 +100,7 @@ def merge(
             [opening_ref, *streams, writer._add_object(stamp)]
         )
     for bookmark in bookmarks:
-        writer.add_outline_item(bookmark.title, bookmark.page_index)
+        writer.add_outline_item(title=bookmark.title, page_number=bookmark.page_index)
     writer.add_metadata(
         {"/Title": title, "/Author": author, "/Subject": subject, "/Creator": "sendtrack"}
     )
