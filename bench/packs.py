@@ -27,8 +27,11 @@ from bench.measure import Result, peak_memory_mb, table  # noqa: E402
 
 FORENAMES = ["Amelia", "Oliver", "Isla", "Noah", "Ava", "Leo", "Mia", "Arthur", "Freya", "Jack"]
 SURNAMES = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Davies", "Evans", "Khan"]
-NEEDS = [("SLCN", "Speech, language and communication needs"),
-         ("SEMH", "Social, emotional and mental health"), ("ASD", "Autistic spectrum disorder")]
+NEEDS = [
+    ("SLCN", "Speech, language and communication needs"),
+    ("SEMH", "Social, emotional and mental health"),
+    ("ASD", "Autistic spectrum disorder"),
+]
 
 
 def demo_case(i: int, meeting_date: date) -> dict[str, Any]:
@@ -40,29 +43,42 @@ def demo_case(i: int, meeting_date: date) -> dict[str, Any]:
     )
     cycles = []
     for n in (1, 2):
-        cycles.append({
-            "number": n,
-            "status": "Reviewed" if n == 1 else "Open",
-            "start_date": meeting_date - timedelta(days=300 - n * 120),
-            "review_date": meeting_date - timedelta(days=200 - n * 120),
-            "reviewed_on": meeting_date - timedelta(days=190) if n == 1 else None,
-            "needs_summary": sentence * 2,
-            "assessments_used": "Speech Link, Boxall profile, SDQ",
-            "impact_notes": sentence if n == 1 else "",
-            "next_step": "Refer to cluster panel" if n == 1 else "",
-            "outcomes": [
-                {"description": f"Outcome {k}: {sentence}", "success_criteria": "Observed in 4 of 5 sessions",
-                 "progress": "Partly achieved", "progress_notes": "Better in the mornings"}
-                for k in (1, 2, 3)
-            ],
-            "provisions": [
-                {"description": f"Small-group intervention {k}", "provision_type": "Intervention",
-                 "frequency": "3 times a week", "group_size": 3, "delivered_by": "Teaching assistant",
-                 "minutes_per_week": 90, "weeks": 38, "annual_cost": f"{1200 + 100 * k}.00"}
-                for k in (1, 2, 3, 4)
-            ],
-            "total_cost": "5200.00",
-        })
+        cycles.append(
+            {
+                "number": n,
+                "status": "Reviewed" if n == 1 else "Open",
+                "start_date": meeting_date - timedelta(days=300 - n * 120),
+                "review_date": meeting_date - timedelta(days=200 - n * 120),
+                "reviewed_on": meeting_date - timedelta(days=190) if n == 1 else None,
+                "needs_summary": sentence * 2,
+                "assessments_used": "Speech Link, Boxall profile, SDQ",
+                "impact_notes": sentence if n == 1 else "",
+                "next_step": "Refer to cluster panel" if n == 1 else "",
+                "outcomes": [
+                    {
+                        "description": f"Outcome {k}: {sentence}",
+                        "success_criteria": "Observed in 4 of 5 sessions",
+                        "progress": "Partly achieved",
+                        "progress_notes": "Better in the mornings",
+                    }
+                    for k in (1, 2, 3)
+                ],
+                "provisions": [
+                    {
+                        "description": f"Small-group intervention {k}",
+                        "provision_type": "Intervention",
+                        "frequency": "3 times a week",
+                        "group_size": 3,
+                        "delivered_by": "Teaching assistant",
+                        "minutes_per_week": 90,
+                        "weeks": 38,
+                        "annual_cost": f"{1200 + 100 * k}.00",
+                    }
+                    for k in (1, 2, 3, 4)
+                ],
+                "total_cost": "5200.00",
+            }
+        )
     return {
         "referral_id": f"00000000-0000-0000-0000-{i:012d}",
         "position": i,
@@ -70,20 +86,49 @@ def demo_case(i: int, meeting_date: date) -> dict[str, Any]:
         "meeting_title": "Northbrook panel, 12 March 2027",
         "pseudonymised": False,
         "child": {
-            "name": name, "legal_name": name, "age": "7 years 3 months",
-            "date_of_birth": date(2019, 12, 1), "upn": "A936100117001", "sex": "Female",
-            "year_group": "Year 2", "setting": "Northbrook Primary School", "looked_after": False,
+            "name": name,
+            "legal_name": name,
+            "age": "7 years 3 months",
+            "date_of_birth": date(2019, 12, 1),
+            "upn": "A936100117001",
+            "sex": "Female",
+            "year_group": "Year 2",
+            "setting": "Northbrook Primary School",
+            "looked_after": False,
             "sen_status": "SEN support",
-            "needs": [{"rank": r + 1, "code": c, "label": label} for r, (c, label) in enumerate(NEEDS[:2])],
-            "status_history": [{"status": "SEN support", "start_date": date(2025, 9, 10), "reason": "Concerns raised"}],
+            "needs": [
+                {"rank": r + 1, "code": c, "label": label} for r, (c, label) in enumerate(NEEDS[:2])
+            ],
+            "status_history": [
+                {
+                    "status": "SEN support",
+                    "start_date": date(2025, 9, 10),
+                    "reason": "Concerns raised",
+                }
+            ],
         },
         "cycles": cycles,
-        "threshold": "6000.00", "latest_cost": "6400.00", "over_threshold": "400.00",
-        "previous_decisions": [{"date": date(2026, 1, 10), "outcome": "Advice", "amount_awarded": "0.00",
-                                "rationale": sentence, "advice_given": "", "review_date": None}],
+        "threshold": "6000.00",
+        "latest_cost": "6400.00",
+        "over_threshold": "400.00",
+        "previous_decisions": [
+            {
+                "date": date(2026, 1, 10),
+                "outcome": "Advice",
+                "amount_awarded": "0.00",
+                "rationale": sentence,
+                "advice_given": "",
+                "review_date": None,
+            }
+        ],
         "rtf_awards": [],
-        "request": {"type": "Advice and resources", "amount": "2500.00", "reason": sentence * 3,
-                    "submitted_date": meeting_date - timedelta(days=20), "would_request_ehcna": "Yes"},
+        "request": {
+            "type": "Advice and resources",
+            "amount": "2500.00",
+            "reason": sentence * 3,
+            "submitted_date": meeting_date - timedelta(days=20),
+            "would_request_ehcna": "Yes",
+        },
         "child_views": "I like reading with Mrs Patel. " * 3,
         "parent_views": sentence,
         "professionals_involved": "Educational psychologist; speech and language therapist",
@@ -93,10 +138,15 @@ def demo_case(i: int, meeting_date: date) -> dict[str, Any]:
 
 def demo_meeting(meeting_date: date) -> dict[str, Any]:
     return {
-        "council_name": "Exampleshire County Council", "cluster_name": "Northbrook",
-        "title": "Northbrook panel, 12 March 2027", "meeting_date": meeting_date,
-        "start_time": "09:30", "location": "Northbrook Library", "online": True,
-        "chair_name": "Priya Shah", "co_chair_name": "Tom Reed",
+        "council_name": "Exampleshire County Council",
+        "cluster_name": "Northbrook",
+        "title": "Northbrook panel, 12 March 2027",
+        "meeting_date": meeting_date,
+        "start_time": "09:30",
+        "location": "Northbrook Library",
+        "online": True,
+        "chair_name": "Priya Shah",
+        "co_chair_name": "Tom Reed",
         "members": [{"name": f"Member {k}", "role": "Educational psychologist"} for k in range(6)],
     }
 
@@ -109,13 +159,31 @@ def run(sizes: list[int]) -> list[Result]:
     meeting = demo_meeting(meeting_date)
     results: list[Result] = []
     render.pool()  # started once per process, as in the web app; not part of a build
-    render.submit_front({"meeting": meeting, "cases": [], "pack": {"version": 0, "pseudonymised": False,
-                         "generated_at": "", "generated_by": "", "fingerprint": ""},
-                         "pages": {}, "target_counters": False, "pdf_title": "warm"}).result()
+    render.submit_front(
+        {
+            "meeting": meeting,
+            "cases": [],
+            "pack": {
+                "version": 0,
+                "pseudonymised": False,
+                "generated_at": "",
+                "generated_by": "",
+                "fingerprint": "",
+            },
+            "pages": {},
+            "target_counters": False,
+            "pdf_title": "warm",
+        }
+    ).result()
     for size in sizes:
         cases = [demo_case(i, meeting_date) for i in range(1, size + 1)]
-        pack = {"version": 1, "pseudonymised": False, "generated_at": "12 March 2027 at 9:00am",
-                "generated_by": "Bench", "fingerprint": build.fingerprint(meeting, cases, False)}
+        pack = {
+            "version": 1,
+            "pseudonymised": False,
+            "generated_at": "12 March 2027 at 9:00am",
+            "generated_by": "Bench",
+            "fingerprint": build.fingerprint(meeting, cases, False),
+        }
         started = time.perf_counter()
         build.build_whole(meeting, cases, pack)
         whole = time.perf_counter() - started
@@ -126,7 +194,11 @@ def run(sizes: list[int]) -> list[Result]:
             cold_s = time.perf_counter() - started
             changed = copy.deepcopy(cases)
             changed[size // 2]["request"]["reason"] += " Updated after the school's review."
-            pack2 = {**pack, "version": 2, "fingerprint": build.fingerprint(meeting, changed, False)}
+            pack2 = {
+                **pack,
+                "version": 2,
+                "fingerprint": build.fingerprint(meeting, changed, False),
+            }
             started = time.perf_counter()
             warm = build.build(meeting, changed, pack2, cache, previous_pages=cold.case_pages)
             warm_s = time.perf_counter() - started
@@ -134,12 +206,26 @@ def run(sizes: list[int]) -> list[Result]:
         label = f"packs {size} cases ({cold.page_count} pages)"
         results += [
             Result("-", f"{label}: (a) one-process WeasyPrint, whole document", whole, "s"),
-            Result("-", f"{label}: (b) sendtrack cold build, {render.worker_count()} workers",
-                   cold_s, "s", ratio=cold_s / whole, target="<= 0.60", ok=cold_s / whole <= 0.6,
-                   note="b/a"),
-            Result("-", f"{label}: (c) rebuild after one case changed", warm_s, "s",
-                   ratio=warm_s / cold_s, target="<= 0.15", ok=warm_s / cold_s <= 0.15,
-                   note=f"c/b; agenda renders {warm.front_renders}"),
+            Result(
+                "-",
+                f"{label}: (b) sendtrack cold build, {render.worker_count()} workers",
+                cold_s,
+                "s",
+                ratio=cold_s / whole,
+                target="<= 0.60",
+                ok=cold_s / whole <= 0.6,
+                note="b/a",
+            ),
+            Result(
+                "-",
+                f"{label}: (c) rebuild after one case changed",
+                warm_s,
+                "s",
+                ratio=warm_s / cold_s,
+                target="<= 0.15",
+                ok=warm_s / cold_s <= 0.15,
+                note=f"c/b; agenda renders {warm.front_renders}",
+            ),
         ]
     results.append(Result("-", "packs: peak memory (largest process)", peak_memory_mb(), "MB"))
     return results
@@ -147,7 +233,9 @@ def run(sizes: list[int]) -> list[Result]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="10 and 30 cases instead of 30 and 100")
+    parser.add_argument(
+        "--quick", action="store_true", help="10 and 30 cases instead of 30 and 100"
+    )
     args = parser.parse_args()
     print(table(run([10, 30] if args.quick else [30, 100])))
 

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import importing, web_load  # noqa: E402
+from bench import importing, packs, web_load  # noqa: E402
 from bench.databases import fresh_database  # noqa: E402
 from bench.measure import Result, table  # noqa: E402
 
@@ -34,6 +34,7 @@ def main() -> None:
 
     results: list[Result] = []
     started = time.perf_counter()
+    results += packs.run([10, 30] if args.quick else [30, 100])  # no database: rendering
     for kind in args.databases:
         print(f"[{kind}] import benchmark", flush=True)
         results += importing.run(kind, import_rows)

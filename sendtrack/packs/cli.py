@@ -24,7 +24,9 @@ from sendtrack.services.packs import jobs
 @click.option("--date", "meeting_date", required=True, help="The meeting date, YYYY-MM-DD.")
 @click.option("--pseudonymised", is_flag=True, help="Initials only: no UPN or date of birth.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-def panel_pack_command(cluster_name: str, meeting_date: str, pseudonymised: bool, out: Path) -> None:
+def panel_pack_command(
+    cluster_name: str, meeting_date: str, pseudonymised: bool, out: Path
+) -> None:
     try:
         on = date.fromisoformat(meeting_date)
     except ValueError:

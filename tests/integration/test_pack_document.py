@@ -57,7 +57,9 @@ def rendered(app: Flask) -> Iterator[Rendered]:
             assert pack.pdf is not None and pack.sha256 is not None and pack.page_count
             prefix = f"REF-PACK-{world['meeting_a'].hex[:6]}"
             references = ["REF-TEST-A"] + [f"{prefix}-{i:03d}" for i in range(len(ids))]
-            names = ["Test Alphason"] + [" ".join(world_packs.child_name(i)) for i in ids_range(ids)]
+            names = ["Test Alphason"] + [
+                " ".join(world_packs.child_name(i)) for i in ids_range(ids)
+            ]
             result = Rendered(
                 pack.pdf, pack.sha256, pack.page_count, pack.version_number, references, names
             )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import subprocess
+
 from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
@@ -30,7 +31,7 @@ from tests.world import World
 HOSTILE = (
     "<script>alert('x')</script> <b>bold</b> <img src=\"file:///etc/passwd\"> "
     + "Supercalifragilistic" * 15
-    + " 😀🎒 مرحبا بالعالم שלום & \"quotes\" {{ 7*7 }}"
+    + ' 😀🎒 مرحبا بالعالم שלום & "quotes" {{ 7*7 }}'
 )
 
 
@@ -152,9 +153,7 @@ def test_lead_builds_from_the_web_and_panel_member_downloads(
     assert refused.status_code == 400
     assert "Choose whether the pack shows children" in refused.get_data(as_text=True)
 
-    built = client.post(
-        f"/packs/meetings/{world['meeting_a']}/build", data={"identities": "named"}
-    )
+    built = client.post(f"/packs/meetings/{world['meeting_a']}/build", data={"identities": "named"})
     assert built.status_code == 302
     shown = client.get(built.headers["Location"], follow_redirects=True)
     html = shown.get_data(as_text=True)
@@ -195,8 +194,12 @@ def test_progress_page_refreshes_itself_without_script(
 ) -> None:  # type: ignore[no-untyped-def]
     with app.app_context():
         pack = GeneratedPack(
-            meeting_id=world["meeting_a"], version_number=7, fingerprint="f" * 64,
-            status=PackStatus.BUILDING, progress_done=3, progress_total=12,
+            meeting_id=world["meeting_a"],
+            version_number=7,
+            fingerprint="f" * 64,
+            status=PackStatus.BUILDING,
+            progress_done=3,
+            progress_total=12,
         )
         db.session.add(pack)
         db.session.commit()
@@ -232,10 +235,14 @@ def test_decision_record_and_outcome_letters(
     assert "A One Primary" in text and "Test Alphason" in text
     assert "Advice and resources" in text and "£1,800.00" in text
     assert "Share the speech and language therapy report" in text
-    assert client.get(f"/packs/referrals/{world['referral_b']}/outcome-letter.pdf").status_code == 404
+    assert (
+        client.get(f"/packs/referrals/{world['referral_b']}/outcome-letter.pdf").status_code == 404
+    )
     client.get("/sign-out")
     as_user("senco_a2")
-    assert client.get(f"/packs/referrals/{world['referral_a']}/outcome-letter.pdf").status_code == 404
+    assert (
+        client.get(f"/packs/referrals/{world['referral_a']}/outcome-letter.pdf").status_code == 404
+    )
     client.get("/sign-out")
 
     as_user("panel")
@@ -267,7 +274,11 @@ def test_panel_pack_command(app: Flask, world: World, tmp_path) -> None:  # type
     assert "T.A." in _text(out.read_bytes()) and "Alphason" not in _text(out.read_bytes())
     again = runner.invoke(args=[*args, "--pseudonymised"])
     assert "version 2 (unchanged, reused)" in again.output
-    missing = runner.invoke(args=["panel-pack", "--cluster", "Nowhere", "--date", on, "--out", str(out)])
+    missing = runner.invoke(
+        args=["panel-pack", "--cluster", "Nowhere", "--date", on, "--out", str(out)]
+    )
     assert missing.exit_code == 1 and "No Nowhere panel meeting" in missing.output
-    bad = runner.invoke(args=["panel-pack", "--cluster", "Cluster A", "--date", "31/12/2026", "--out", str(out)])
+    bad = runner.invoke(
+        args=["panel-pack", "--cluster", "Cluster A", "--date", "31/12/2026", "--out", str(out)]
+    )
     assert bad.exit_code == 2

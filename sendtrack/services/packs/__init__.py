@@ -124,9 +124,9 @@ def request_build(user: User | None, meeting: PanelMeeting, pseudonymised: bool)
         meeting.pseudonymised_pack = pseudonymised
     fingerprint = snapshot(meeting, pseudonymised).fingerprint
     for existing in versions(meeting):
-        if existing.fingerprint == fingerprint and existing.status is not PackStatus.FAILED:
-            if not is_stale(existing):
-                return BuildRequest(existing, reused=True)
+        usable = existing.status is not PackStatus.FAILED and not is_stale(existing)
+        if existing.fingerprint == fingerprint and usable:
+            return BuildRequest(existing, reused=True)
     number = (
         db.session.scalar(
             select(func.max(GeneratedPack.version_number)).where(

@@ -97,8 +97,10 @@ def build(
 
     # Render the agenda while the changed cases render, guessing their page counts from the
     # last build; a wrong guess costs one more agenda render at the end.
-    guess = {c["referral_id"]: pages.get(c["referral_id"], previous.get(c["referral_id"], 0))
-             for c in cases}
+    guess = {
+        c["referral_id"]: pages.get(c["referral_id"], previous.get(c["referral_id"], 0))
+        for c in cases
+    }
     front_guess = int(previous.get("__front__", _front_guess(len(cases))))
     early: Future[tuple[bytes, int]] | None = None
     early_args: tuple[int, dict[str, int]] | None = None
@@ -159,7 +161,9 @@ def build(
     )
 
 
-def build_whole(meeting: dict[str, Any], cases: list[dict[str, Any]], pack: dict[str, Any]) -> bytes:
+def build_whole(
+    meeting: dict[str, Any], cases: list[dict[str, Any]], pack: dict[str, Any]
+) -> bytes:
     """The whole pack as one WeasyPrint document in this process: the benchmark baseline."""
     html = render.html_for(
         "pdf/pack/whole.html",

@@ -63,9 +63,7 @@ def meeting_data(meeting: PanelMeeting) -> dict[str, Any]:
         "online": bool(meeting.online_link),
         "chair_name": meeting.chair_name or "",
         "co_chair_name": meeting.co_chair_name or "",
-        "members": [
-            {"name": m.name, "role": m.professional_role} for m in meeting.members
-        ],
+        "members": [{"name": m.name, "role": m.professional_role} for m in meeting.members],
     }
 
 
@@ -272,9 +270,7 @@ def case_data(meeting: PanelMeeting, pseudonymised: bool) -> list[dict[str, Any]
     rtf = _group(
         db.session.scalars(
             select(RtfApplication)
-            .where(
-                RtfApplication.pupil_id.in_(pupil_ids), RtfApplication.decision.is_not(None)
-            )
+            .where(RtfApplication.pupil_id.in_(pupil_ids), RtfApplication.decision.is_not(None))
             .order_by(RtfApplication.decision_date)
         ),
         "pupil_id",

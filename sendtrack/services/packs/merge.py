@@ -82,14 +82,16 @@ def merge(
     opening.set_data(b"q\n")
     opening_ref = writer._add_object(opening)
     for number, page in enumerate(writer.pages, start=1):
-        resources = page.get(NameObject("/Resources"))
-        resources = resources.get_object() if resources is not None else DictionaryObject()
-        page[NameObject("/Resources")] = resources
-        fonts = resources.get(NameObject("/Font"))
-        if fonts is None:
-            fonts = DictionaryObject()
-            resources[NameObject("/Font")] = fonts
-        fonts = fonts.get_object()
+        # WeasyPrint shares one resources dictionary between a part's pages: change it in
+        # place through its reference, so it is still written once.
+        if NameObject("/Resources") not in page:
+            page[NameObject("/Resources")] = DictionaryObject()
+        resources = page[NameObject("/Resources")].get_object()
+        assert isinstance(resources, DictionaryObject)
+        if NameObject("/Font") not in resources:
+            resources[NameObject("/Font")] = DictionaryObject()
+        fonts = resources[NameObject("/Font")].get_object()
+        assert isinstance(fonts, DictionaryObject)
         fonts[NameObject("/SendtrackFooter")] = font
         stamp = DecodedStreamObject()
         stamp.set_data(_stamp_stream(footer_text(number, total), float(page.mediabox.width)))

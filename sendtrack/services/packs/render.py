@@ -82,7 +82,9 @@ def render_template(template: str, context: dict[str, Any]) -> tuple[bytes, int]
 
 def render_case(case: dict[str, Any], number: int) -> tuple[bytes, int]:
     title = f"Item {number}: {case['child']['name']}"
-    return render_template("pdf/pack/case.html", {"case": case, "number": number, "pdf_title": title})
+    return render_template(
+        "pdf/pack/case.html", {"case": case, "number": number, "pdf_title": title}
+    )
 
 
 def render_front(context: dict[str, Any]) -> tuple[bytes, int]:
