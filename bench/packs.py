@@ -109,8 +109,8 @@ def demo_case(i: int, meeting_date: date) -> dict[str, Any]:
         },
         "cycles": cycles,
         "threshold": "6000.00",
-        "latest_cost": "6400.00",
-        "over_threshold": "400.00",
+        "latest_cost": "5200.00",
+        "over_threshold": "0.00",
         "previous_decisions": [
             {
                 "date": date(2026, 1, 10),
