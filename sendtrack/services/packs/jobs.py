@@ -104,7 +104,8 @@ def _run_in_thread(app: Flask, pack_id: uuid.UUID) -> None:
             if pack is None or pack.status is not PackStatus.QUEUED:
                 return
             execute(pack, db.session.commit)
-        except Exception:  # logged by execute; the thread must not die noisily
+        except Exception:  # the thread must not die silently
+            log.exception("background pack build %s failed", pack_id)
             db.session.rollback()
         finally:
             db.session.remove()
