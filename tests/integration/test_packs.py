@@ -80,7 +80,9 @@ def test_hostile_text_is_escaped_and_wrapped(ctx: None, world: World) -> None:
     referral.parent_views = HOSTILE
     referral.professionals_involved = "\n".join([HOSTILE] * 3)
     db.session.add(
-        PanelMember(meeting_id=world["meeting_a"], name="<b>Dr</b> Evil", professional_role=HOSTILE)
+        PanelMember(
+            meeting_id=world["meeting_a"], name="<b>Dr</b> Evil", professional_role=HOSTILE[:120]
+        )
     )
     pack = _build(world)
     assert pack.status is PackStatus.READY
@@ -93,7 +95,8 @@ def test_hostile_text_is_escaped_and_wrapped(ctx: None, world: World) -> None:
     assert '<img src="file:///etc/passwd">' in text
     assert "<b>Dr</b> Evil" in text
     assert "{{ 7*7 }}" in text  # not evaluated as a template
-    assert "مرحبا بالعالم" in text and "שלום" in text  # right-to-left text kept
+    for word in ("مرحبا", "بالعالم", "שלום"):
+        assert word in text  # right-to-left text kept
     # The 300-letter word is broken over lines, so no line runs off the page.
     assert ("Supercalifragilistic" * 15) not in text.replace("\n", "#")
     assert "Supercalifragilistic" * 15 in text.replace("\n", "")
