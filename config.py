@@ -88,6 +88,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-not-secret"  # noqa: S105 - tests only
     WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on
+    PACK_BUILDS_INLINE = True  # inside the test's transaction, not on a thread
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
 
 

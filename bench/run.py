@@ -17,6 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import importing, register, web_load  # noqa: E402
 from bench import statistics as statistics_bench  # noqa: E402
+from bench import importing, packs, web_load  # noqa: E402
 from bench.databases import fresh_database  # noqa: E402
 from bench.measure import Result, table  # noqa: E402
 
@@ -35,6 +36,7 @@ def main() -> None:
 
     results: list[Result] = []
     started = time.perf_counter()
+    results += packs.run([10, 30] if args.quick else [30, 100])  # no database: rendering
     for kind in args.databases:
         print(f"[{kind}] import benchmark", flush=True)
         results += importing.run(kind, import_rows)

@@ -30,6 +30,7 @@ BLUEPRINTS = [
     "sendtrack.pupils.views:bp",
     "sendtrack.referrals.views:bp",
     "sendtrack.panels.views:bp",
+    "sendtrack.packs.views:bp",
 ]
 
 TWO_FACTOR_EXEMPT = {

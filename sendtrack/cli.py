@@ -131,3 +131,4 @@ def _stats_command() -> click.Command:
 
 
 COMMANDS.append(_stats_command)
+COMMANDS.append(lambda: __import__("sendtrack.packs.cli", fromlist=["command"]).command())

@@ -246,3 +246,7 @@ EXTRA_BUILDERS.append(world_panels.build)
 ROUTE_PARAMS["decision_id"] = ("decision_a", "decision_b")
 ROUTE_PARAMS["action_id"] = ("action_a", "action_b")
 ROUTE_PARAMS["member_id"] = ("member_a", "member_b")
+from tests import world_packs  # noqa: E402
+
+EXTRA_BUILDERS.append(world_packs.build)
+ROUTE_PARAMS["pack_id"] = ("pack_a", "pack_b")

@@ -23,6 +23,7 @@ from sendtrack.models.base import Base
 from sendtrack.models.funding import ClusterBudget, RtfBand, RtfBudget
 from sendtrack.models.imports import ImportUpload
 from sendtrack.models.org import Cluster, LocalAuthority, Phase, Setting
+from sendtrack.models.packs import GeneratedPack, PackStatus
 from sendtrack.models.panels import (
     AgendaItem,
     DecisionOutcome,
@@ -62,11 +63,13 @@ __all__ = [
     "EhcnaRequest",
     "ExceptionGround",
     "ImportUpload",
+    "GeneratedPack",
     "LocalAuthority",
     "LoginAttempt",
     "MeetingStatus",
     "NeedCode",
     "NextStep",
+    "PackStatus",
     "PanelAction",
     "PanelDecision",
     "PanelMeeting",

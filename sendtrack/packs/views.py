@@ -1,0 +1,121 @@
+"""Panel packs on the web: build a version, watch it build, list and download versions, and
+the decision record and outcome letters. Building is for Area SEND Leads and LA officers;
+panel members of the cluster download read-only; everything is scoped to the cluster."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_login import current_user
+
+from sendtrack.models import PanelMeeting, User
+from sendtrack.packs.forms import BuildPackForm
+from sendtrack.permissions import Permission, requires
+from sendtrack.services import packs
+from sendtrack.services.packs import jobs, letters
+
+bp = Blueprint("packs", __name__, url_prefix="/packs")
+
+
+def _user() -> User:
+    user: User = current_user._get_current_object()
+    return user
+
+
+def _pdf(data: bytes, filename: str) -> Response:
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.app_template_global()
+def pack_section(meeting: PanelMeeting) -> dict[str, Any]:
+    """What the meeting page's pack section shows (templates/packs/_meeting_pack.html)."""
+    return packs.summary_for(_user(), meeting)
+
+
+@bp.route("/meetings/<uuid:meeting_id>/")
+@requires(Permission.VIEW_PANELS)
+def meeting(meeting_id: uuid.UUID) -> str:
+    found = packs.get_meeting(_user(), meeting_id)
+    form = BuildPackForm(identities="pseudonymised" if found.pseudonymised_pack else "named")
+    return render_template("packs/meeting.html", meeting=found, pack_form=form)
+
+
+@bp.route("/meetings/<uuid:meeting_id>/build", methods=["POST"])
+@requires(Permission.MANAGE_PANELS)
+def build(meeting_id: uuid.UUID) -> Any:
+    user = _user()
+    found = packs.get_meeting(user, meeting_id)
+    form = BuildPackForm()
+    if not form.validate_on_submit():
+        return render_template("packs/meeting.html", meeting=found, pack_form=form), 400
+    requested = packs.request_build(user, found, form.pseudonymised)
+    pack = requested.pack
+    if requested.reused:
+        flash(
+            f"Nothing has changed since version {pack.version_number}: it is still current",
+            "success",
+        )
+        return redirect(url_for("packs.show", pack_id=pack.id))
+    response = redirect(url_for("packs.show", pack_id=pack.id))
+    if current_app.config.get("PACK_BUILDS_INLINE"):
+        jobs.run_inline(pack)
+        flash(f"Version {pack.version_number} of the pack is ready", "success")
+    else:
+        # Start only once the request has committed the queued version.
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        response.call_on_close(lambda: jobs.start_background(app, pack.id))
+    return response
+
+
+@bp.route("/<uuid:pack_id>/")
+@requires(Permission.VIEW_PANELS)
+def show(pack_id: uuid.UUID) -> str:
+    pack = packs.get_pack(_user(), pack_id)
+    return render_template(
+        "packs/show.html",
+        pack=pack,
+        meeting=pack.meeting,
+        stale=packs.is_stale(pack),
+        title=packs.data.meeting_title(pack.meeting),
+    )
+
+
+@bp.route("/<uuid:pack_id>/download")
+@requires(Permission.VIEW_PANELS)
+def download(pack_id: uuid.UUID) -> Response:
+    user = _user()
+    pack = packs.get_pack(user, pack_id)
+    return _pdf(packs.download(user, pack), packs.file_name(pack))
+
+
+@bp.route("/meetings/<uuid:meeting_id>/decision-record.pdf")
+@requires(Permission.VIEW_PANELS)
+def decision_record(meeting_id: uuid.UUID) -> Response:
+    user = _user()
+    pdf, filename = letters.decision_record(user, packs.get_meeting(user, meeting_id))
+    return _pdf(pdf, filename)
+
+
+@bp.route("/referrals/<uuid:referral_id>/outcome-letter.pdf")
+@requires(Permission.VIEW_PUPIL)
+def outcome_letter(referral_id: uuid.UUID) -> Any:
+    user = _user()
+    referral = letters.get_referral(user, referral_id)
+    letter = letters.outcome_letter(user, referral)
+    if letter is None:
+        return render_template("packs/no_letter.html", referral=referral)
+    return _pdf(*letter)

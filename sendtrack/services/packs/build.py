@@ -1,0 +1,180 @@
+"""Build a pack from plain data: render cases in parallel (or take them from the cache),
+render the cover and agenda with the page each case starts on, merge, number the pages.
+
+No database here, so the benchmark and the CLI drive exactly what the web build runs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable
+from concurrent.futures import Future, as_completed
+from dataclasses import dataclass, field
+from typing import Any
+
+from sendtrack.services.packs import merge, render
+from sendtrack.services.packs.cache import PartCache, case_key
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class BuiltPack:
+    pdf: bytes
+    page_count: int
+    case_pages: dict[str, int]
+    rendered_cases: int
+    front_renders: int
+    starts: dict[str, int] = field(default_factory=dict)
+
+
+def fingerprint(meeting: dict[str, Any], cases: list[dict[str, Any]], pseudonymised: bool) -> str:
+    """Same agenda, same case data, same templates -> same fingerprint -> same version."""
+    payload = json.dumps(
+        {
+            "meeting": meeting,
+            "cases": cases,
+            "pseudonymised": pseudonymised,
+            "templates": render.template_fingerprint(),
+        },
+        sort_keys=True,
+        default=str,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _starts(front_pages: int, cases: list[dict[str, Any]], pages: dict[str, int]) -> dict[str, int]:
+    starts, next_page = {}, front_pages + 1
+    for case in cases:
+        starts[case["referral_id"]] = next_page
+        next_page += pages[case["referral_id"]]
+    return starts
+
+
+def _front_guess(case_count: int) -> int:
+    # A cover page, then about 20 agenda rows a page; corrected after the first render.
+    return 1 + max(1, math.ceil(case_count / 20))
+
+
+def build(
+    meeting: dict[str, Any],
+    cases: list[dict[str, Any]],
+    pack: dict[str, Any],
+    cache: PartCache,
+    *,
+    previous_pages: dict[str, int] | None = None,
+    progress: Progress | None = None,
+) -> BuiltPack:
+    """`pack` is what the cover says about this version (number, fingerprint, generated)."""
+    templates = render.template_fingerprint()
+    report = progress or (lambda done, total: None)
+    previous = dict(previous_pages or {})
+    parts: dict[str, bytes] = {}
+    pages: dict[str, int] = {}
+    pending: dict[Future[tuple[bytes, int]], tuple[str, str]] = {}
+    for number, case in enumerate(cases, start=1):
+        rid = case["referral_id"]
+        key = case_key(case, number, templates)
+        cached = cache.get(key)
+        if cached is not None:
+            parts[rid], pages[rid] = cached, merge.page_count(cached)
+        else:
+            pending[render.submit_case(case, number)] = (rid, key)
+    total = len(pending) + 2
+    report(0, total)
+
+    def front_context(front_pages: int, case_pages: dict[str, int]) -> dict[str, Any]:
+        return {
+            "meeting": meeting,
+            "cases": cases,
+            "pack": pack,
+            "pages": _starts(front_pages, cases, case_pages),
+            "target_counters": False,
+            "pdf_title": f"Panel pack: {meeting['title']}",
+        }
+
+    # Render the agenda while the changed cases render, guessing their page counts from the
+    # last build; a wrong guess costs one more agenda render at the end.
+    guess = {
+        c["referral_id"]: pages.get(c["referral_id"], previous.get(c["referral_id"], 0))
+        for c in cases
+    }
+    front_guess = int(previous.get("__front__", _front_guess(len(cases))))
+    early: Future[tuple[bytes, int]] | None = None
+    early_args: tuple[int, dict[str, int]] | None = None
+    if all(guess.values()):
+        early_args = (front_guess, guess)
+        early = render.submit_front(front_context(front_guess, guess))
+
+    done = 0
+    for future in as_completed(pending):
+        rid, key = pending[future]
+        pdf, count = future.result()
+        cache.put(key, pdf)
+        parts[rid], pages[rid] = pdf, count
+        done += 1
+        report(done, total)
+
+    front_renders = 0
+    front_pdf: bytes | None = None
+    front_pages = front_guess
+    if early is not None and early_args is not None:
+        front_pdf, rendered_pages = early.result()
+        front_renders += 1
+        if rendered_pages == early_args[0] and early_args[1] == pages:
+            front_pages = rendered_pages
+        else:
+            front_pdf, front_pages = None, rendered_pages
+    for _ in range(3):
+        if front_pdf is not None:
+            break
+        pdf, rendered_pages = render.render_front(front_context(front_pages, pages))
+        front_renders += 1
+        if rendered_pages == front_pages:
+            front_pdf = pdf
+        front_pages = rendered_pages
+    assert front_pdf is not None, "the agenda's length did not settle"
+    report(done + 1, total)
+
+    starts = _starts(front_pages, cases, pages)
+    bookmarks = [merge.Bookmark("Cover and agenda", 0)] + [
+        merge.Bookmark(f"Item {n}: {c['child']['name']}", starts[c["referral_id"]] - 1)
+        for n, c in enumerate(cases, start=1)
+    ]
+    pdf, page_count = merge.merge(
+        [front_pdf] + [parts[c["referral_id"]] for c in cases],
+        title=f"Panel pack: {meeting['title']} (version {pack['version']})",
+        author=meeting["council_name"],
+        subject="OFFICIAL-SENSITIVE panel pack",
+        bookmarks=bookmarks,
+    )
+    report(total, total)
+    return BuiltPack(
+        pdf=pdf,
+        page_count=page_count,
+        case_pages={**pages, "__front__": front_pages},
+        rendered_cases=len(pending),
+        front_renders=front_renders,
+        starts=starts,
+    )
+
+
+def build_whole(
+    meeting: dict[str, Any], cases: list[dict[str, Any]], pack: dict[str, Any]
+) -> bytes:
+    """The whole pack as one WeasyPrint document in this process: the benchmark baseline."""
+    html = render.html_for(
+        "pdf/pack/whole.html",
+        {
+            "meeting": meeting,
+            "cases": cases,
+            "pack": pack,
+            "pages": {},
+            "target_counters": True,
+            "pdf_title": f"Panel pack: {meeting['title']}",
+        },
+    )
+    pdf, _ = render.render_html(html)
+    return pdf

@@ -1,0 +1,290 @@
+"""Plain data for a panel pack, read from the models once.
+
+Templates never see ORM objects: each case becomes a dict of strings, numbers and dates,
+which can be hashed (the cache key), pickled to a render worker and rendered without any
+way back to the database. The pseudonymised pack is made here, before rendering: names
+become initials (also inside free text), and UPN, date of birth and addresses are left out.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from sendtrack.extensions import db
+from sendtrack.models import (
+    AgendaItem,
+    ApdrCycle,
+    LocalAuthority,
+    PanelDecision,
+    PanelMeeting,
+    Pupil,
+    Referral,
+    RtfApplication,
+)
+from sendtrack.school_year import age_on, year_group, year_group_label
+
+DEFAULT_THRESHOLD = Decimal("6000")
+
+
+def council_name() -> str:
+    la = db.session.scalar(select(LocalAuthority).limit(1))
+    if la is not None:
+        return la.name
+    return str(current_app.config.get("COUNCIL_NAME", "Council"))
+
+
+def notional_threshold() -> Decimal:
+    value = db.session.scalar(select(LocalAuthority.notional_sen_threshold).limit(1))
+    return Decimal(value) if value is not None else DEFAULT_THRESHOLD
+
+
+def meeting_title(meeting: PanelMeeting) -> str:
+    return f"{meeting.cluster.name} panel, {meeting.meeting_date.day} {meeting.meeting_date:%B %Y}"
+
+
+def meeting_data(meeting: PanelMeeting) -> dict[str, Any]:
+    """The cover: who meets, when and where. Panel members are adults named on purpose."""
+    return {
+        "council_name": council_name(),
+        "cluster_name": meeting.cluster.name,
+        "title": meeting_title(meeting),
+        "meeting_date": meeting.meeting_date,
+        "start_time": meeting.start_time.strftime("%H:%M") if meeting.start_time else "",
+        "location": meeting.location or "",
+        "online": bool(meeting.online_link),
+        "chair_name": meeting.chair_name or "",
+        "co_chair_name": meeting.co_chair_name or "",
+        "members": [{"name": m.name, "role": m.professional_role} for m in meeting.members],
+    }
+
+
+class Pseudonymiser:
+    """Replaces a child's names by their initials, in fields and in free text."""
+
+    def __init__(self, pupil: Pupil, enabled: bool) -> None:
+        self.enabled = enabled
+        self.initials = ".".join(pupil.initials) + "."
+        names = {
+            n
+            for n in (
+                pupil.legal_forename,
+                pupil.legal_surname,
+                pupil.preferred_forename,
+                pupil.preferred_surname,
+            )
+            if n and n.strip()
+        }
+        # Longest first, whole words only, so "Ann" does not eat into "Annual".
+        parts = sorted({p for n in names for p in re.split(r"[\s\-']+", n) if len(p) > 1}, key=len)
+        self.pattern = (
+            re.compile(r"\b(" + "|".join(re.escape(p) for p in reversed(parts)) + r")\b", re.I)
+            if parts
+            else None
+        )
+
+    def text(self, value: str | None) -> str:
+        if not value:
+            return ""
+        if not self.enabled or self.pattern is None:
+            return value
+        return self.pattern.sub(lambda m: m.group(0)[0].upper() + ".", value)
+
+
+def _money(value: Decimal | None) -> str:
+    return str(Decimal(value or 0).quantize(Decimal("0.01")))
+
+
+def _cycle(cycle: ApdrCycle, p: Pseudonymiser) -> dict[str, Any]:
+    total = sum((Decimal(x.annual_cost or 0) for x in cycle.provisions), Decimal(0))
+    return {
+        "number": cycle.number,
+        "status": "Open" if cycle.status.value == "open" else "Reviewed",
+        "start_date": cycle.start_date,
+        "review_date": cycle.review_date,
+        "reviewed_on": cycle.reviewed_on,
+        "needs_summary": p.text(cycle.needs_summary),
+        "assessments_used": p.text(cycle.assessments_used),
+        "impact_notes": p.text(cycle.impact_notes),
+        "next_step": cycle.next_step.label if cycle.next_step else "",
+        "outcomes": [
+            {
+                "description": p.text(o.description),
+                "success_criteria": p.text(o.success_criteria),
+                "progress": o.progress.label if o.progress else "Not reviewed yet",
+                "progress_notes": p.text(o.progress_notes),
+            }
+            for o in cycle.outcomes
+        ],
+        "provisions": [
+            {
+                "description": p.text(x.description),
+                "provision_type": x.provision_type or "",
+                "frequency": x.frequency or "",
+                "group_size": x.group_size,
+                "delivered_by": x.delivered_by or "",
+                "minutes_per_week": x.minutes_per_week,
+                "weeks": x.weeks,
+                "annual_cost": _money(x.annual_cost),
+            }
+            for x in cycle.provisions
+        ],
+        "total_cost": _money(total),
+    }
+
+
+def _child(pupil: Pupil, on: date, p: Pseudonymiser) -> dict[str, Any]:
+    years, months = age_on(pupil.date_of_birth, on)
+    year = year_group(pupil.date_of_birth, on, pupil.year_group_override)
+    return {
+        "name": p.initials if p.enabled else pupil.full_name,
+        "legal_name": "" if p.enabled else f"{pupil.legal_forename} {pupil.legal_surname}",
+        "age": f"{years} years {months} month{'s' if months != 1 else ''}",
+        "date_of_birth": None if p.enabled else pupil.date_of_birth,
+        "upn": "" if p.enabled else (pupil.upn or ""),
+        "sex": pupil.sex.label,
+        "year_group": year_group_label(year),
+        "setting": pupil.setting.name,
+        "looked_after": pupil.looked_after,
+        "sen_status": pupil.sen_status.label,
+        "needs": [
+            {"rank": n.rank, "code": n.code.value, "label": n.code.label} for n in pupil.needs
+        ],
+        "status_history": [
+            {"status": s.status.label, "start_date": s.start_date, "reason": p.text(s.reason)}
+            for s in pupil.status_history
+        ],
+    }
+
+
+def _case(
+    item: AgendaItem,
+    cycles: list[ApdrCycle],
+    decisions: list[PanelDecision],
+    rtf: list[RtfApplication],
+    meeting: PanelMeeting,
+    pseudonymised: bool,
+    threshold: Decimal,
+) -> dict[str, Any]:
+    referral = item.referral
+    pupil = referral.pupil
+    p = Pseudonymiser(pupil, pseudonymised)
+    cycle_data = [_cycle(c, p) for c in cycles]
+    latest_cost = Decimal(cycle_data[-1]["total_cost"]) if cycle_data else Decimal(0)
+    return {
+        "referral_id": str(referral.id),
+        "position": item.position,
+        "reference": referral.reference,
+        "meeting_title": meeting_title(meeting),
+        "pseudonymised": pseudonymised,
+        "child": _child(pupil, meeting.meeting_date, p),
+        "cycles": cycle_data,
+        "threshold": _money(threshold),
+        "latest_cost": _money(latest_cost),
+        "over_threshold": _money(max(latest_cost - threshold, Decimal(0))),
+        "previous_decisions": [
+            {
+                "date": d.decision_date,
+                "outcome": d.outcome.label,
+                "amount_awarded": _money(d.amount_awarded),
+                "rationale": p.text(d.rationale),
+                "advice_given": p.text(d.advice_given),
+                "review_date": d.review_date,
+            }
+            for d in decisions
+        ],
+        "rtf_awards": [
+            {
+                "reference": a.reference,
+                "date": a.decision_date,
+                "decision": a.decision.value.replace("_", " ").capitalize() if a.decision else "",
+                "amount_awarded": _money(a.amount_awarded),
+            }
+            for a in rtf
+        ],
+        "request": {
+            "type": referral.request_type.label,
+            "amount": _money(referral.amount_requested) if referral.amount_requested else "",
+            "reason": p.text(referral.reason),
+            "submitted_date": referral.submitted_date,
+            "would_request_ehcna": referral.would_request_ehcna.label
+            if referral.would_request_ehcna
+            else "Not answered",
+        },
+        "child_views": p.text(referral.child_views),
+        "parent_views": p.text(referral.parent_views),
+        "professionals_involved": p.text(referral.professionals_involved),
+        "conflicts_declared": item.conflicts_declared or "",
+    }
+
+
+def _group(rows: Iterable[Any], key: str) -> dict[uuid.UUID, list[Any]]:
+    grouped: dict[uuid.UUID, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(getattr(row, key), []).append(row)
+    return grouped
+
+
+def case_data(meeting: PanelMeeting, pseudonymised: bool) -> list[dict[str, Any]]:
+    """One dict per agenda item, in agenda order, read with a fixed number of queries."""
+    items = list(
+        db.session.scalars(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting.id)
+            .order_by(AgendaItem.position)
+            .options(
+                selectinload(AgendaItem.referral)
+                .selectinload(Referral.pupil)
+                .selectinload(Pupil.status_history)
+            )
+        )
+    )
+    pupil_ids = [i.referral.pupil_id for i in items]
+    cycles = _group(
+        db.session.scalars(
+            select(ApdrCycle)
+            .where(ApdrCycle.pupil_id.in_(pupil_ids))
+            .order_by(ApdrCycle.number)
+            .options(selectinload(ApdrCycle.outcomes), selectinload(ApdrCycle.provisions))
+        ),
+        "pupil_id",
+    )
+    # Earlier decisions on any of the child's referrals; this meeting's own are the outcome.
+    decision_rows = db.session.execute(
+        select(PanelDecision, Referral.pupil_id)
+        .join(Referral, PanelDecision.referral_id == Referral.id)
+        .where(Referral.pupil_id.in_(pupil_ids), PanelDecision.decision_date < meeting.meeting_date)
+        .order_by(PanelDecision.decision_date)
+    ).all()
+    decisions: dict[uuid.UUID, list[PanelDecision]] = {}
+    for decision, pupil_id in decision_rows:
+        decisions.setdefault(pupil_id, []).append(decision)
+    rtf = _group(
+        db.session.scalars(
+            select(RtfApplication)
+            .where(RtfApplication.pupil_id.in_(pupil_ids), RtfApplication.decision.is_not(None))
+            .order_by(RtfApplication.decision_date)
+        ),
+        "pupil_id",
+    )
+    threshold = notional_threshold()
+    return [
+        _case(
+            item,
+            cycles.get(item.referral.pupil_id, []),
+            decisions.get(item.referral.pupil_id, []),
+            rtf.get(item.referral.pupil_id, []),
+            meeting,
+            pseudonymised,
+            threshold,
+        )
+        for item in items
+    ]

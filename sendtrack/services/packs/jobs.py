@@ -1,0 +1,123 @@
+"""Run a queued pack build: inline (tests, CLI) or on a background thread (the web).
+
+A background build is its own unit of work outside any request, so it commits its own
+progress as it goes - the one place in the packs code that commits, because the page that
+shows progress must see it before the build finishes."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from sendtrack.extensions import db
+from sendtrack.models import GeneratedPack, PackStatus, PanelMeeting
+from sendtrack.services.packs import build, data, snapshot
+from sendtrack.services.packs.cache import PartCache
+
+log = logging.getLogger(__name__)
+
+
+def cache() -> PartCache:
+    return PartCache(Path(current_app.instance_path) / "pack-cache")
+
+
+def _previous_pages(pack: GeneratedPack) -> dict[str, int]:
+    previous = db.session.scalars(
+        select(GeneratedPack.case_pages)
+        .where(
+            GeneratedPack.meeting_id == pack.meeting_id,
+            GeneratedPack.status == PackStatus.READY,
+            GeneratedPack.id != pack.id,
+        )
+        .order_by(GeneratedPack.version_number.desc())
+        .limit(1)
+    ).first()
+    return dict(previous or {})
+
+
+def execute(pack: GeneratedPack, save: Callable[[], None]) -> GeneratedPack:
+    """Render `pack` from the current records; `save` makes progress visible."""
+    meeting = db.session.get(PanelMeeting, pack.meeting_id)
+    assert meeting is not None
+    pack.status = PackStatus.BUILDING
+    save()
+    try:
+        snap = snapshot(meeting, pack.pseudonymised)
+        # The records may have changed since the request: the version says what it shows.
+        pack.fingerprint = snap.fingerprint
+        pack.case_count = len(snap.cases)
+        generated = pack.generated_at
+        cover = {
+            "version": pack.version_number,
+            "pseudonymised": pack.pseudonymised,
+            "generated_at": f"{generated.day} {generated:%B %Y at %H:%M} UTC",
+            "generated_by": pack.generated_by_name or "",
+            "fingerprint": snap.fingerprint,
+        }
+
+        def progress(done: int, total: int) -> None:
+            pack.progress_total, pack.progress_done = total, min(done, total)
+            save()
+
+        built = build.build(
+            snap.meeting,
+            snap.cases,
+            cover,
+            cache(),
+            previous_pages=_previous_pages(pack),
+            progress=progress,
+        )
+    except Exception as exc:  # a broken build must show as failed, not hang "in progress"
+        log.exception("panel pack build failed")
+        pack.status = PackStatus.FAILED
+        pack.error = f"{type(exc).__name__}: {exc}"[:2000]
+        save()
+        raise
+    import hashlib
+
+    pack.pdf = built.pdf
+    pack.sha256 = hashlib.sha256(built.pdf).hexdigest()
+    pack.size_bytes = len(built.pdf)
+    pack.page_count = built.page_count
+    pack.case_pages = built.case_pages
+    pack.status = PackStatus.READY
+    pack.finished_at = datetime.now(UTC)
+    save()
+    return pack
+
+
+def run_inline(pack: GeneratedPack) -> GeneratedPack:
+    return execute(pack, db.session.flush)
+
+
+def _run_in_thread(app: Flask, pack_id: uuid.UUID) -> None:
+    with app.app_context():
+        try:
+            pack = db.session.get(GeneratedPack, pack_id)
+            if pack is None or pack.status is not PackStatus.QUEUED:
+                return
+            execute(pack, db.session.commit)
+        except Exception:  # the thread must not die silently
+            log.exception("background pack build %s failed", pack_id)
+            db.session.rollback()
+        finally:
+            db.session.remove()
+            cache().prune()
+
+
+def start_background(app: Flask, pack_id: uuid.UUID) -> threading.Thread:
+    thread = threading.Thread(
+        target=_run_in_thread, args=(app, pack_id), name=f"pack-{pack_id}", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+__all__ = ["data", "execute", "run_inline", "start_background"]

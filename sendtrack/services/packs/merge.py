@@ -1,0 +1,115 @@
+"""Merge rendered parts into one PDF and stamp "Page X of Y" on every page.
+
+Page numbers are stamped on the merged file rather than rendered by each part, because a
+part's numbers depend on every part before it: rendering them in would make one changed
+case re-render the whole pack. The stamp is a few bytes of PDF text per page in a standard
+font, marked as a pagination artifact so that it is not read as body text."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    TextStringObject,
+)
+
+# Helvetica advance widths (1/1000 em) for the characters the footer uses.
+_WIDTHS = {"P": 667, "a": 556, "g": 556, "e": 556, " ": 278, "o": 556, "f": 278}
+FOOTER_SIZE = 9.0
+RIGHT_MARGIN_PT = 18 / 25.4 * 72
+FOOTER_BASELINE_PT = 46.5
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    title: str
+    page_index: int
+
+
+def footer_text(page: int, pages: int) -> str:
+    return f"Page {page} of {pages}"
+
+
+def _text_width(text: str) -> float:
+    return sum(_WIDTHS.get(ch, 556) for ch in text) * FOOTER_SIZE / 1000
+
+
+def _stamp_stream(text: str, page_width: float) -> bytes:
+    x = page_width - RIGHT_MARGIN_PT - _text_width(text)
+    return (
+        b"Q\nq /Artifact <</Type /Pagination /Subtype /Footer>> BDC "
+        b"BT /SendtrackFooter %.2f Tf 0.043 0.047 0.047 rg %.2f %.2f Td (%s) Tj ET EMC Q\n"
+        % (FOOTER_SIZE, x, FOOTER_BASELINE_PT, text.encode("ascii"))
+    )
+
+
+def page_count(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def merge(
+    parts: list[bytes],
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    bookmarks: list[Bookmark],
+    language: str = "en-GB",
+) -> tuple[bytes, int]:
+    writer = PdfWriter()
+    for part in parts:
+        for page in PdfReader(io.BytesIO(part)).pages:
+            writer.add_page(page)
+    total = len(writer.pages)
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+            }
+        )
+    )
+    opening = DecodedStreamObject()
+    opening.set_data(b"q\n")
+    opening_ref = writer._add_object(opening)
+    for number, page in enumerate(writer.pages, start=1):
+        # WeasyPrint shares one resources dictionary between a part's pages: change it in
+        # place through its reference, so it is still written once.
+        if NameObject("/Resources") not in page:
+            page[NameObject("/Resources")] = DictionaryObject()
+        resources = page[NameObject("/Resources")].get_object()
+        assert isinstance(resources, DictionaryObject)
+        if NameObject("/Font") not in resources:
+            resources[NameObject("/Font")] = DictionaryObject()
+        fonts = resources[NameObject("/Font")].get_object()
+        assert isinstance(fonts, DictionaryObject)
+        fonts[NameObject("/SendtrackFooter")] = font
+        stamp = DecodedStreamObject()
+        stamp.set_data(_stamp_stream(footer_text(number, total), float(page.mediabox.width)))
+        contents = page.get(NameObject("/Contents"))
+        existing = contents.get_object() if contents is not None else ArrayObject()
+        streams = list(existing) if isinstance(existing, ArrayObject) else [contents]
+        page[NameObject("/Contents")] = ArrayObject(
+            [opening_ref, *streams, writer._add_object(stamp)]
+        )
+    for bookmark in bookmarks:
+        writer.add_outline_item(title=bookmark.title, page_number=bookmark.page_index)
+    writer.add_metadata(
+        {"/Title": title, "/Author": author, "/Subject": subject, "/Creator": "sendtrack"}
+    )
+    writer._root_object[NameObject("/Lang")] = TextStringObject(language)
+    preferences = writer.create_viewer_preferences()
+    preferences[NameObject("/DisplayDocTitle")] = BooleanObject(True)
+    writer.page_mode = "/UseOutlines"
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue(), total
