@@ -15,9 +15,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import importing, register, web_load  # noqa: E402
+from bench import (  # noqa: E402
+    importing,
+    packs,
+    register,
+    web_load,
+)
 from bench import statistics as statistics_bench  # noqa: E402
-from bench import importing, packs, web_load  # noqa: E402
 from bench.databases import fresh_database  # noqa: E402
 from bench.measure import Result, table  # noqa: E402
 

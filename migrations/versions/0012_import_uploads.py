@@ -1,14 +1,14 @@
 """Uploaded CSV files kept between the import preview and its confirmation.
 
-Revision ID: 0016
-Revises: 0013
+Revision ID: 0012
+Revises: 0011
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
-down_revision = "0013"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -1,13 +1,13 @@
 """EHCNA: a 20-week exception imported from a council's history may have no recorded ground.
 
-Revision ID: 0013
+Revision ID: 0011
 Revises: 0010
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None
