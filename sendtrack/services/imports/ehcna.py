@@ -36,6 +36,7 @@ from sendtrack.models import (
 from sendtrack.services import audit, ehcna, pupils
 from sendtrack.services.errors import DomainError
 from sendtrack.services.imports import ImportKind, ImportResult, Row, RowError
+from sendtrack.services.imports.children import read_child
 
 IMPORTED_EXCEPTION = "Imported: a 20-week exception applied (ground not given in the file)"
 # Service field names -> the file's columns, for messages about a row.
@@ -103,22 +104,7 @@ class EhcnaImport(ImportKind):
             self.settings = {s.urn: s for s in db.session.scalars(select(Setting))}
         errors_before = len(row.errors)
         reference = row.text("reference", required=True, max_length=40)
-        upn = None
-        raw_upn = row.text("upn", max_length=20)
-        if raw_upn:
-            try:
-                upn = pupils.normalise_upn(raw_upn)
-            except DomainError:
-                row.error("upn", f"'{raw_upn}' is not a valid UPN (check letter or format)")
-        surname = row.text("surname", required=True, max_length=100)
-        forename = row.text("forename", required=True, max_length=100)
-        dob = row.date("date_of_birth", required=True)
-        if dob is not None:
-            try:
-                pupils.check_date_of_birth(dob)
-            except DomainError as exc:
-                row.error("date_of_birth", exc.message)
-                dob = None
+        upn, surname, forename, dob = read_child(row)
         setting = None
         urn = row.text("setting_urn", required=True, max_length=6)
         if urn is not None:

@@ -44,9 +44,9 @@ from sendtrack.models import (
     User,
     WouldRequestEhcna,
 )
-from sendtrack.services import audit, pupils
-from sendtrack.services.errors import DomainError
+from sendtrack.services import audit
 from sendtrack.services.imports import ImportKind, ImportResult, Row
+from sendtrack.services.imports.children import read_child
 
 OUTCOMES = ", ".join(o.value for o in DecisionOutcome)
 AWARDS = {DecisionOutcome.RESOURCES, DecisionOutcome.ADVICE_AND_RESOURCES}
@@ -138,22 +138,7 @@ class ReferralsImport(ImportKind):
                 for name, cid in db.session.execute(select(Cluster.name, Cluster.id))
             }
         reference = row.text("reference", required=True, max_length=40)
-        upn = None
-        raw_upn = row.text("upn", max_length=20)
-        if raw_upn:
-            try:
-                upn = pupils.normalise_upn(raw_upn)
-            except DomainError:
-                row.error("upn", f"'{raw_upn}' is not a valid UPN (check letter or format)")
-        surname = row.text("surname", required=True, max_length=100)
-        forename = row.text("forename", required=True, max_length=100)
-        dob = row.date("date_of_birth", required=True)
-        if dob is not None:
-            try:
-                pupils.check_date_of_birth(dob)
-            except DomainError as exc:
-                row.error("date_of_birth", exc.message)
-                dob = None
+        upn, surname, forename, dob = read_child(row)
         urn = row.text("setting_urn", required=True, max_length=6)
         setting_id = self.settings.get(urn) if urn else None
         if urn and setting_id is None:

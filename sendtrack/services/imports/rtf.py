@@ -34,6 +34,7 @@ from sendtrack.school_year import reception_cohort
 from sendtrack.services import audit, pupils, rtf, rtf_follow_up
 from sendtrack.services.errors import DomainError
 from sendtrack.services.imports import ImportKind, ImportResult, Row, RowError
+from sendtrack.services.imports.children import read_child
 
 IMPORTED_OUTSIDE_COHORT = "Imported: born outside the Reception cohort (deferred or early entry)"
 
@@ -96,22 +97,7 @@ class RtfImport(ImportKind):
         if self.settings is None:
             self.settings = {s.urn: s for s in db.session.scalars(select(Setting))}
         reference = row.text("reference", required=True, max_length=40)
-        upn = None
-        raw_upn = row.text("upn", max_length=20)
-        if raw_upn:
-            try:
-                upn = pupils.normalise_upn(raw_upn)
-            except DomainError:
-                row.error("upn", f"'{raw_upn}' is not a valid UPN (check letter or format)")
-        surname = row.text("surname", required=True, max_length=100)
-        forename = row.text("forename", required=True, max_length=100)
-        dob = row.date("date_of_birth", required=True)
-        if dob is not None:
-            try:
-                pupils.check_date_of_birth(dob)
-            except DomainError as exc:
-                row.error("date_of_birth", exc.message)
-                dob = None
+        upn, surname, forename, dob = read_child(row)
         early_years = self._setting(row, "early_years_setting_urn")
         if early_years is not None and early_years.phase is not Phase.EARLY_YEARS:
             row.error(
