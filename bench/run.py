@@ -21,7 +21,7 @@ from bench import (  # noqa: E402
     register,
     web_load,
 )
-from bench import statistics as statistics_bench  # noqa: E402
+from bench import stats_vs_pandas as statistics_bench  # noqa: E402
 from bench.databases import fresh_database  # noqa: E402
 from bench.measure import Result, table  # noqa: E402
 

@@ -1,7 +1,7 @@
 """Statistics speed: the full measure set from sendtrack's SQL against pandas reading a CSV
 export of the same tables and computing the same figures, in one run on the same county.
 
-    python bench/statistics.py --database-url sqlite:///county.db   (an existing county)
+    python bench/stats_vs_pandas.py --database-url sqlite:///county.db   (an existing county)
 
 The CSV export is written first and not timed; pandas is timed from reading the files to
 the last figure, sendtrack from the first query to the last. Each side runs three times
