@@ -154,4 +154,23 @@ def test_senco_refers_and_the_panel_decides(journey) -> None:  # type: ignore[no
     awards = lead.text()
     assert reference in awards and "£1,200" in awards
     lead.screenshot("cluster-budget")
-    print(referral_url, child_url, cycle_url, meeting_url, decision_url)
+
+    # --- a SENCO of another setting is refused, without learning the records exist --------
+    other = journey("other_senco")
+    pupil_id = child_url.rsplit("/", 1)[1]
+    for url in (
+        child_url,
+        f"{child_url}/edit",
+        f"{child_url}/timeline",
+        cycle_url,
+        f"{cycle_url}/review",
+        f"/children/{pupil_id}/referrals/new",
+        referral_url,
+        f"{referral_url}/submitted",
+    ):
+        other.goto(url, expect_status=404)
+    # Panels are not a SENCO's business at all: refused, whichever meeting it is.
+    for url in (meeting_url, decision_url, "/panels/"):
+        other.goto(url, expect_status=403)
+    other.goto("/referrals/")
+    assert reference not in other.text()
