@@ -77,7 +77,7 @@ def test_officer_takes_a_request_to_a_final_plan(journey) -> None:  # type: igno
     assert "EHC plan" in officer.heading()
     officer.follow("See everything that has happened (timeline)")
     timeline = officer.text()
-    assert reference in timeline
+    assert reference in timeline and "SEN status: EHC plan (E)" in timeline
     officer.screenshot("child-timeline")
 
     # --- statistics for last quarter -----------------------------------------------------
@@ -116,6 +116,14 @@ def test_officer_takes_a_request_to_a_final_plan(journey) -> None:  # type: igno
 
     # --- a SENCO of another setting is refused ----------------------------------------------
     other = journey("other_senco")
-    for url in (child_url, f"{child_url}/timeline", request_url, f"{child_url.replace('/pupils/', '/children/')}/ehcna"):
+    pupil_id = child_url.rsplit("/", 1)[1]
+    for url in (
+        child_url,
+        f"{child_url}/timeline",
+        f"/children/{pupil_id}/ehcna",
+        request_url,
+    ):
         other.goto(url, expect_status=404)
+    # The council's own steps and the statistics are refused by role, whatever the record.
+    other.goto(f"{request_url}/decision", expect_status=403)
     other.goto("/statistics", expect_status=403)
