@@ -33,8 +33,10 @@ class DashboardForm(BaseForm):
     period = RadioField(
         "Period", widget=GovRadioInput(), choices=options(PERIOD_KINDS), default=periods.QUARTER
     )
-    quarter = SelectField("Financial quarter", widget=GovSelect(), validate_choice=False)
-    term = SelectField("School term", widget=GovSelect(), validate_choice=False)
+    # Named apart from the "Period" radios ("Financial quarter", "School term"): two controls
+    # with one name cannot be told apart by a screen reader user.
+    quarter = SelectField("Which quarter", widget=GovSelect(), validate_choice=False)
+    term = SelectField("Which term", widget=GovSelect(), validate_choice=False)
     date_from = GovukDateField("From", subject="The start date")
     date_to = GovukDateField("To", subject="The end date")
     cluster = SelectField("Cluster", widget=GovSelect(), validate_choice=False)

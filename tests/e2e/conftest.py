@@ -27,6 +27,7 @@ from werkzeug.serving import make_server
 from tests.conftest import _database_url, _drop_database
 from tests.e2e.journey import (
     DEMO_PASSWORD,
+    SCREENSHOTS,
     Journey,
     TitleRegistry,
 )
@@ -125,9 +126,18 @@ def browser_context_args(
 
 
 @pytest.fixture(scope="session")
-def titles() -> TitleRegistry:
-    """Every page title seen in the session, to prove that each says where you are."""
-    return TitleRegistry()
+def titles() -> Iterator[TitleRegistry]:
+    """Every page title seen in the session, to prove that each says where you are. At the
+    end the pages checked are listed in test-artifacts/pages-checked.txt (title and path),
+    for the accessibility statement's list of pages tested."""
+    registry = TitleRegistry()
+    yield registry
+    lines = sorted(
+        f"{title}\t{path}" for title, paths in registry.paths_by_title.items() for path in paths
+    )
+    out = SCREENSHOTS.parent / "pages-checked.txt"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 @pytest.fixture

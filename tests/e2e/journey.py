@@ -337,13 +337,14 @@ class Journey:
         self.press("Sign in")
         assert urlsplit(self.page.url).path != "/sign-in", f"could not sign in as {email}"
 
-    def download(self, name: str) -> tuple[Download, bytes]:
-        """Follow a link that downloads a file; return the download and its bytes."""
-        target = self.page.get_by_role("link", name=name, exact=True)
+    def download(self, name: str, *, role: str = "link") -> tuple[Download, bytes]:
+        """Follow a link (or press a form's button: role="button") that downloads a file;
+        return the download and its bytes."""
+        target = self.page.get_by_role(role, name=name, exact=True)  # type: ignore[arg-type]
         with self.page.expect_download() as info:
             if self.keyboard:
                 self._tab_to(target)
-                self.page.keyboard.press("Enter")
+                self.page.keyboard.press("Enter" if role == "link" else "Space")
             else:
                 target.click()
         download = info.value

@@ -108,6 +108,9 @@ def test_senco_journey_and_other_senco_gets_404(app: Flask, world: World) -> Non
     assert "£6,525.00" in page  # 225 + 3,800 + 2,500 (TA at £20 an hour)
     assert "£525.00 above the £6,000 threshold" in page
     assert "The review was due on" in page
+    # A provision with no time says so, rather than leaving the cell empty.
+    assert 'data-label="Time">–</td>' in page
+    assert 'data-label="Time">90 min a week, 30 weeks</td>' in page
 
     home = client.get("/home").get_data(as_text=True)
     assert "Reviews of SEN support" in home and "Ruby Journeyman, cycle 1" in home

@@ -52,8 +52,10 @@ def test_refer_schedule_decide_budget_and_outcome(app: Flask, world: World) -> N
         referral_id, reference = referral.id, referral.reference
         assert referral.status is ReferralStatus.SUBMITTED
         assert referral.cluster_id == world["A"] and referral.submitted_date == today
+    # The reference is shown in bold inside the panel, not as escaped markup.
+    assert f"Your reference is<br><strong>{reference}</strong>" in confirmation
     listing = senco.get("/referrals/").get_data(as_text=True)
-    assert reference in listing and "Submitted" in listing
+    assert reference in listing and '<strong class="govuk-tag">Submitted</strong>' in listing
 
     lead = client_for(app, "lead")
     assert reference in lead.get("/referrals/?status=submitted").get_data(as_text=True)

@@ -106,6 +106,10 @@ def test_returned_for_more_information_then_resubmitted(app: Flask, world: World
     assert "Returned for more information" in page and "latest reading assessment" in page
     edit = senco.get(f"/referrals/{referral_id}/edit").get_data(as_text=True)
     assert "Attach the latest reading assessment" in edit
+    # The reason is shown inside real markup, escaped itself, never the markup as text.
+    for html in (page, edit):
+        assert "<strong>Returned for more information:</strong> Attach the latest" in html
+        assert "&lt;strong&gt;" not in html
     response = senco.post(
         f"/referrals/{referral_id}/edit",
         data=referral_form(reason="Reading assessment of March attached", version=version_in(edit)),

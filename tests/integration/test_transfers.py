@@ -26,6 +26,9 @@ def test_receiving_senco_transfers_in_by_upn(app: Flask, world: World) -> None:
     html = found.get_data(as_text=True)
     assert found.status_code == 200
     assert "Test Alphason" in html and "Currently at A One Primary" in html
+    # The match is shown as paragraphs, not as escaped markup.
+    assert '<p class="govuk-body govuk-!-margin-bottom-0">Currently at A One Primary</p>' in html
+    assert "&lt;p" not in html
     # Nothing else about the child: no needs, no UPN shown back, no link to the record.
     assert "SLCN" not in html and f"/pupils/{world['pupil_a']}" not in html
     moved = new.post(
