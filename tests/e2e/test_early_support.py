@@ -7,9 +7,12 @@ of another setting gets "Page not found" at every address of those records."""
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import date, timedelta
 
 import pytest
+from pypdf import PdfReader
 
 pytestmark = pytest.mark.e2e
 
@@ -129,8 +132,16 @@ def test_senco_refers_and_the_panel_decides(journey) -> None:  # type: ignore[no
     lead.press("Add to the agenda", expect_status=200)
     assert lead.path == meeting_url
     lead.screenshot("panel-meeting")
-    # TODO(#5): download the panel pack here once the `packs` blueprint lands:
-    # lead.download("Download the pack (PDF)") and check its agenda names the referral.
+    # The pack is built from the records (inline in the testing configuration) and names
+    # the child on its agenda.
+    lead.choose("Names, UPN and date of birth (full pack)")
+    lead.press("Build the pack", expect_status=200)
+    pack_link = lead.page.get_by_role("link", name=re.compile(r"^Download the pack \(PDF"))
+    _, pack = lead.download(pack_link.inner_text().strip())
+    pack_text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pack)).pages)
+    assert "Mabel Ashcombe" in pack_text and reference in pack_text
+    assert "OFFICIAL-SENSITIVE" in pack_text
+    lead.goto(meeting_url)
     lead.follow(f"Record decision on {reference}")
     lead.choose("Advice and resources")
     lead.fill_date("Date of the decision", today.day, today.month, today.year)
