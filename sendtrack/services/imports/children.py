@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import NamedTuple
 
+from sendtrack.models import SenStatus, Sex, User
 from sendtrack.services import pupils
 from sendtrack.services.errors import DomainError
 from sendtrack.services.imports import Row
@@ -37,3 +39,37 @@ def read_child(row: Row) -> ChildColumns:
             row.error("date_of_birth", exc.message)
             dob = None
     return ChildColumns(upn, surname, forename, dob)
+
+
+def child_for_row(
+    actor: User | None,
+    child: ChildColumns,
+    setting_id: uuid.UUID,
+    status_since: date,
+) -> uuid.UUID:
+    """The existing record of this child, or a new one at SEN support.
+
+    Matched on UPN; failing that on name and date of birth, but only to a record that has no
+    UPN of its own (one with a different UPN is another child)."""
+    assert child.surname and child.forename and child.date_of_birth  # parse() made sure
+    match = pupils.find_match(child.upn, child.surname, child.forename, child.date_of_birth)
+    if match is None and child.upn:
+        match = pupils.find_match(None, child.surname, child.forename, child.date_of_birth)
+        if match is not None and match.upn:
+            match = None
+    if match is not None:
+        return match.id
+    created = pupils.create_pupil(
+        actor,
+        pupils.PupilDetails(
+            legal_surname=child.surname,
+            legal_forename=child.forename,
+            date_of_birth=child.date_of_birth,
+            sex=Sex.UNKNOWN,
+            setting_id=setting_id,
+            upn=child.upn,
+        ),
+        sen_status=SenStatus.SEN_SUPPORT,
+        status_since=status_since,
+    )
+    return created.id

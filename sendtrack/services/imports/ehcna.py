@@ -27,16 +27,14 @@ from sendtrack.models import (
     AuditAction,
     EhcnaRequest,
     RequestSource,
-    SenStatus,
     Setting,
-    Sex,
     TimescaleException,
     User,
 )
-from sendtrack.services import audit, ehcna, pupils
+from sendtrack.services import audit, ehcna
 from sendtrack.services.errors import DomainError
 from sendtrack.services.imports import ImportKind, ImportResult, Row, RowError
-from sendtrack.services.imports.children import read_child
+from sendtrack.services.imports.children import ChildColumns, child_for_row, read_child
 
 IMPORTED_EXCEPTION = "Imported: a 20-week exception applied (ground not given in the file)"
 # Service field names -> the file's columns, for messages about a row.
@@ -223,27 +221,12 @@ class EhcnaImport(ImportKind):
                 ehcna.plan_issued(actor, request, rec.plan_issued_date)
 
     def _child(self, rec: EhcnaRow, actor: User | None) -> uuid.UUID:
-        match = pupils.find_match(rec.upn, rec.surname, rec.forename, rec.date_of_birth)
-        if match is None and rec.upn:
-            match = pupils.find_match(None, rec.surname, rec.forename, rec.date_of_birth)
-            if match is not None and match.upn:
-                match = None
-        if match is not None:
-            return match.id
-        child = pupils.create_pupil(
+        return child_for_row(
             actor,
-            pupils.PupilDetails(
-                legal_surname=rec.surname,
-                legal_forename=rec.forename,
-                date_of_birth=rec.date_of_birth,
-                sex=Sex.UNKNOWN,
-                setting_id=rec.setting_id,
-                upn=rec.upn,
-            ),
-            sen_status=SenStatus.SEN_SUPPORT,
-            status_since=rec.received_date,
+            ChildColumns(rec.upn, rec.surname, rec.forename, rec.date_of_birth),
+            rec.setting_id,
+            rec.received_date,
         )
-        return child.id
 
     def _fill(self, request: EhcnaRequest, rec: EhcnaRow) -> None:
         request.setting_id = rec.setting_id

@@ -24,17 +24,15 @@ from sendtrack.models import (
     RtfApplication,
     RtfDecision,
     RtfStatus,
-    SenStatus,
     Setting,
-    Sex,
     User,
     WouldRequestEhcna,
 )
 from sendtrack.school_year import reception_cohort
-from sendtrack.services import audit, pupils, rtf, rtf_follow_up
+from sendtrack.services import audit, rtf, rtf_follow_up
 from sendtrack.services.errors import DomainError
 from sendtrack.services.imports import ImportKind, ImportResult, Row, RowError
-from sendtrack.services.imports.children import read_child
+from sendtrack.services.imports.children import ChildColumns, child_for_row, read_child
 
 IMPORTED_OUTSIDE_COHORT = "Imported: born outside the Reception cohort (deferred or early entry)"
 
@@ -195,27 +193,12 @@ class RtfImport(ImportKind):
         rtf_follow_up.sync_links(actor)
 
     def _child(self, rec: RtfRow, actor: User | None) -> uuid.UUID:
-        match = pupils.find_match(rec.upn, rec.surname, rec.forename, rec.date_of_birth)
-        if match is None and rec.upn:
-            match = pupils.find_match(None, rec.surname, rec.forename, rec.date_of_birth)
-            if match is not None and match.upn:
-                match = None
-        if match is not None:
-            return match.id
-        child = pupils.create_pupil(
+        return child_for_row(
             actor,
-            pupils.PupilDetails(
-                legal_surname=rec.surname,
-                legal_forename=rec.forename,
-                date_of_birth=rec.date_of_birth,
-                sex=Sex.UNKNOWN,
-                setting_id=rec.early_years_setting_id or rec.receiving_setting_id,
-                upn=rec.upn,
-            ),
-            sen_status=SenStatus.SEN_SUPPORT,
-            status_since=rec.application_date or rec.decision_date or date.today(),
+            ChildColumns(rec.upn, rec.surname, rec.forename, rec.date_of_birth),
+            rec.early_years_setting_id or rec.receiving_setting_id,
+            rec.application_date or rec.decision_date or date.today(),
         )
-        return child.id
 
     def _create(self, rec: RtfRow, actor: User | None, result: ImportResult) -> None:
         pupil_id = self._child(rec, actor)
