@@ -18,6 +18,7 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bench.measure import Result
 
@@ -138,19 +139,26 @@ class Browser:
 
 def prepare(url: str, scale: float) -> dict[str, list[str]]:
     """Generate the county, add one account per role, and list each role's pages."""
-    from flask import url_for
-    from sqlalchemy import func, select
-
     from bench.databases import migrated_app
     from bench.generate import generate
     from sendtrack.extensions import db
-    from sendtrack.models import Pupil, Referral, Role, Setting
-    from sendtrack.services import accounts
 
     app = migrated_app(url)
+    with app.app_context(), db.engine.begin() as connection:
+        generate(connection, scale)
+    return role_pages(app)
+
+
+def role_pages(app: Any) -> dict[str, list[str]]:
+    """On a generated county: one account per role (made once) and each role's pages."""
+    from flask import url_for
+    from sqlalchemy import func, select
+
+    from sendtrack.extensions import db
+    from sendtrack.models import PanelMeeting, Pupil, Referral, Role, Setting, User
+    from sendtrack.services import accounts
+
     with app.app_context():
-        with db.engine.begin() as connection:
-            generate(connection, scale)
         biggest = db.session.execute(
             select(Pupil.setting_id, func.count())
             .group_by(Pupil.setting_id)
@@ -165,6 +173,8 @@ def prepare(url: str, scale: float) -> dict[str, list[str]]:
             "officer": [accounts.MembershipSpec(Role.LA_OFFICER)],
         }
         for key, specs in members.items():
+            if db.session.scalar(select(User).where(User.email == f"{key}@bench.example")):
+                continue
             accounts.create_user(
                 None, email=f"{key}@bench.example", name=key, password=PASSWORD, memberships=specs
             )
@@ -177,26 +187,44 @@ def prepare(url: str, scale: float) -> dict[str, list[str]]:
                 select(Referral.pupil_id).where(Referral.cluster_id == setting.cluster_id).limit(50)
             )
         )
+        meetings = list(
+            db.session.scalars(
+                select(PanelMeeting.id)
+                .where(PanelMeeting.cluster_id == setting.cluster_id)
+                .order_by(PanelMeeting.meeting_date.desc())
+                .limit(3)
+            )
+        )
         wanted: dict[str, list[tuple[str, dict[str, object]]]] = {
-            "senco": [("home.index", {}), ("pupils.register", {})]
-            + [("pupils.view", {"pupil_id": p}) for p in pupils[:20]]
-            + [("pupils.timeline", {"pupil_id": p}) for p in pupils[:10]]
-            + [("referrals.index", {})],
-            "lead": [("home.index", {}), ("panels.index", {})]
-            + [("pupils.view", {"pupil_id": p}) for p in referred[:20]],
+            "senco": [("home.index", {}), ("pupils.register", {}), ("referrals.index", {})]
+            + [("pupils.record", {"pupil_id": p}) for p in pupils[:20]]
+            + [("pupils.timeline", {"pupil_id": p}) for p in pupils[:10]],
+            "lead": [
+                ("home.index", {}),
+                ("panels.index", {}),
+                ("panels.budgets", {}),
+                ("referrals.index", {}),
+                ("dashboard.index", {}),
+            ]
+            + [("panels.meeting", {"meeting_id": m}) for m in meetings]
+            + [("pupils.record", {"pupil_id": p}) for p in referred[:20]],
             "officer": [
                 ("home.index", {}),
-                ("assessments.queue", {}),
+                ("ehcna.index", {}),
+                ("ehcna.sen2", {}),
                 ("rtf.index", {}),
+                ("dashboard.index", {}),
                 ("audit_trail.search", {}),
             ]
-            + [("pupils.view", {"pupil_id": p}) for p in pupils[:10]],
+            + [("pupils.record", {"pupil_id": p}) for p in pupils[:10]],
         }
+        missing = [e for es in wanted.values() for e, _ in es if e not in app.view_functions]
+        assert not missing, f"benchmark pages name unknown endpoints: {missing}"
         pages: dict[str, list[str]] = {}
         with app.test_request_context():
             for role, endpoints in wanted.items():
-                pages[role] = [url_for(e, **kw) for e, kw in endpoints if e in app.view_functions]
-        pages["child_records"] = [p for p in pages["senco"] if "/children/" in p]
+                pages[role] = [url_for(e, **kw) for e, kw in endpoints]
+            pages["child_records"] = [url_for("pupils.record", pupil_id=p) for p in pupils[:20]]
         db.session.remove()
         db.engine.dispose()
     return pages
