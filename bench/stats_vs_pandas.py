@@ -6,8 +6,8 @@ export of the same tables and computing the same figures, in one run on the same
 The CSV export is written first and not timed; pandas is timed from reading the files to
 the last figure, sendtrack from the first query to the last. Each side runs three times
 and its best time counts. The figures must be identical: a mismatch is printed loudly and
-fails the run. EHCNA (SEN2) measures come from their own module and are compared when
-both sides have them; this pandas version computes register, referrals, RTF and avoided.
+fails the run. Both sides compute the full measure set: register, referrals, RTF, requests
+avoided and the EHCNA (SEN2) measures.
 """
 
 from __future__ import annotations
@@ -43,7 +43,10 @@ TABLES = {
         "id", "pupil_id", "application_date", "decision", "decision_date", "amount_awarded",
         "would_request_ehcna",
     ],
-    "ehcna_request": ["id", "pupil_id", "received_date"],
+    "ehcna_request": [
+        "id", "pupil_id", "received_date", "decision", "decision_date", "plan_issued_date",
+    ],
+    "timescale_exception": ["id", "request_id"],
 }  # fmt: skip
 OUTCOMES = [
     "advice", "resources", "advice_and_resources", "signposted", "recommend_ehcna",
@@ -88,13 +91,15 @@ def pandas_measures(folder: Path) -> dict[str, int | float]:
         "referral": ["submitted_date"],
         "panel_decision": ["decision_date"],
         "rtf_application": ["application_date", "decision_date"],
-        "ehcna_request": ["received_date"],
+        "ehcna_request": ["received_date", "decision_date", "plan_issued_date"],
+        "timescale_exception": [],
     }
     t = {
         name: pd.read_csv(
             folder / f"{name}.csv",
             parse_dates=dates[name],
             dtype={c: str for c in TABLES[name] if c == "id" or c.endswith("_id")},
+            # Text columns stay text even when a table has no rows.
         )
         for name in TABLES
     }
@@ -172,7 +177,9 @@ def pandas_measures(folder: Path) -> dict[str, int | float]:
     first = first[first.decision_date.between(start, end)].copy()
     first["window_end"] = first.decision_date + pd.DateOffset(months=WINDOW)
     e = t["ehcna_request"]
-    e = e[e.received_date <= as_at].merge(first[["pupil_id", "decision_date", "window_end"]])
+    e = e.loc[e.received_date <= as_at, ["pupil_id", "received_date"]].merge(
+        first[["pupil_id", "decision_date", "window_end"]], on="pupil_id"
+    )
     inside = e[(e.received_date >= e.decision_date) & (e.received_date <= e.window_end)]
     escalated = set(inside.pupil_id)
     first = first.merge(p[["id", "left_date"]], left_on="pupil_id", right_on="id")
@@ -187,6 +194,30 @@ def pandas_measures(folder: Path) -> dict[str, int | float]:
     m["avoided.lost_to_follow_up"] = int((flagged & ~is_escalated & lost).sum())
     m["avoided.pending"] = int((flagged & ~is_escalated & ~lost & pending).sum())
     m["avoided.avoided"] = int((flagged & ~is_escalated & ~lost & ~pending).sum())
+    # EHCNA (SEN2): sendtrack.services.statistics.ehcna.
+    e = t["ehcna_request"]
+    got = e[e.received_date.between(start, end)]
+    known = got.decision_date.notna() & (got.decision_date <= as_at)
+    m["ehcna.requests_received"] = len(got)
+    for decision, key in (
+        ("assess", "decided_to_assess"),
+        ("not_assess", "decided_not_to_assess"),
+        ("withdrawn", "withdrawn"),
+    ):
+        m[f"ehcna.requests_{key}"] = int((known & (got.decision == decision)).sum())
+    m["ehcna.requests_decision_not_made"] = int((~known).sum())
+    decided = e[e.decision.isin(["assess", "not_assess"]) & e.decision_date.between(start, end)]
+    within_6 = decided.decision_date <= decided.received_date + pd.Timedelta(days=42)
+    m["ehcna.decisions_within_6_weeks"] = int(within_6.sum())
+    m["ehcna.decisions_over_6_weeks"] = int((~within_6).sum())
+    plans = e[e.plan_issued_date.between(start, end)]
+    within_20 = plans.plan_issued_date <= plans.received_date + pd.Timedelta(days=140)
+    clean = ~plans.id.isin(set(t["timescale_exception"].request_id))
+    m["ehcna.plans_issued"] = len(plans)
+    m["ehcna.plans_issued_within_20_weeks"] = int(within_20.sum())
+    m["ehcna.plans_issued_excluding_exceptions"] = int(clean.sum())
+    m["ehcna.plans_issued_within_20_weeks_excluding_exceptions"] = int((clean & within_20).sum())
+
     denominator = m["avoided.avoided"] + m["avoided.escalated"]
     if denominator:
         exact = Decimal(m["avoided.avoided"]) / Decimal(denominator)
@@ -222,7 +253,7 @@ def run(kind: str, url: str) -> list[Result]:
 
         ours_s, mine = _best(ours)
         theirs_s, theirs = _best(lambda: pandas_measures(folder))
-    compared = {k: v for k, v in mine.items() if not k.startswith("ehcna.") or k in theirs}
+    compared = mine
     identical = compared == theirs
     if not identical:
         print(f"\n!!!!! [{kind}] STATISTICS MISMATCH: sendtrack and pandas disagree !!!!!")

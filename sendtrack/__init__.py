@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 import config as app_config
 from sendtrack.extensions import csrf, db, login_manager, migrate
+from sendtrack.services.statistics import cache as _statistics_cache  # noqa: F401 (its listeners)
 
 BLUEPRINTS = [
     "sendtrack.auth.views:bp",
@@ -58,6 +59,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA mmap_size=1073741824")
+        cursor.execute("PRAGMA cache_size=-32768")
         cursor.close()
 
 

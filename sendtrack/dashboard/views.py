@@ -21,6 +21,10 @@ from sendtrack.services.statistics.measures import shown
 
 bp = Blueprint("dashboard", __name__, url_prefix="/statistics")
 
+# The setting breakdown is shown on the page up to this many settings (a cluster, or an Area
+# SEND Lead's clusters); the whole county's 600 are in the Excel workbook instead.
+SETTING_ROWS_SHOWN = 100
+
 CATEGORY_HINTS = {
     "avoided": "School said yes; the window closed with no EHCNA request",
     "escalated": "An EHCNA request was received inside the window",
@@ -74,6 +78,7 @@ def index() -> tuple[str, int] | str:
         breakdown_ids=BROKEN_DOWN,
         breakdown_labels=SHORT_LABELS,
         dimension_labels=DIMENSION_LABELS,
+        setting_rows_shown=SETTING_ROWS_SHOWN,
     )
 
 

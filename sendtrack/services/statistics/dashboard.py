@@ -16,6 +16,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -25,6 +26,7 @@ from sendtrack.models import Cluster, LocalAuthority, NeedCode, Setting, User
 from sendtrack.services import statistics
 from sendtrack.services.errors import NotFound
 from sendtrack.services.scoping import cluster_scope, get_cluster, get_setting, setting_scope
+from sendtrack.services.statistics import cache
 from sendtrack.services.statistics.avoided import DEFAULT_WINDOW_MONTHS
 from sendtrack.services.statistics.breakdowns import DIMENSIONS, breakdown, key_names
 from sendtrack.services.statistics.filters import Filters
@@ -186,12 +188,20 @@ def scope_for(user: User, choice: Choice) -> Scope:
     )
 
 
-def _figures(period: Period, as_at: date, window: int, filters: Filters) -> Figures:
+def _measures(period: Period, as_at: date, window: int, filters: Filters) -> dict[str, Any]:
     measures = statistics.compute(period.start, period.end, as_at, window, filters)
     register_date = min(period.end, as_at)
     if register_date != as_at:
         measures.update(register_measures(db.session(), register_date, filters))
-    return Figures(period, measures)
+    return measures
+
+
+def _figures(period: Period, as_at: date, window: int, filters: Filters) -> Figures:
+    key = ("figures", period.start, period.end, as_at, window, filters)
+    return Figures(
+        period,
+        cache.cached(db.session(), key, lambda: _measures(period, as_at, window, filters)),
+    )
 
 
 def build(user: User, choice: Choice, *, with_breakdowns: bool = True) -> Dashboard:
@@ -224,14 +234,19 @@ def build(user: User, choice: Choice, *, with_breakdowns: bool = True) -> Dashbo
                 continue
             if dimension == "cluster" and (scope.cluster_name or scope.setting_name):
                 continue
-            table = breakdown(
+            table = cache.cached(
                 db.session(),
-                dimension,
-                choice.period.start,
-                choice.period.end,
-                choice.as_at,
-                window,
-                filters,
+                ("breakdown", dimension, choice.period, choice.as_at, window, filters),
+                partial(
+                    breakdown,
+                    db.session(),
+                    dimension,
+                    choice.period.start,
+                    choice.period.end,
+                    choice.as_at,
+                    window,
+                    filters,
+                ),
             )
             names = key_names(db.session(), dimension, list(table))
             dashboard.breakdowns[dimension] = sorted(

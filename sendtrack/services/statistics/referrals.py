@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Subquery, distinct, func, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from sendtrack.models import DecisionOutcome, PanelDecision, Referral
@@ -91,28 +91,49 @@ def referral_measures(
     received = session.scalar(
         select(func.count()).select_from(received_rows(date_from, date_to, filters))
     )
-    ranked = decisions_in_period(date_from, date_to, filters)
-    latest = ranked.c.newest == 1
     by_outcome: dict[str, int] = {}
     total_awarded = Decimal(0)
-    for outcome, count, awarded in session.execute(
-        select(ranked.c.outcome, func.count(), func.sum(ranked.c.amount_awarded))
-        .where(latest)
-        .group_by(ranked.c.outcome)
+    supported = 0
+    for outcome, count, awarded, children in session.execute(
+        _by_outcome(date_from, date_to, filters)
     ):
         by_outcome[str(getattr(outcome, "value", outcome))] = count
         total_awarded += Decimal(str(awarded or 0))
-    supported = session.scalar(
-        select(func.count(distinct(ranked.c.pupil_id))).where(
-            latest, ranked.c.outcome.in_(sorted(EARLY_SUPPORT_OUTCOMES))
-        )
-    )
+        supported += int(children or 0)
     measures: dict[str, int | float] = {
         "referrals.received": received or 0,
         "referrals.decided": sum(by_outcome.values()),
-        "referrals.pupils_supported": supported or 0,
+        "referrals.pupils_supported": supported,
         "referrals.amount_awarded": pounds(total_awarded),
     }
     for outcome in DecisionOutcome:
         measures[f"referrals.outcome.{outcome.value}"] = by_outcome.get(outcome.value, 0)
     return measures
+
+
+def _by_outcome(date_from: date, date_to: date, filters: Filters) -> Select:
+    """Per outcome of each referral's latest decision: referrals, pounds, and children
+    supported, in one pass. A child is counted once, on the first of their early-support
+    rows (a second window numbers each child's rows), so the per-outcome counts add up to
+    the distinct children given advice and/or resources."""
+    ranked = decisions_in_period(date_from, date_to, filters)
+    early = ranked.c.outcome.in_(sorted(EARLY_SUPPORT_OUTCOMES))
+    latest = (
+        select(
+            ranked.c.outcome,
+            ranked.c.amount_awarded,
+            early.label("early"),
+            func.row_number()
+            .over(partition_by=(ranked.c.pupil_id, early), order_by=ranked.c.referral_id)
+            .label("child_nth"),
+        )
+        .where(ranked.c.newest == 1)
+        .subquery()
+    )
+    first_early = case((and_(latest.c.early, latest.c.child_nth == 1), 1), else_=0)
+    return select(
+        latest.c.outcome,
+        func.count(),
+        func.sum(latest.c.amount_awarded),
+        func.sum(first_early),
+    ).group_by(latest.c.outcome)
