@@ -672,3 +672,36 @@ def test_cli_unwritable_output_is_a_clear_error(app: Flask, tmp_path: Path) -> N
     assert "Could not write" in result.output
     assert isinstance(result.exception, SystemExit)
     assert _exports(app) == []
+
+
+def test_several_periods_in_one_pass_give_each_period_s_own_figures(
+    ctx: None, world: World
+) -> None:
+    """compute_periods (the dashboard trend) must equal compute() period by period, for
+    quarters that follow each other, for months with gaps between them, and with the
+    register taken at each period's end."""
+    from sendtrack.services.statistics.dashboard import _measures
+    from sendtrack.services.statistics.periods import last_quarters
+
+    b = Builder(world)
+    build_avoided(b)
+    build_referrals(b)
+    b.ehcna(b.child("Trendy"), date(2011, 2, 3))
+    as_at = date(2013, 6, 30)
+    quarters = last_quarters(date(2013, 3, 31), 16)
+    together = statistics.compute_periods([(q.start, q.end) for q in quarters], as_at)
+    assert together == [statistics.compute(q.start, q.end, as_at) for q in quarters]
+    assert any(m["referrals.decided"] for m in together)  # the data is in these quarters
+    assert any(m["avoided.avoided"] + m["avoided.escalated"] for m in together)
+
+    at_end = statistics.compute_periods(
+        [(q.start, q.end) for q in quarters], as_at, register_as_at_period_end=True
+    )
+    assert at_end == [_measures(q, as_at, 12, statistics.NO_FILTERS) for q in quarters]
+
+    gaps = [(date(2010, 5, 1), date(2010, 5, 31)), (date(2011, 4, 1), date(2011, 4, 30))]
+    assert statistics.compute_periods(gaps, as_at) == [
+        statistics.compute(start, end, as_at) for start, end in gaps
+    ]
+    with pytest.raises(ValueError, match="overlap"):
+        statistics.compute_periods([(date(2011, 1, 1), date(2011, 6, 30))] * 2, as_at)

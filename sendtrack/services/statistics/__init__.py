@@ -16,6 +16,7 @@ without them the figures are the whole area's, exactly as `flask stats` exports 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sendtrack.extensions import db
@@ -23,13 +24,17 @@ from sendtrack.services.statistics.avoided import (
     DEFAULT_WINDOW_MONTHS,
     AvoidedChild,
     avoided_measures,
+    avoided_measures_by_period,
 )
 from sendtrack.services.statistics.avoided import avoided_children as _avoided_children
-from sendtrack.services.statistics.ehcna import ehcna_measures
+from sendtrack.services.statistics.ehcna import ehcna_measures, ehcna_measures_by_period
 from sendtrack.services.statistics.filters import NO_FILTERS, Filters
-from sendtrack.services.statistics.referrals import referral_measures
+from sendtrack.services.statistics.referrals import (
+    referral_measures,
+    referral_measures_by_period,
+)
 from sendtrack.services.statistics.register import register_measures
-from sendtrack.services.statistics.rtf import rtf_measures
+from sendtrack.services.statistics.rtf import rtf_measures, rtf_measures_by_period
 
 MIN_WINDOW_MONTHS = 1
 MAX_WINDOW_MONTHS = 60
@@ -41,6 +46,7 @@ __all__ = [
     "avoided_children",
     "check_options",
     "compute",
+    "compute_periods",
 ]
 
 
@@ -71,6 +77,37 @@ def compute(
     measures.update(avoided_measures(session, date_from, date_to, as_at, window_months, filters))
     measures.update(ehcna_measures(session, date_from, date_to, as_at, filters))
     return dict(sorted(measures.items()))
+
+
+def compute_periods(
+    periods: Sequence[tuple[date, date]],
+    as_at: date,
+    window_months: int = DEFAULT_WINDOW_MONTHS,
+    filters: Filters = NO_FILTERS,
+    *,
+    register_as_at_period_end: bool = False,
+) -> list[dict[str, int | float]]:
+    """compute() for each of several periods that do not overlap, in one statement per
+    area (spans.py): the dashboard's 8-quarter trend. With `register_as_at_period_end`,
+    each period's register.* figures are as at its end (or `as_at` when that is earlier),
+    as the dashboard shows them; otherwise as at `as_at`, exactly as compute() does."""
+    for start, end in periods:
+        check_options(start, end, window_months)
+    session = db.session()
+    found: list[dict[str, int | float]] = [{} for _ in periods]
+    register_dates = [min(end, as_at) if register_as_at_period_end else as_at for _, end in periods]
+    snapshots = {on: register_measures(session, on, filters) for on in set(register_dates)}
+    areas = [
+        referral_measures_by_period(session, periods, filters),
+        rtf_measures_by_period(session, periods, filters),
+        avoided_measures_by_period(session, periods, as_at, window_months, filters),
+        ehcna_measures_by_period(session, periods, as_at, filters),
+    ]
+    for index, measures in enumerate(found):
+        measures.update(snapshots[register_dates[index]])
+        for area in areas:
+            measures.update(area[index])
+    return [dict(sorted(m.items())) for m in found]
 
 
 def avoided_children(

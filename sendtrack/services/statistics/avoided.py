@@ -54,6 +54,7 @@ episodes are read, plus an indexed check for any earlier episode.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -86,8 +87,10 @@ from sendtrack.models import (
     WouldRequestEhcna,
 )
 from sendtrack.models.panels import EARLY_SUPPORT_OUTCOMES
+from sendtrack.services.statistics import spans
 from sendtrack.services.statistics.filters import NO_FILTERS, Filters
 from sendtrack.services.statistics.months import add_months
+from sendtrack.services.statistics.spans import Span
 
 CATEGORIES = ("avoided", "escalated", "pending", "lost_to_follow_up", "not_flagged")
 DEFAULT_WINDOW_MONTHS = 12
@@ -298,11 +301,38 @@ def avoided_measures(
     window_months: int = DEFAULT_WINDOW_MONTHS,
     filters: Filters = NO_FILTERS,
 ) -> dict[str, int | float]:
-    rows = classified(date_from, date_to, as_at, window_months, filters)
-    counts: dict[str, int] = dict(
-        session.execute(select(rows.c.category, func.count()).group_by(rows.c.category)).all()
-    )
-    return category_measures(counts)
+    return avoided_measures_by_period(
+        session, [(date_from, date_to)], as_at, window_months, filters
+    )[0]
+
+
+def avoided_measures_by_period(
+    session: Session,
+    periods: Sequence[Span],
+    as_at: date,
+    window_months: int = DEFAULT_WINDOW_MONTHS,
+    filters: Filters = NO_FILTERS,
+) -> list[dict[str, int | float]]:
+    """The figures of each period. For periods that follow each other without a gap, the
+    children are classified once over the whole span and counted in the period of their
+    first episode: a child's first episode ever lies in at most one of them, so this is
+    exactly each period on its own."""
+    spans.check(periods)
+    if not spans.contiguous(periods):
+        return [
+            avoided_measures(session, start, end, as_at, window_months, filters)
+            for start, end in periods
+        ]
+    start = min(s for s, _ in periods)
+    end = max(e for _, e in periods)
+    rows = classified(start, end, as_at, window_months, filters)
+    period = spans.bucket(rows.c.decision_date, periods)
+    counts: list[dict[str, int]] = [{} for _ in periods]
+    for index, category, count in session.execute(
+        select(period, rows.c.category, func.count()).group_by(period, rows.c.category)
+    ):
+        counts[index][category] = count
+    return [category_measures(c) for c in counts]
 
 
 def category_measures(counts: dict[str, int]) -> dict[str, int | float]:

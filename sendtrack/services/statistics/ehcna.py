@@ -19,6 +19,7 @@ Day counts compare dates in SQL (received + N days), identically on SQLite and P
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -29,7 +30,9 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from sendtrack.models import AssessDecision, EhcnaRequest, TimescaleException
 from sendtrack.models.assessments import DECISION_DAYS, FINAL_PLAN_DAYS
+from sendtrack.services.statistics import spans
 from sendtrack.services.statistics.filters import NO_FILTERS, Filters
+from sendtrack.services.statistics.spans import Span
 
 
 class add_days(FunctionElement[Any]):  # lower case: reads like the SQL it renders
@@ -71,48 +74,84 @@ def ehcna_measures(
     as_at: date,
     filters: Filters = NO_FILTERS,
 ) -> dict[str, int | float]:
+    return ehcna_measures_by_period(session, [(date_from, date_to)], as_at, filters)[0]
+
+
+def ehcna_measures_by_period(
+    session: Session,
+    periods: Sequence[Span],
+    as_at: date,
+    filters: Filters = NO_FILTERS,
+) -> list[dict[str, int | float]]:
+    spans.check(periods)
     r = EhcnaRequest
     # A request belongs to the setting recorded on it (the child's setting when received).
     scope = filters.clause(pupil_id=r.pupil_id, setting_id=r.setting_id)
     known = and_(r.decision_date.is_not(None), r.decision_date <= as_at)
-    received = session.execute(
-        select(
-            func.count(),
-            _count(and_(known, r.decision == AssessDecision.ASSESS)),
-            _count(and_(known, r.decision == AssessDecision.NOT_ASSESS)),
-            _count(and_(known, r.decision == AssessDecision.WITHDRAWN)),
-        ).where(r.received_date >= date_from, r.received_date <= date_to, scope)
-    ).one()
-    within_6 = r.decision_date <= add_days(r.received_date, DECISION_DAYS)
-    decisions = session.execute(
-        select(_count(within_6), _count(~within_6)).where(
-            r.decision.in_([AssessDecision.ASSESS, AssessDecision.NOT_ASSESS]),
-            r.decision_date >= date_from,
-            r.decision_date <= date_to,
-            scope,
+    got = spans.bucket(r.received_date, periods)
+    received = {
+        row[0]: [int(v) for v in row[1:]]
+        for row in session.execute(
+            select(
+                got,
+                func.count(),
+                _count(and_(known, r.decision == AssessDecision.ASSESS)),
+                _count(and_(known, r.decision == AssessDecision.NOT_ASSESS)),
+                _count(and_(known, r.decision == AssessDecision.WITHDRAWN)),
+            )
+            .where(spans.within(r.received_date, periods), scope)
+            .group_by(got)
         )
-    ).one()
+    }
+    within_6 = r.decision_date <= add_days(r.received_date, DECISION_DAYS)
+    decided = spans.bucket(r.decision_date, periods)
+    decisions = {
+        row[0]: [int(v) for v in row[1:]]
+        for row in session.execute(
+            select(decided, _count(within_6), _count(~within_6))
+            .where(
+                r.decision.in_([AssessDecision.ASSESS, AssessDecision.NOT_ASSESS]),
+                spans.within(r.decision_date, periods),
+                scope,
+            )
+            .group_by(decided)
+        )
+    }
     within_20 = r.plan_issued_date <= add_days(r.received_date, FINAL_PLAN_DAYS)
     no_exception = ~exists().where(TimescaleException.request_id == r.id)
-    plans = session.execute(
-        select(
-            func.count(),
-            _count(within_20),
-            _count(no_exception),
-            _count(and_(no_exception, within_20)),
-        ).where(r.plan_issued_date >= date_from, r.plan_issued_date <= date_to, scope)
-    ).one()
-    total, assess, not_assess, withdrawn = (int(v) for v in received)
-    return {
-        "ehcna.requests_received": total,
-        "ehcna.requests_decided_to_assess": assess,
-        "ehcna.requests_decided_not_to_assess": not_assess,
-        "ehcna.requests_withdrawn": withdrawn,
-        "ehcna.requests_decision_not_made": total - assess - not_assess - withdrawn,
-        "ehcna.decisions_within_6_weeks": int(decisions[0]),
-        "ehcna.decisions_over_6_weeks": int(decisions[1]),
-        "ehcna.plans_issued": int(plans[0]),
-        "ehcna.plans_issued_within_20_weeks": int(plans[1]),
-        "ehcna.plans_issued_excluding_exceptions": int(plans[2]),
-        "ehcna.plans_issued_within_20_weeks_excluding_exceptions": int(plans[3]),
+    issued = spans.bucket(r.plan_issued_date, periods)
+    plans = {
+        row[0]: [int(v) for v in row[1:]]
+        for row in session.execute(
+            select(
+                issued,
+                func.count(),
+                _count(within_20),
+                _count(no_exception),
+                _count(and_(no_exception, within_20)),
+            )
+            .where(spans.within(r.plan_issued_date, periods), scope)
+            .group_by(issued)
+        )
     }
+    found: list[dict[str, int | float]] = []
+    for index in range(len(periods)):
+        total, assess, not_assess, withdrawn = received.get(index, [0, 0, 0, 0])
+        in_time, late = decisions.get(index, [0, 0])
+        plan_counts = plans.get(index, [0, 0, 0, 0])
+        found.append(
+            {
+                "ehcna.requests_received": total,
+                "ehcna.requests_decided_to_assess": assess,
+                "ehcna.requests_decided_not_to_assess": not_assess,
+                "ehcna.requests_withdrawn": withdrawn,
+                "ehcna.requests_decision_not_made": total - assess - not_assess - withdrawn,
+                "ehcna.decisions_within_6_weeks": in_time,
+                "ehcna.decisions_over_6_weeks": late,
+                "ehcna.plans_issued": plan_counts[0],
+                "ehcna.plans_issued_within_20_weeks": plan_counts[1],
+                "ehcna.plans_issued_excluding_exceptions": plan_counts[2],
+                "ehcna.plans_issued_within_20_weeks_excluding_exceptions": plan_counts[3],
+            }
+        )
+    return found

@@ -18,6 +18,7 @@ primary need (filters.py).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -26,7 +27,9 @@ from sqlalchemy.orm import Session
 
 from sendtrack.models import DecisionOutcome, PanelDecision, Referral
 from sendtrack.models.panels import EARLY_SUPPORT_OUTCOMES
+from sendtrack.services.statistics import spans
 from sendtrack.services.statistics.filters import NO_FILTERS, Filters
+from sendtrack.services.statistics.spans import Span
 
 
 def pounds(value: Decimal | float | int | None) -> float:
@@ -88,43 +91,86 @@ def decisions_in_period(date_from: date, date_to: date, filters: Filters = NO_FI
 def referral_measures(
     session: Session, date_from: date, date_to: date, filters: Filters = NO_FILTERS
 ) -> dict[str, int | float]:
-    received = session.scalar(
-        select(func.count()).select_from(received_rows(date_from, date_to, filters))
-    )
-    by_outcome: dict[str, int] = {}
-    total_awarded = Decimal(0)
-    supported = 0
-    for outcome, count, awarded, children in session.execute(
-        _by_outcome(date_from, date_to, filters)
+    return referral_measures_by_period(session, [(date_from, date_to)], filters)[0]
+
+
+def referral_measures_by_period(
+    session: Session, periods: Sequence[Span], filters: Filters = NO_FILTERS
+) -> list[dict[str, int | float]]:
+    """The referral figures of each period (periods must not overlap: spans.py)."""
+    spans.check(periods)
+    received: dict[int, int] = {}
+    key = spans.bucket(Referral.submitted_date, periods)
+    for index, count in session.execute(
+        select(key, func.count())
+        .where(spans.within(Referral.submitted_date, periods), *_chosen(filters))
+        .group_by(key)
     ):
-        by_outcome[str(getattr(outcome, "value", outcome))] = count
-        total_awarded += Decimal(str(awarded or 0))
-        supported += int(children or 0)
-    measures: dict[str, int | float] = {
-        "referrals.received": received or 0,
-        "referrals.decided": sum(by_outcome.values()),
-        "referrals.pupils_supported": supported,
-        "referrals.amount_awarded": pounds(total_awarded),
-    }
-    for outcome in DecisionOutcome:
-        measures[f"referrals.outcome.{outcome.value}"] = by_outcome.get(outcome.value, 0)
-    return measures
+        received[index] = count
+    by_outcome: list[dict[str, int]] = [{} for _ in periods]
+    awarded: list[Decimal] = [Decimal(0) for _ in periods]
+    supported = [0 for _ in periods]
+    for index, outcome, count, money, children in session.execute(_by_outcome(periods, filters)):
+        by_outcome[index][str(getattr(outcome, "value", outcome))] = count
+        awarded[index] += Decimal(str(money or 0))
+        supported[index] += int(children or 0)
+    found = []
+    for index in range(len(periods)):
+        measures: dict[str, int | float] = {
+            "referrals.received": received.get(index, 0),
+            "referrals.decided": sum(by_outcome[index].values()),
+            "referrals.pupils_supported": supported[index],
+            "referrals.amount_awarded": pounds(awarded[index]),
+        }
+        for outcome in DecisionOutcome:
+            measures[f"referrals.outcome.{outcome.value}"] = by_outcome[index].get(outcome.value, 0)
+        found.append(measures)
+    return found
 
 
-def _by_outcome(date_from: date, date_to: date, filters: Filters) -> Select:
-    """Per outcome of each referral's latest decision: referrals, pounds, and children
-    supported, in one pass. A child is counted once, on the first of their early-support
-    rows (a second window numbers each child's rows), so the per-outcome counts add up to
-    the distinct children given advice and/or resources."""
-    ranked = decisions_in_period(date_from, date_to, filters)
+def _by_outcome(periods: Sequence[Span], filters: Filters) -> Select:
+    """Per period and outcome of each referral's latest decision in that period: referrals,
+    pounds, and children supported, in one pass. A child is counted once per period, on the
+    first of their early-support rows there (a second window numbers each child's rows), so
+    the per-outcome counts add up to the distinct children given advice and/or resources."""
+    period = spans.bucket(PanelDecision.decision_date, periods)
+    ranked = (
+        select(
+            period.label("period"),
+            PanelDecision.outcome,
+            PanelDecision.amount_awarded,
+            Referral.pupil_id,
+            func.row_number()
+            .over(
+                partition_by=(PanelDecision.referral_id, period),
+                order_by=(
+                    PanelDecision.decision_date.desc(),
+                    PanelDecision.confirmed_at.desc(),
+                    PanelDecision.id.desc(),
+                ),
+            )
+            .label("newest"),
+        )
+        .join(Referral, Referral.id == PanelDecision.referral_id)
+        .where(
+            PanelDecision.confirmed_at.is_not(None),
+            spans.within(PanelDecision.decision_date, periods),
+            *_chosen(filters),
+        )
+        .subquery()
+    )
     early = ranked.c.outcome.in_(sorted(EARLY_SUPPORT_OUTCOMES))
     latest = (
         select(
+            ranked.c.period,
             ranked.c.outcome,
             ranked.c.amount_awarded,
             early.label("early"),
             func.row_number()
-            .over(partition_by=(ranked.c.pupil_id, early), order_by=ranked.c.referral_id)
+            .over(
+                partition_by=(ranked.c.period, ranked.c.pupil_id, early),
+                order_by=ranked.c.outcome,
+            )
             .label("child_nth"),
         )
         .where(ranked.c.newest == 1)
@@ -132,8 +178,9 @@ def _by_outcome(date_from: date, date_to: date, filters: Filters) -> Select:
     )
     first_early = case((and_(latest.c.early, latest.c.child_nth == 1), 1), else_=0)
     return select(
+        latest.c.period,
         latest.c.outcome,
         func.count(),
         func.sum(latest.c.amount_awarded),
         func.sum(first_early),
-    ).group_by(latest.c.outcome)
+    ).group_by(latest.c.period, latest.c.outcome)

@@ -10,6 +10,7 @@ Filters apply to the receiving school and the child's primary need (filters.py).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -17,8 +18,10 @@ from sqlalchemy import ColumnElement, Subquery, func, select
 from sqlalchemy.orm import Session
 
 from sendtrack.models import RtfApplication, RtfDecision
+from sendtrack.services.statistics import spans
 from sendtrack.services.statistics.filters import NO_FILTERS, Filters
 from sendtrack.services.statistics.referrals import pounds
+from sendtrack.services.statistics.spans import Span
 
 AWARDS = [d.value for d in RtfDecision if d.is_award]
 
@@ -65,15 +68,40 @@ def approved_rows(date_from: date, date_to: date, filters: Filters = NO_FILTERS)
 def rtf_measures(
     session: Session, date_from: date, date_to: date, filters: Filters = NO_FILTERS
 ) -> dict[str, int | float]:
-    applications = session.scalar(
-        select(func.count()).select_from(application_rows(date_from, date_to, filters))
+    return rtf_measures_by_period(session, [(date_from, date_to)], filters)[0]
+
+
+def rtf_measures_by_period(
+    session: Session, periods: Sequence[Span], filters: Filters = NO_FILTERS
+) -> list[dict[str, int | float]]:
+    spans.check(periods)
+    a = RtfApplication
+    applied = spans.bucket(a.application_date, periods)
+    applications: dict[int, int] = dict(
+        session.execute(
+            select(applied, func.count())
+            .where(spans.within(a.application_date, periods), *_chosen(filters))
+            .group_by(applied)
+        ).all()
     )
-    approved_ = approved_rows(date_from, date_to, filters)
-    approved, awarded = session.execute(
-        select(func.count(), func.sum(approved_.c.amount_awarded))
-    ).one()
-    return {
-        "rtf.applications": applications or 0,
-        "rtf.approved": approved or 0,
-        "rtf.amount_awarded": pounds(awarded),
+    decided = spans.bucket(a.decision_date, periods)
+    approved: dict[int, tuple[int, Any]] = {
+        index: (count, money)
+        for index, count, money in session.execute(
+            select(decided, func.count(), func.sum(a.amount_awarded))
+            .where(
+                a.decision.in_(AWARDS),
+                spans.within(a.decision_date, periods),
+                *_chosen(filters),
+            )
+            .group_by(decided)
+        )
     }
+    return [
+        {
+            "rtf.applications": applications.get(index, 0),
+            "rtf.approved": approved.get(index, (0, None))[0],
+            "rtf.amount_awarded": pounds(approved.get(index, (0, None))[1]),
+        }
+        for index in range(len(periods))
+    ]
