@@ -13,6 +13,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -55,6 +56,10 @@ def _free_port() -> int:
 class Server:
     def __init__(self, url: str, audit: bool, workers: int) -> None:
         self.port = _free_port()
+        # gunicorn's own messages (worker timeouts, tracebacks), shown when a run has errors.
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in stop()
+            "w+", prefix="sendtrack-gunicorn-", suffix=".log"
+        )
         env = dict(
             os.environ,
             DATABASE_URL=url,
@@ -78,7 +83,7 @@ class Server:
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self.log,
             text=True,
         )
         deadline = time.monotonic() + 90
@@ -93,8 +98,12 @@ class Server:
                     break
                 time.sleep(0.2)
         self.stop()
-        error = self.process.stderr.read() if self.process.stderr else ""
-        raise RuntimeError(f"gunicorn did not start: {error[-2000:]}")
+        raise RuntimeError(f"gunicorn did not start: {self.messages()[-2000:]}")
+
+    def messages(self) -> str:
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
 
     def stop(self) -> None:
         self.process.terminate()
@@ -102,6 +111,15 @@ class Server:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+    def report_errors(self, errors: int) -> None:
+        if errors:
+            lines = self.messages().splitlines()
+            summary = [
+                line for line in lines if "CRITICAL" in line or "[SQL:" in line or "[ERROR]" in line
+            ]
+            print(f"--- {errors} errors; gunicorn's error lines ({len(summary)}):")
+            print("\n".join(summary[-15:]))
 
 
 class Browser:
@@ -299,7 +317,12 @@ def run(
         count = counted[0] if counted else len(mixed.latencies)
     finally:
         server.stop()
+        server.report_errors(mixed.errors + bare.errors)
     p95_ratio = mixed.percentile(95) / bare.percentile(95)
+    # Side by side is only fair while the server keeps up: once saturated, the bare route
+    # queues behind the pages and the ratio tends to 1 whatever the pages cost. So the run
+    # also has to show the bare route during the load within 10x its idle p95.
+    keeping_up = bare.percentile(95) <= 10 * idle.percentile(95)
     results += [
         Result(
             kind,
@@ -322,10 +345,11 @@ def run(
             "ms",
             ratio=p95_ratio,
             target="<= 3x",
-            ok=p95_ratio <= 3 and mixed.errors == 0,
+            ok=p95_ratio <= 3 and mixed.errors == 0 and keeping_up,
             note=f"{count / seconds:.1f} req/s, p50 {mixed.percentile(50):.1f}, "
             f"p99 {mixed.percentile(99):.1f} ms, errors {mixed.errors}; "
-            f"{mixed.percentile(95) / idle.percentile(95):.0f}x the idle bare route",
+            f"{mixed.percentile(95) / idle.percentile(95):.0f}x the idle bare route"
+            + ("" if keeping_up else "; SATURATED: bare route > 10x its idle p95"),
         ),
     ]
     return results

@@ -66,8 +66,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection: Any) -> None:
+    # "IMMEDIATE" (execution option sqlite_begin) takes the write lock at once, waiting for
+    # it under busy_timeout: see services/audit.py.
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        immediate = connection.get_execution_options().get("sqlite_begin") == "IMMEDIATE"
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def create_app(config_name: str | None = None, **overrides: Any) -> Flask:

@@ -24,6 +24,8 @@ from sqlalchemy.engine import make_url
 
 from tests.world import World, build_world
 
+pytest_plugins = ["tests.committed"]
+
 PASSWORD = "correct-horse-battery-staple"
 
 

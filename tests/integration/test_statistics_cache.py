@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -29,36 +27,10 @@ from sendtrack.services.statistics import cache
 from sendtrack.services.statistics import dashboard as stats_dashboard
 from sendtrack.services.statistics.dashboard import Choice
 from sendtrack.services.statistics.periods import quarter_of
-from tests.conftest import PASSWORD, _database_url, _drop_database
 from tests.querycount import count_queries
-from tests.world import World, build_world
+from tests.world import World
 
 RECEIVED = "ehcna.requests_received"
-
-
-@pytest.fixture
-def committed(tmp_path: Path) -> Iterator[tuple[Flask, World]]:
-    from flask_migrate import upgrade
-
-    from sendtrack import create_app
-
-    url, pg_name = _database_url(tmp_path)
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
-    with app.app_context():
-        upgrade()
-        world = build_world(PASSWORD)
-        db.session.commit()
-        db.session.remove()
-    cache.clear()
-    try:
-        yield app, world
-    finally:
-        cache.clear()
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        if pg_name:
-            _drop_database(pg_name)
 
 
 def _figures(app: Flask, world: World) -> tuple[int | float, int]:

@@ -62,6 +62,7 @@ TARGET = re.compile(
     re.IGNORECASE,
 )
 DIRTY = "statistics_dirty"
+WROTE = "wrote_anything"
 MAX_ENTRIES = 256
 
 _entries: OrderedDict[Hashable, Any] = OrderedDict()
@@ -88,6 +89,9 @@ def writes_counted_data(statement: str) -> bool:
 def _watch(
     conn: Connection, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
 ) -> None:
+    verb = statement.lstrip()[:10].split(None, 1)[0].upper() if statement.strip() else ""
+    if verb and verb not in READS:
+        conn.info[WROTE] = True
     if writes_counted_data(statement):
         conn.info[DIRTY] = True
         if statement.lstrip()[:8].split(None, 1)[0].upper() in DDL:
@@ -96,15 +100,20 @@ def _watch(
 
 @event.listens_for(Engine, "commit")
 def _bump(conn: Connection) -> None:
-    if not conn.info.pop(DIRTY, False):
-        return
-    if _has_stamp(conn):
+    if conn.info.pop(DIRTY, False) and _has_stamp(conn):
         conn.exec_driver_sql(f"UPDATE {STAMP_TABLE} SET version = version + 1")  # noqa: S608
+    conn.info.pop(WROTE, None)  # after the bump, which is itself a write
 
 
 @event.listens_for(Engine, "rollback")
 def _forget(conn: Connection) -> None:
     conn.info.pop(DIRTY, None)
+    conn.info.pop(WROTE, None)
+
+
+def has_uncommitted_writes(conn: Connection) -> bool:
+    """Whether this connection's transaction has written anything at all."""
+    return bool(conn.info.get(WROTE))
 
 
 def _has_stamp(conn: Connection) -> bool:

@@ -1,0 +1,41 @@
+"""A database of the test's own with the world built and really committed, for tests that
+need real commits (the shared world's savepoint harness turns commits into savepoints):
+a SQLite file, or a throwaway PostgreSQL database when TEST_DATABASE_URL points at one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from sendtrack.extensions import db
+from sendtrack.services.statistics import cache
+from tests.conftest import PASSWORD, _database_url, _drop_database
+from tests.world import World, build_world
+
+
+@pytest.fixture
+def committed(tmp_path: Path) -> Iterator[tuple[Flask, World]]:
+    from flask_migrate import upgrade
+
+    from sendtrack import create_app
+
+    url, pg_name = _database_url(tmp_path)
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade()
+        world = build_world(PASSWORD)
+        db.session.commit()
+        db.session.remove()
+    cache.clear()
+    try:
+        yield app, world
+    finally:
+        cache.clear()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        if pg_name:
+            _drop_database(pg_name)
