@@ -75,9 +75,11 @@ def build(meeting_id: uuid.UUID) -> Any:
         jobs.run_inline(pack)
         flash(f"Version {pack.version_number} of the pack is ready", "success")
     else:
-        # Start only once the request has committed the queued version.
+        # Start only once the request has committed the queued version. The id is read
+        # now: by then the request's session is gone and `pack` is detached.
         app = current_app._get_current_object()  # type: ignore[attr-defined]
-        response.call_on_close(lambda: jobs.start_background(app, pack.id))
+        pack_id = pack.id
+        response.call_on_close(lambda: jobs.start_background(app, pack_id))
     return response
 
 
