@@ -12,6 +12,7 @@ from flask_login import current_user
 from sendtrack import school_year
 from sendtrack.forms import error_summary
 from sendtrack.navigation import nav_items
+from sendtrack.tables import app_table
 
 
 def govuk_date(value: date | datetime | None) -> str:
@@ -57,6 +58,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["year_group_label"] = school_year.year_group_label
     app.jinja_env.globals["error_summary"] = error_summary
     app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["app_table"] = app_table
 
     @app.context_processor
     def inject() -> dict[str, Any]:

@@ -75,6 +75,17 @@ class EhcnaRequest(UuidPk, Timestamps, Versioned, Base):
         Index("ix_ehcna_request_received", "received_date"),
         Index("ix_ehcna_request_plan_issued", "plan_issued_date"),
         Index("ix_ehcna_request_officer", "assigned_officer_id"),
+        # The work queues: open requests (ehcna_queues.open_sql) found and ordered here.
+        Index(
+            "ix_ehcna_request_queue",
+            "decision",
+            "outcome",
+            "plan_issued_date",
+            "received_date",
+            "assigned_officer_id",
+            "reference",
+            "id",
+        ),
     )
 
     reference: Mapped[str] = mapped_column(String(40), unique=True)

@@ -160,6 +160,16 @@ class PanelDecision(UuidPk, Timestamps, Versioned, Base):
             "amount_awarded",
             "id",
         ),
+        Index("ix_panel_decision_meeting", "meeting_id"),
+        # Cluster budgets: a year's confirmed awards, read from the index alone.
+        Index(
+            "ix_panel_decision_budget",
+            "decision_date",
+            "confirmed_at",
+            "amount_awarded",
+            "amount_paid",
+            "referral_id",
+        ),
     )
 
     referral_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("referral.id"))

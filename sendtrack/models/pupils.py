@@ -17,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -91,8 +92,27 @@ class Pupil(UuidPk, Timestamps, Versioned, Base):
     __tablename__ = "pupil"
     __table_args__ = (
         CheckConstraint("year_group_override BETWEEN -1 AND 14", name="year_override_range"),
-        Index("ix_pupil_setting_status", "setting_id", "sen_status"),
+        # The register: its counts read only this index; its pages walk the next in name
+        # order (the register's default sort).
+        Index("ix_pupil_register", "setting_id", "sen_status", "left_date", "is_restricted", "id"),
+        Index(
+            "ix_pupil_setting_name",
+            "setting_id",
+            text("lower(legal_surname)"),
+            text("lower(legal_forename)"),
+            "id",
+        ),
         Index("ix_pupil_name_dob", "legal_surname", "legal_forename", "date_of_birth"),
+        # Is the child on this school's roll, without reading the record (RTF sync_links).
+        Index("ix_pupil_id_setting", "id", "setting_id"),
+        # The few restricted children, which lists leave out with NOT IN (...).
+        Index(
+            "ix_pupil_restricted",
+            "is_restricted",
+            "id",
+            sqlite_where=text("is_restricted IS 1"),
+            postgresql_where=text("is_restricted IS TRUE"),
+        ),
     )
 
     upn: Mapped[str | None] = mapped_column(String(13), unique=True)

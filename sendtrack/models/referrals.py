@@ -68,8 +68,12 @@ class Referral(UuidPk, Timestamps, Versioned, Base):
         # (pupil_id, id): a child's referrals without reading their rows (the statistics'
         # "any earlier episode?" check, measured on the county benchmark).
         Index("ix_referral_pupil", "pupil_id", "id"),
-        Index("ix_referral_setting_status", "setting_id", "status"),
-        Index("ix_referral_cluster_status", "cluster_id", "status"),
+        # Counting a setting's or cluster's referrals by status reads only these (the child
+        # is there for the restricted-children check); the list pages walk the next two.
+        Index("ix_referral_setting_status_pupil", "setting_id", "status", "pupil_id"),
+        Index("ix_referral_cluster_status_pupil", "cluster_id", "status", "pupil_id"),
+        Index("ix_referral_setting_updated", "setting_id", "updated_at"),
+        Index("ix_referral_cluster_updated", "cluster_id", "updated_at"),
         Index("ix_referral_submitted", "submitted_date"),
     )
 

@@ -58,9 +58,27 @@ class RtfApplication(UuidPk, Timestamps, Versioned, Base):
         CheckConstraint("amount_requested IS NULL OR amount_requested >= 0", name="req_nonneg"),
         CheckConstraint("amount_awarded IS NULL OR amount_awarded >= 0", name="award_nonneg"),
         CheckConstraint("reception_year BETWEEN 2000 AND 2100", name="year_range"),
-        Index("ix_rtf_application_receiving", "receiving_setting_id", "status"),
+        # The list's totals by school and status are read from this index alone.
+        Index(
+            "ix_rtf_application_totals",
+            "receiving_setting_id",
+            "status",
+            "decision",
+            "amount_requested",
+            "amount_awarded",
+        ),
         Index("ix_rtf_application_ey", "early_years_setting_id"),
-        Index("ix_rtf_application_decision", "decision_date", "decision"),
+        # A year's awards (the RTF budget) summed from the index alone.
+        Index("ix_rtf_application_decided", "decision_date", "decision", "amount_awarded"),
+        Index("ix_rtf_application_date", "application_date", "reference"),
+        # Awards waiting to follow the child (sync_links, on every RTF page).
+        Index(
+            "ix_rtf_application_unlinked",
+            "linked_at",
+            "decision",
+            "pupil_id",
+            "receiving_setting_id",
+        ),
     )
 
     reference: Mapped[str] = mapped_column(String(40), unique=True)

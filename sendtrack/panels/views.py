@@ -114,7 +114,7 @@ def new_meeting() -> Any:
 @requires(Permission.VIEW_PANELS)
 def meeting(meeting_id: uuid.UUID) -> str:
     user = _user()
-    found = meetings.get_meeting(user, meeting_id)
+    found = meetings.get_meeting_page(user, meeting_id)
     audit.record(
         user,
         AuditAction.VIEW,

@@ -10,6 +10,7 @@ from datetime import date, time
 
 from sqlalchemy import ColumnElement, false, func, select, true
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from sendtrack.extensions import db
@@ -53,6 +54,25 @@ def meeting_scope(user: User) -> ColumnElement[bool]:
 def get_meeting(user: User, meeting_id: uuid.UUID) -> PanelMeeting:
     meeting = db.session.scalar(
         select(PanelMeeting).where(PanelMeeting.id == meeting_id, meeting_scope(user))
+    )
+    if meeting is None:
+        raise NotFound("meeting")
+    return meeting
+
+
+def get_meeting_page(user: User, meeting_id: uuid.UUID) -> PanelMeeting:
+    """get_meeting, with what the meeting page shows loaded up front: the cluster, members,
+    and each agenda item's referral, child and setting (a fixed number of queries however
+    long the agenda, rather than a few per case)."""
+    meeting = db.session.scalar(
+        select(PanelMeeting)
+        .where(PanelMeeting.id == meeting_id, meeting_scope(user))
+        .options(
+            selectinload(PanelMeeting.members),
+            selectinload(PanelMeeting.agenda)
+            .selectinload(AgendaItem.referral)
+            .options(selectinload(Referral.pupil), selectinload(Referral.setting)),
+        )
     )
     if meeting is None:
         raise NotFound("meeting")

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from sendtrack.extensions import db
@@ -92,9 +93,11 @@ def referral_scope(user: User) -> ColumnElement[bool]:
         )
     if not clauses:
         return false()
+    # NOT IN the (few, indexed) restricted children rather than a lookup of every row's child:
+    # the same rows, without reading each child's record to count a cluster's referrals.
     return and_(
         or_(*clauses),
-        ~exists().where(Pupil.id == Referral.pupil_id, Pupil.is_restricted.is_(True)),
+        Referral.pupil_id.not_in(select(Pupil.id).where(Pupil.is_restricted.is_(True))),
     )
 
 
@@ -151,6 +154,8 @@ def list_referrals(
         db.session.scalars(
             select(Referral)
             .where(*clauses)
+            # The list shows each row's child and setting: one query each, not one a row.
+            .options(selectinload(Referral.pupil), selectinload(Referral.setting))
             .order_by(Referral.updated_at.desc(), Referral.reference)
             .limit(page_size)
             .offset((page - 1) * page_size)

@@ -109,12 +109,20 @@ def _open_cycle() -> Any:
     return ApdrCycle.__table__.alias("open_cycle")
 
 
-def _base(user: User, f: RegisterFilter, today: date) -> tuple[Select[Any], Any]:
+def _base(
+    user: User, f: RegisterFilter, today: date, *, join_cycle: bool = True
+) -> tuple[Select[Any], Any]:
+    """The matching children; `join_cycle=False` leaves out the open cycle, for a count or
+    an order that does not need it (never with a review filter, which does)."""
+    assert join_cycle or f.review is None
     cycle = _open_cycle()
-    query = (
-        select(Pupil)
-        .outerjoin(cycle, and_(cycle.c.pupil_id == Pupil.id, cycle.c.status == CycleStatus.OPEN))
-        .where(Pupil.setting_id == f.setting_id, pupil_scope(user), Pupil.left_date.is_(None))
+    query = select(Pupil)
+    if join_cycle:
+        query = query.outerjoin(
+            cycle, and_(cycle.c.pupil_id == Pupil.id, cycle.c.status == CycleStatus.OPEN)
+        )
+    query = query.where(
+        Pupil.setting_id == f.setting_id, pupil_scope(user), Pupil.left_date.is_(None)
     )
     if f.status is not None:
         query = query.where(Pupil.sen_status == f.status)
@@ -247,13 +255,24 @@ def register_page(
     """One page of the register, audited as one view event naming the filter."""
     today = today or date.today()
     query, cycle = _base(user, f, today)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    # The open cycle never multiplies rows, so the count and the choice of the page's
+    # children only join it when a filter or the order needs it: they then read indexes
+    # alone (ix_pupil_register, ix_pupil_setting_name) rather than every child's record.
+    counted, _ = _base(user, f, today, join_cycle=f.review is not None)
+    total = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(1, f.page), pages)
+    chosen, chosen_cycle = _base(
+        user, f, today, join_cycle=f.review is not None or f.sort in ("review", "cost")
+    )
+    page_ids = (
+        _ordered(chosen.with_only_columns(Pupil.id), chosen_cycle, f.sort)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+        .subquery()
+    )
     rows = _rows(
-        _ordered(query, cycle, f.sort).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE),
-        cycle,
-        today,
+        _ordered(query.join(page_ids, page_ids.c.id == Pupil.id), cycle, f.sort), cycle, today
     )
     audit.record(
         user,

@@ -17,7 +17,8 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from sendtrack.extensions import db
@@ -113,7 +114,8 @@ def application_scope(user: User) -> ColumnElement[bool]:
             RtfApplication.receiving_setting_id.in_(ids),
             RtfApplication.applied_by_setting_id.in_(ids),
         ),
-        ~exists().where(Pupil.id == RtfApplication.pupil_id, Pupil.is_restricted.is_(True)),
+        # NOT IN the few (indexed) restricted children, not a lookup of every row's child.
+        RtfApplication.pupil_id.not_in(select(Pupil.id).where(Pupil.is_restricted.is_(True))),
     )
 
 
@@ -207,36 +209,63 @@ def list_applications(
     """One page of the applications in the user's scope, filtered, with totals (by status
     and by receiving school) over every filtered row, counted by the database."""
     clauses = _filters(user, status, setting_id, reception_year)
-    requested = func.coalesce(func.sum(RtfApplication.amount_requested), 0)
-    awarded = func.coalesce(func.sum(RtfApplication.amount_awarded), 0)
-    by_status: dict[str, int] = {}
-    total_count, total_requested, total_awarded = 0, Decimal(0), Decimal(0)
-    for app_status, decision, n, req, awd in db.session.execute(
-        select(RtfApplication.status, RtfApplication.decision, func.count(), requested, awarded)
+    # One pass over the filtered rows, grouped finely (school, status, decision); the totals
+    # by status and by receiving school are added up from those groups.
+    groups = (
+        select(
+            RtfApplication.receiving_setting_id.label("setting_id"),
+            RtfApplication.status.label("status"),
+            RtfApplication.decision.label("decision"),
+            func.count().label("n"),
+            func.coalesce(func.sum(RtfApplication.amount_requested), 0).label("requested"),
+            func.coalesce(func.sum(RtfApplication.amount_awarded), 0).label("awarded"),
+        )
         .where(*clauses)
-        .group_by(RtfApplication.status, RtfApplication.decision)
+        .group_by(
+            RtfApplication.receiving_setting_id, RtfApplication.status, RtfApplication.decision
+        )
+        .subquery()
+    )
+    by_status: dict[str, int] = {}
+    schools: dict[str, SchoolTotal] = {}
+    total_count, total_requested, total_awarded = 0, Decimal(0), Decimal(0)
+    for name, app_status, decision, n, req, awd in db.session.execute(
+        select(
+            Setting.name,
+            groups.c.status,
+            groups.c.decision,
+            groups.c.n,
+            groups.c.requested,
+            groups.c.awarded,
+        )
+        .select_from(groups)
+        .outerjoin(Setting, Setting.id == groups.c.setting_id)
+        .order_by(Setting.name)  # the database's collation orders the schools, as before
     ):
-        label = _label(app_status, decision)
+        req, awd = Decimal(req or 0), Decimal(awd or 0)
+        label = _label(RtfStatus(app_status), RtfDecision(decision) if decision else None)
         by_status[label] = by_status.get(label, 0) + n
         total_count += n
-        total_requested += Decimal(req or 0)
-        total_awarded += Decimal(awd or 0)
-    by_school = [
-        SchoolTotal(name, n, Decimal(req or 0), Decimal(awd or 0))
-        for name, n, req, awd in db.session.execute(
-            select(Setting.name, func.count(), requested, awarded)
-            .join(Setting, Setting.id == RtfApplication.receiving_setting_id)
-            .where(*clauses)
-            .group_by(Setting.name)
-            .order_by(Setting.name)
-        )
-    ]
+        total_requested += req
+        total_awarded += awd
+        if name is not None:
+            school = schools.setdefault(name, SchoolTotal(name, 0, Decimal(0), Decimal(0)))
+            school.applications += n
+            school.requested += req
+            school.awarded += awd
+    by_school = list(schools.values())
     pages = max(1, -(-total_count // page_size))
     page = min(max(page, 1), pages)
     rows = list(
         db.session.scalars(
             select(RtfApplication)
             .where(*clauses)
+            # The page shows each row's child and settings: one query each, not one a row.
+            .options(
+                selectinload(RtfApplication.pupil),
+                selectinload(RtfApplication.receiving_setting),
+                selectinload(RtfApplication.early_years_setting),
+            )
             .order_by(RtfApplication.application_date.desc(), RtfApplication.reference)
             .limit(page_size)
             .offset((page - 1) * page_size)

@@ -8,8 +8,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, literal_column, select, union_all
 
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, RtfApplication, RtfBand, RtfBudget, RtfDecision, User
@@ -89,8 +90,35 @@ def position(
 
 
 def all_positions() -> list[BudgetPosition]:
-    years = db.session.scalars(select(RtfBudget.financial_year).order_by(RtfBudget.financial_year))
-    return [position(y) for y in years]
+    """Every year that has a budget, oldest first: two queries however many years there are."""
+    budgets = list(db.session.scalars(select(RtfBudget).order_by(RtfBudget.financial_year)))
+    if not budgets:
+        return []
+    # One statement: each year's part reads its own date range of ix_rtf_application_decided.
+    parts: list[Select[Any, Any, Any]] = [
+        select(
+            literal_column(str(i)).label("year"),
+            func.coalesce(func.sum(RtfApplication.amount_awarded), 0).label("committed"),
+            func.count().label("awards"),
+        ).where(
+            RtfApplication.decision.in_([RtfDecision.APPROVED, RtfDecision.PART_APPROVED]),
+            RtfApplication.decision_date.between(*financial_year_bounds(b.financial_year)),
+        )
+        for i, b in enumerate(budgets)
+    ]
+    totals = {
+        year: (committed, awards)
+        for year, committed, awards in db.session.execute(union_all(*parts))
+    }
+    return [
+        BudgetPosition(
+            budget.financial_year,
+            budget.allocation,
+            Decimal(totals[i][0] or 0).quantize(Decimal("0.01")),
+            int(totals[i][1]),
+        )
+        for i, budget in enumerate(budgets)
+    ]
 
 
 def set_allocation(actor: User, financial_year: str, allocation: Decimal) -> RtfBudget:
