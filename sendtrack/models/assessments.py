@@ -75,6 +75,7 @@ class EhcnaRequest(UuidPk, Timestamps, Versioned, Base):
         Index("ix_ehcna_request_received", "received_date"),
         Index("ix_ehcna_request_plan_issued", "plan_issued_date"),
         Index("ix_ehcna_request_officer", "assigned_officer_id"),
+        Index("ix_ehcna_request_setting", "setting_id"),  # a SENCO's requests (request_scope)
     )
 
     reference: Mapped[str] = mapped_column(String(40), unique=True)

@@ -144,6 +144,15 @@ class PanelDecision(UuidPk, Timestamps, Versioned, Base):
         ),
         Index("ix_panel_decision_referral", "referral_id"),
         Index("ix_panel_decision_date_outcome", "decision_date", "outcome"),
+        # Covers the year's awards by cluster (cluster_budgets) without reading the rows.
+        Index(
+            "ix_panel_decision_awards",
+            "decision_date",
+            "confirmed_at",
+            "amount_awarded",
+            "amount_paid",
+            "referral_id",
+        ),
     )
 
     referral_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("referral.id"))
@@ -179,7 +188,11 @@ class PanelDecision(UuidPk, Timestamps, Versioned, Base):
 
 class PanelAction(UuidPk, Base):
     __tablename__ = "panel_action"
-    __table_args__ = (Index("ix_panel_action_decision", "decision_id"),)
+    __table_args__ = (
+        Index("ix_panel_action_decision", "decision_id"),
+        # Open actions past their due date, found without reading every decision.
+        Index("ix_panel_action_open", "completed_on", "due_date", "decision_id"),
+    )
 
     decision_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("panel_decision.id", ondelete="CASCADE")

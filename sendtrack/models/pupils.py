@@ -17,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -93,6 +94,15 @@ class Pupil(UuidPk, Timestamps, Versioned, Base):
         CheckConstraint("year_group_override BETWEEN -1 AND 14", name="year_override_range"),
         Index("ix_pupil_setting_status", "setting_id", "sen_status"),
         Index("ix_pupil_name_dob", "legal_surname", "legal_forename", "date_of_birth"),
+        # The few restricted children, read once per query (scoping.restricted_pupil_ids).
+        # Partial, so it never tempts the planner for "is_restricted IS false" (most rows);
+        # the predicate is written exactly as SQLAlchemy renders is_(True) on each database.
+        Index(
+            "ix_pupil_restricted",
+            "id",
+            sqlite_where=text("is_restricted IS 1"),
+            postgresql_where=text("is_restricted IS true"),
+        ),
     )
 
     upn: Mapped[str | None] = mapped_column(String(13), unique=True)

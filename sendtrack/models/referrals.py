@@ -69,6 +69,7 @@ class Referral(UuidPk, Timestamps, Versioned, Base):
         Index("ix_referral_setting_status", "setting_id", "status"),
         Index("ix_referral_cluster_status", "cluster_id", "status"),
         Index("ix_referral_submitted", "submitted_date"),
+        Index("ix_referral_status", "status"),  # the area-wide count of referrals waiting
     )
 
     reference: Mapped[str] = mapped_column(String(40), unique=True)

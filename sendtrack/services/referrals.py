@@ -92,10 +92,9 @@ def referral_scope(user: User) -> ColumnElement[bool]:
         )
     if not clauses:
         return false()
-    return and_(
-        or_(*clauses),
-        ~exists().where(Pupil.id == Referral.pupil_id, Pupil.is_restricted.is_(True)),
-    )
+    from sendtrack.services.scoping import restricted_pupil_ids
+
+    return and_(or_(*clauses), Referral.pupil_id.not_in(restricted_pupil_ids()))
 
 
 def get_referral(user: User, referral_id: uuid.UUID) -> Referral:

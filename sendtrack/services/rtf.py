@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.orm.exc import StaleDataError
 
 from sendtrack.extensions import db
@@ -38,7 +38,7 @@ from sendtrack.models import (
 from sendtrack.school_year import financial_year_of, reception_cohort, school_year_start
 from sendtrack.services import audit, pupils, rtf_budget
 from sendtrack.services.errors import DomainError, NotFound, StaleRecord
-from sendtrack.services.scoping import pupil_scope
+from sendtrack.services.scoping import pupil_scope, restricted_pupil_ids
 
 # Reception is taught in primary, all-through and special schools.
 RECEPTION_PHASES = frozenset({Phase.PRIMARY, Phase.ALL_THROUGH, Phase.SPECIAL})
@@ -113,7 +113,7 @@ def application_scope(user: User) -> ColumnElement[bool]:
             RtfApplication.receiving_setting_id.in_(ids),
             RtfApplication.applied_by_setting_id.in_(ids),
         ),
-        ~exists().where(Pupil.id == RtfApplication.pupil_id, Pupil.is_restricted.is_(True)),
+        RtfApplication.pupil_id.not_in(restricted_pupil_ids()),
     )
 
 
