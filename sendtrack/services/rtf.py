@@ -269,10 +269,13 @@ def status_label(application: RtfApplication) -> str:
 
 
 def awaiting_decision(limit: int = 10) -> tuple[int, list[RtfApplication]]:
+    from sqlalchemy.orm import joinedload
+
     where = RtfApplication.status == RtfStatus.SUBMITTED
     count = db.session.scalar(select(func.count()).select_from(RtfApplication).where(where)) or 0
     rows = db.session.scalars(
         select(RtfApplication)
+        .options(joinedload(RtfApplication.receiving_setting))  # shown on each row
         .where(where)
         .order_by(RtfApplication.application_date, RtfApplication.reference)
         .limit(limit)
