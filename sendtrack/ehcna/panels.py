@@ -21,6 +21,6 @@ def ehcna_requests(user: User) -> HomePanel | None:
             25,
         )
     if user.has_role(Role.SENCO) and user.setting_ids:
-        found = ehcna_queues.find(user, ehcna_queues.Filters(view="open"), page_size=5)
-        return HomePanel("home/panels/ehcna.html", {"officer": False, "rows": found.rows}, 35)
+        rows = ehcna_queues.first_rows(user, ehcna_queues.Filters(view="open"), limit=5)
+        return HomePanel("home/panels/ehcna.html", {"officer": False, "rows": rows}, 35)
     return None

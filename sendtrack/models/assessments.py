@@ -86,6 +86,7 @@ class EhcnaRequest(UuidPk, Timestamps, Versioned, Base):
             "reference",
             "id",
         ),
+        Index("ix_ehcna_request_setting", "setting_id"),  # a SENCO's requests (request_scope)
     )
 
     reference: Mapped[str] = mapped_column(String(40), unique=True)

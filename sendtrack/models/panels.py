@@ -205,7 +205,11 @@ class PanelDecision(UuidPk, Timestamps, Versioned, Base):
 
 class PanelAction(UuidPk, Base):
     __tablename__ = "panel_action"
-    __table_args__ = (Index("ix_panel_action_decision", "decision_id"),)
+    __table_args__ = (
+        Index("ix_panel_action_decision", "decision_id"),
+        # Open actions past their due date, found without reading every decision.
+        Index("ix_panel_action_open", "completed_on", "due_date", "decision_id"),
+    )
 
     decision_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("panel_decision.id", ondelete="CASCADE")

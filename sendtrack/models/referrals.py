@@ -75,6 +75,7 @@ class Referral(UuidPk, Timestamps, Versioned, Base):
         Index("ix_referral_setting_updated", "setting_id", "updated_at"),
         Index("ix_referral_cluster_updated", "cluster_id", "updated_at"),
         Index("ix_referral_submitted", "submitted_date"),
+        Index("ix_referral_status", "status"),  # the area-wide count of referrals waiting
     )
 
     reference: Mapped[str] = mapped_column(String(40), unique=True)

@@ -4,6 +4,7 @@ and the applications an LA officer has to decide."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from sendtrack.extensions import db
 from sendtrack.home.panels import HomePanel
@@ -23,10 +24,13 @@ def rtf_applications(user: User) -> HomePanel | None:
             db.session.scalars(select(Setting.phase).where(Setting.id.in_(user.setting_ids)))
         )
         takes_part = bool(phases & (rtf.RECEPTION_PHASES | {Phase.EARLY_YEARS}))
-        rtf_follow_up.sync_links(None)  # so a child who has just joined shows as due a follow-up
+        # So a child who has just joined shows as due a follow-up: only this school's awards
+        # can be (can_follow_up), so only theirs need linking here.
+        rtf_follow_up.sync_links_for(None, user.setting_ids)
         rows = list(
             db.session.scalars(
                 select(RtfApplication)
+                .options(joinedload(RtfApplication.pupil))
                 .where(rtf.application_scope(user))
                 .order_by(RtfApplication.application_date.desc(), RtfApplication.reference)
                 .limit(10)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.exc import IntegrityError
 
 from sendtrack.extensions import db
@@ -474,26 +474,33 @@ def reviews_due(
 ) -> tuple[list[DueReview], list[DueReview], int, int]:
     """(overdue, due soon, overdue count, due count) among open cycles in the user's settings."""
     today = today or date.today()
-    base = (
-        select(ApdrCycle.id, Pupil.legal_forename, Pupil.legal_surname, Pupil.preferred_forename,
-               Pupil.preferred_surname, ApdrCycle.number, ApdrCycle.review_date)
-        .join(Pupil, Pupil.id == ApdrCycle.pupil_id)
-        .where(
-            ApdrCycle.status == CycleStatus.OPEN,
-            ApdrCycle.setting_id.in_(user.setting_ids),
-            pupil_scope(user),
-            Pupil.left_date.is_(None),
-        )
-    )  # fmt: skip
-
-    def fetch(*conds: object) -> tuple[list[DueReview], int]:
-        query = base.where(*conds)  # type: ignore[arg-type]
-        count = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = db.session.execute(query.order_by(ApdrCycle.review_date).limit(limit)).all()
-        return [DueReview(r[0], f"{r[3] or r[1]} {r[4] or r[2]}", r[5], r[6]) for r in rows], count
-
-    overdue, n_overdue = fetch(ApdrCycle.review_date < today)
-    due, n_due = fetch(
-        ApdrCycle.review_date >= today, ApdrCycle.review_date <= today + timedelta(days=days)
+    soon = today + timedelta(days=days)
+    where = (
+        ApdrCycle.status == CycleStatus.OPEN,
+        ApdrCycle.setting_id.in_(user.setting_ids),
+        pupil_scope(user),
+        Pupil.left_date.is_(None),
     )
-    return overdue, due, n_overdue, n_due
+    overdue_when = ApdrCycle.review_date < today
+    due_when = and_(ApdrCycle.review_date >= today, ApdrCycle.review_date <= soon)
+    # Both figures in one pass over the open cycles, then the first rows of each list.
+    n_overdue, n_due = db.session.execute(
+        select(func.count().filter(overdue_when), func.count().filter(due_when))
+        .select_from(ApdrCycle)
+        .join(Pupil, Pupil.id == ApdrCycle.pupil_id)
+        .where(*where, ApdrCycle.review_date <= soon)
+    ).one()
+
+    def fetch(when: ColumnElement[bool]) -> list[DueReview]:
+        rows = db.session.execute(
+            select(ApdrCycle.id, Pupil.legal_forename, Pupil.legal_surname,
+                   Pupil.preferred_forename, Pupil.preferred_surname, ApdrCycle.number,
+                   ApdrCycle.review_date)
+            .join(Pupil, Pupil.id == ApdrCycle.pupil_id)
+            .where(*where, when)
+            .order_by(ApdrCycle.review_date)
+            .limit(limit)
+        ).all()  # fmt: skip
+        return [DueReview(r[0], f"{r[3] or r[1]} {r[4] or r[2]}", r[5], r[6]) for r in rows]
+
+    return fetch(overdue_when), fetch(due_when), n_overdue or 0, n_due or 0

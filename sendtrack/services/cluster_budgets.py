@@ -48,7 +48,9 @@ class ClusterPosition:
 
 
 def _awards(
-    financial_year: str, except_decision: uuid.UUID | None = None
+    financial_year: str,
+    except_decision: uuid.UUID | None = None,
+    cluster_ids: list[uuid.UUID] | None = None,
 ) -> dict[uuid.UUID, tuple[Decimal, Decimal, int]]:
     start, end = financial_year_bounds(financial_year)
     query = (
@@ -68,6 +70,8 @@ def _awards(
     )
     if except_decision is not None:
         query = query.where(PanelDecision.id != except_decision)
+    if cluster_ids is not None:
+        query = query.where(Referral.cluster_id.in_(cluster_ids))
     return {
         cid: (_pounds(committed), _pounds(paid), int(n))
         for cid, committed, paid, n in db.session.execute(query)
@@ -89,7 +93,9 @@ def positions(user: User, financial_year: str) -> list[ClusterPosition]:
             select(ClusterBudget).where(ClusterBudget.financial_year == financial_year)
         )
     }
-    awards = _awards(financial_year)
+    # Only the clusters shown: a lead's page need not add up the whole county's awards.
+    shown = None if user.is_area_wide else [c.id for c in clusters]
+    awards = _awards(financial_year, cluster_ids=shown)
     return [
         ClusterPosition(
             c.id,

@@ -40,6 +40,7 @@ from sendtrack.services import audit, pupils
 from sendtrack.services.early_support import EarlySupport as EarlySupport
 from sendtrack.services.early_support import early_support as early_support
 from sendtrack.services.errors import DomainError, NotFound, StaleRecord
+from sendtrack.services.scoping import restricted_pupil_ids
 
 AUDIT_FIELDS = [
     "reference",
@@ -82,12 +83,17 @@ def request_scope(user: User) -> ColumnElement[bool]:
     ids = user.setting_ids
     if not ids:
         return false()
-    # An alias, so the check still has its own FROM when the outer query joins Pupil.
+    # The same rule as "the request's child is not restricted and is at one of the settings,
+    # or the request came from one", written so the database starts from the settings'
+    # requests and children (indexes) instead of checking every request in the county.
+    # An alias, so the subquery keeps its own FROM when the outer query joins Pupil.
     child = aliased(Pupil)
-    return exists().where(
-        child.id == EhcnaRequest.pupil_id,
-        child.is_restricted.is_(False),
-        or_(child.setting_id.in_(ids), EhcnaRequest.setting_id.in_(ids)),
+    return and_(
+        or_(
+            EhcnaRequest.setting_id.in_(ids),
+            EhcnaRequest.pupil_id.in_(select(child.id).where(child.setting_id.in_(ids))),
+        ),
+        EhcnaRequest.pupil_id.not_in(restricted_pupil_ids()),
     )
 
 

@@ -98,8 +98,12 @@ class QueuePage:
 
 
 def _clauses(user: User, filters: Filters, today: date) -> list[ColumnElement[bool]]:
+    return [request_scope(user), *_filter_clauses(filters, today)]
+
+
+def _filter_clauses(filters: Filters, today: date) -> list[ColumnElement[bool]]:
     due = next_due_sql()
-    clauses: list[ColumnElement[bool]] = [request_scope(user)]
+    clauses: list[ColumnElement[bool]] = []
     if filters.view in ("open", "week", "overdue"):
         clauses.append(open_sql())  # only open requests have a deadline
     if filters.view == "open":
@@ -136,6 +140,17 @@ def find(
     count = db.session.scalar(select(func.count()).select_from(EhcnaRequest).where(*clauses)) or 0
     pages = max(1, -(-count // page_size))
     page = min(max(page, 1), pages)
+    return QueuePage(_rows(clauses, page_size, (page - 1) * page_size), count, page, pages)
+
+
+def first_rows(
+    user: User, filters: Filters, *, limit: int = 5, today: date | None = None
+) -> list[QueueRow]:
+    """The first rows of find() (same order), without counting them all: the home page."""
+    return _rows(_clauses(user, filters, today or date.today()), limit, 0)
+
+
+def _rows(clauses: list[ColumnElement[bool]], limit: int, offset: int) -> list[QueueRow]:
     due = next_due_sql()
     order = (
         case((due.is_(None), 1), else_=0),
@@ -149,8 +164,8 @@ def find(
         select(EhcnaRequest.id)
         .where(*clauses)
         .order_by(*order)
-        .limit(page_size)
-        .offset((page - 1) * page_size)
+        .limit(limit)
+        .offset(offset)
         .subquery()
     )
     rows = db.session.execute(
@@ -159,38 +174,33 @@ def find(
         .join(Pupil, Pupil.id == EhcnaRequest.pupil_id)
         .order_by(*order)
     ).all()
-    return QueuePage(
-        [
-            QueueRow(r, p, s, d if d is None or isinstance(d, date) else date.fromisoformat(d))
-            for r, p, s, d in rows
-        ],
-        count,
-        page,
-        pages,
-    )
+    return [
+        QueueRow(r, p, s, d if d is None or isinstance(d, date) else date.fromisoformat(d))
+        for r, p, s, d in rows
+    ]
 
 
 def counts(user: User, today: date | None = None) -> dict[str, int]:
     """How many requests are overdue, due this week, open, and open with this officer."""
     today = today or date.today()
-    result = {
-        view: db.session.scalar(
-            select(func.count())
-            .select_from(EhcnaRequest)
-            .where(*_clauses(user, Filters(view=view), today))
-        )
-        or 0
-        for view in ("overdue", "week", "open")
+    views = {
+        "overdue": Filters(view="overdue"),
+        "week": Filters(view="week"),
+        "open": Filters(view="open"),
+        "mine": Filters(view="open", officer=str(user.id)),
     }
-    result["mine"] = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(EhcnaRequest)
-            .where(*_clauses(user, Filters(view="open", officer=str(user.id)), today))
+    # One pass over the user's requests, not one per figure.
+    row = db.session.execute(
+        select(
+            *(
+                func.count().filter(and_(*_filter_clauses(filters, today)))
+                for filters in views.values()
+            )
         )
-        or 0
-    )
-    return result
+        .select_from(EhcnaRequest)
+        .where(request_scope(user))
+    ).one()
+    return {view: n or 0 for view, n in zip(views, row, strict=True)}
 
 
 def by_officer(user: User) -> list[tuple[str, str, int]]:

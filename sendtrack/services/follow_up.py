@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm.exc import StaleDataError
 
 from sendtrack.extensions import db
@@ -110,16 +110,74 @@ def record_impact(
 
 
 def school_outcomes(user: User, limit: int = 10) -> list[PanelDecision]:
-    """Confirmed decisions on the SENCO's own referrals, newest first (their home page)."""
+    """Confirmed decisions on the SENCO's own referrals, newest first (their home page),
+    each with its referral, child and actions loaded: no statement per decision. Only
+    referrals the user may open (a restricted child's stay hidden, as everywhere else)."""
+    from sqlalchemy.orm import contains_eager, selectinload
+
+    from sendtrack.services.referrals import referral_scope
+
     return list(
         db.session.scalars(
             select(PanelDecision)
             .join(Referral, Referral.id == PanelDecision.referral_id)
+            .options(
+                # The referral from the join already made; the children after the LIMIT
+                # (a join would fetch one for each of the school's decisions before sorting).
+                contains_eager(PanelDecision.referral).selectinload(Referral.pupil),
+                selectinload(PanelDecision.actions),
+            )
             .where(
                 Referral.setting_id.in_(user.setting_ids),
+                referral_scope(user),
                 PanelDecision.confirmed_at.is_not(None),
             )
             .order_by(PanelDecision.decision_date.desc())
             .limit(limit)
         )
     )
+
+
+@dataclass(frozen=True)
+class FollowUpCounts:
+    overdue_actions_count: int
+    reviews_due_count: int
+
+
+def _scope(user: User) -> ColumnElement[bool]:
+    # Every decision belongs to a referral, so for the area-wide decision_scope is "all":
+    # saying so directly spares the database a lookup of every referral.
+    return true() if user.is_area_wide else decision_scope(user)
+
+
+def counts(user: User, *, today: date | None = None) -> FollowUpCounts:
+    """The two figures of follow_ups() (same rules), without the rows, in one statement:
+    for the home page."""
+    today = today or date.today()
+    scope = _scope(user)
+    actions = (
+        select(func.count())
+        .select_from(PanelAction)
+        .join(PanelDecision, PanelDecision.id == PanelAction.decision_id)
+        .where(
+            scope,
+            PanelAction.completed_on.is_(None),
+            PanelAction.due_date < today,
+            PanelDecision.confirmed_at.is_not(None),
+        )
+    )
+    reviews = (
+        select(func.count())
+        .select_from(PanelDecision)
+        .where(
+            scope,
+            PanelDecision.confirmed_at.is_not(None),
+            PanelDecision.review_date.is_not(None),
+            PanelDecision.review_date <= today,
+            PanelDecision.impact_recorded_on.is_(None),
+        )
+    )
+    n_actions, n_reviews = db.session.execute(
+        select(actions.scalar_subquery(), reviews.scalar_subquery())
+    ).one()
+    return FollowUpCounts(n_actions or 0, n_reviews or 0)

@@ -547,3 +547,37 @@ def visible_clusters(user: User) -> list[Cluster]:
     return list(
         db.session.scalars(select(Cluster).where(cluster_scope(user)).order_by(Cluster.name))
     )
+
+
+@dataclass
+class UpcomingMeetings:
+    meetings: list[PanelMeeting]
+    agenda_counts: dict[uuid.UUID, int]
+
+
+def upcoming_meetings(user: User, *, limit: int = 5, today: date | None = None) -> UpcomingMeetings:
+    """The next meetings the user may see, soonest first, with their clusters loaded and
+    the number of cases on each agenda: for the home page, in two statements however many
+    meetings there are."""
+    from sqlalchemy.orm import joinedload
+
+    today = today or date.today()
+    found = list(
+        db.session.scalars(
+            select(PanelMeeting)
+            .options(joinedload(PanelMeeting.cluster))
+            .where(meeting_scope(user), PanelMeeting.meeting_date >= today)
+            .order_by(PanelMeeting.meeting_date, PanelMeeting.start_time)
+            .limit(limit)
+        )
+    )
+    counts: dict[uuid.UUID, int] = {}
+    if found:
+        counts = dict(
+            db.session.execute(
+                select(AgendaItem.meeting_id, func.count())
+                .where(AgendaItem.meeting_id.in_([m.id for m in found]))
+                .group_by(AgendaItem.meeting_id)
+            ).all()
+        )
+    return UpcomingMeetings(found, {m.id: counts.get(m.id, 0) for m in found})

@@ -93,12 +93,9 @@ def referral_scope(user: User) -> ColumnElement[bool]:
         )
     if not clauses:
         return false()
-    # NOT IN the (few, indexed) restricted children rather than a lookup of every row's child:
-    # the same rows, without reading each child's record to count a cluster's referrals.
-    return and_(
-        or_(*clauses),
-        Referral.pupil_id.not_in(select(Pupil.id).where(Pupil.is_restricted.is_(True))),
-    )
+    from sendtrack.services.scoping import restricted_pupil_ids
+
+    return and_(or_(*clauses), Referral.pupil_id.not_in(restricted_pupil_ids()))
 
 
 def get_referral(user: User, referral_id: uuid.UUID) -> Referral:
@@ -483,3 +480,32 @@ def reload_referral(referral_id: uuid.UUID) -> Referral:
     if referral is None:
         raise NotFound("referral")
     return referral
+
+
+# --- for the home page ------------------------------------------------------------------
+
+
+def count_referrals(user: User, *, status: ReferralStatus | None = None) -> int:
+    """How many referrals the user may see (of one status): list_referrals' count, alone."""
+    query = select(func.count()).select_from(Referral).where(referral_scope(user))
+    if status is not None:
+        query = query.where(Referral.status == status)
+    return db.session.scalar(query) or 0
+
+
+def latest_referrals(user: User, *, limit: int = 10) -> ReferralList:
+    """The first page of list_referrals (same rows, same order, same count) with each
+    referral's child loaded with it, so showing the names adds no statement per row."""
+    from sqlalchemy.orm import selectinload
+
+    rows = list(
+        db.session.scalars(
+            select(Referral)
+            .options(selectinload(Referral.pupil))  # after the LIMIT: ten children, not all
+            .where(referral_scope(user))
+            .order_by(Referral.updated_at.desc(), Referral.reference)
+            .limit(limit)
+        )
+    )
+    count = count_referrals(user)
+    return ReferralList(rows, count, pages=max(1, -(-count // limit)))

@@ -39,7 +39,7 @@ from sendtrack.models import (
 from sendtrack.school_year import financial_year_of, reception_cohort, school_year_start
 from sendtrack.services import audit, pupils, rtf_budget
 from sendtrack.services.errors import DomainError, NotFound, StaleRecord
-from sendtrack.services.scoping import pupil_scope
+from sendtrack.services.scoping import pupil_scope, restricted_pupil_ids
 
 # Reception is taught in primary, all-through and special schools.
 RECEPTION_PHASES = frozenset({Phase.PRIMARY, Phase.ALL_THROUGH, Phase.SPECIAL})
@@ -114,8 +114,7 @@ def application_scope(user: User) -> ColumnElement[bool]:
             RtfApplication.receiving_setting_id.in_(ids),
             RtfApplication.applied_by_setting_id.in_(ids),
         ),
-        # NOT IN the few (indexed) restricted children, not a lookup of every row's child.
-        RtfApplication.pupil_id.not_in(select(Pupil.id).where(Pupil.is_restricted.is_(True))),
+        RtfApplication.pupil_id.not_in(restricted_pupil_ids()),
     )
 
 
@@ -298,10 +297,13 @@ def status_label(application: RtfApplication) -> str:
 
 
 def awaiting_decision(limit: int = 10) -> tuple[int, list[RtfApplication]]:
+    from sqlalchemy.orm import joinedload
+
     where = RtfApplication.status == RtfStatus.SUBMITTED
     count = db.session.scalar(select(func.count()).select_from(RtfApplication).where(where)) or 0
     rows = db.session.scalars(
         select(RtfApplication)
+        .options(joinedload(RtfApplication.receiving_setting))  # shown on each row
         .where(where)
         .order_by(RtfApplication.application_date, RtfApplication.reference)
         .limit(limit)

@@ -6,9 +6,10 @@ child settled and whether an EHC needs assessment was requested."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, EhcnaRequest, Pupil, RtfApplication, RtfDecision, User
@@ -22,10 +23,23 @@ def sync_links(actor: User | None) -> int:
     transfer or matched on UPN by an import). Returns how many were linked.
 
     Pages call this with no actor: the link is the system's doing, not the viewer's."""
+    return _sync_links(actor)
+
+
+def sync_links_for(actor: User | None, receiving_setting_ids: Collection[uuid.UUID]) -> int:
+    """sync_links for the awards to these receiving schools only (a SENCO's home page):
+    found through the receiving school's index instead of a look at every award."""
+    if not receiving_setting_ids:
+        return 0
+    return _sync_links(actor, RtfApplication.receiving_setting_id.in_(receiving_setting_ids))
+
+
+def _sync_links(actor: User | None, *where: ColumnElement[bool]) -> int:
     rows = db.session.scalars(
         select(RtfApplication)
         .join(Pupil, Pupil.id == RtfApplication.pupil_id)
         .where(
+            *where,
             RtfApplication.linked_at.is_(None),
             RtfApplication.decision.in_([RtfDecision.APPROVED, RtfDecision.PART_APPROVED]),
             Pupil.setting_id == RtfApplication.receiving_setting_id,
