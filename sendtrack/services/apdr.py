@@ -483,12 +483,21 @@ def reviews_due(
     )
     overdue_when = ApdrCycle.review_date < today
     due_when = and_(ApdrCycle.review_date >= today, ApdrCycle.review_date <= soon)
-    # Both figures in one pass over the open cycles, then the first rows of each list.
+    # Both figures in one pass over the open cycles, then the first rows of each list. The
+    # children are an IN list read once: joined, SQLite walked the setting's whole roll for
+    # every cycle through the register index (3 s for a 2,000-child school, measured).
+    children = select(Pupil.id).where(
+        Pupil.setting_id.in_(user.setting_ids), pupil_scope(user), Pupil.left_date.is_(None)
+    )
     n_overdue, n_due = db.session.execute(
         select(func.count().filter(overdue_when), func.count().filter(due_when))
         .select_from(ApdrCycle)
-        .join(Pupil, Pupil.id == ApdrCycle.pupil_id)
-        .where(*where, ApdrCycle.review_date <= soon)
+        .where(
+            ApdrCycle.status == CycleStatus.OPEN,
+            ApdrCycle.setting_id.in_(user.setting_ids),
+            ApdrCycle.pupil_id.in_(children),
+            ApdrCycle.review_date <= soon,
+        )
     ).one()
 
     def fetch(when: ColumnElement[bool]) -> list[DueReview]:

@@ -68,7 +68,7 @@ def record(
         # says). So the read ends here (it wrote nothing, nothing is lost) and the event
         # is written in a transaction of its own that takes the write lock first, waiting
         # for it like any writer (measured: 50 errors in a 20 s web load before).
-        db.session.commit()
+        _commit_keeping_loaded()
         db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
     db.session.add(
         AuditEvent(
@@ -87,7 +87,19 @@ def record(
         )
     )
     if own_transaction:
-        db.session.commit()
+        _commit_keeping_loaded()
+
+
+def _commit_keeping_loaded() -> None:
+    """Commit without expiring what the page has loaded: the page goes on to show it, and
+    reloading every row's attributes one by one would be a query per row."""
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 def _read_only_sqlite_transaction() -> bool:

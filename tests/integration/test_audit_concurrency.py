@@ -4,7 +4,7 @@ cannot become the writer after another connection committed; services/audit.py).
 from __future__ import annotations
 
 from flask import Flask
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, inspect, select
 
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, AuditEvent, User
@@ -26,6 +26,8 @@ def test_a_view_after_another_writer_committed_is_audited(
         audit.record(
             officer, AuditAction.VIEW, "pupil", world["pupil_a"], pupil_id=world["pupil_a"]
         )
+        # What the page had loaded stays loaded: reloading it would cost a query per row.
+        assert not inspect(officer).expired_attributes
         db.session.commit()
         after = db.session.scalar(select(func.count()).select_from(AuditEvent))
         viewed = db.session.scalar(
