@@ -19,10 +19,9 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table("pupil") as batch_op:
-        batch_op.drop_index("ix_pupil_setting_status")
         batch_op.create_index(
             "ix_pupil_register",
-            ["setting_id", "sen_status", "left_date", "is_restricted", "id"],
+            ["setting_id", "id", "sen_status", "left_date", "is_restricted"],
             unique=False,
         )
         batch_op.create_index(
@@ -30,7 +29,6 @@ def upgrade():
             ["setting_id", sa.text("lower(legal_surname)"), sa.text("lower(legal_forename)"), "id"],
             unique=False,
         )
-        batch_op.create_index("ix_pupil_id_setting", ["id", "setting_id"], unique=False)
         batch_op.create_index(
             "ix_pupil_restricted",
             ["is_restricted", "id"],
@@ -123,7 +121,5 @@ def downgrade():
         batch_op.create_index("ix_referral_setting_status", ["setting_id", "status"], unique=False)
     with op.batch_alter_table("pupil") as batch_op:
         batch_op.drop_index("ix_pupil_restricted")
-        batch_op.drop_index("ix_pupil_id_setting")
         batch_op.drop_index("ix_pupil_setting_name")
         batch_op.drop_index("ix_pupil_register")
-        batch_op.create_index("ix_pupil_setting_status", ["setting_id", "sen_status"], unique=False)

@@ -92,9 +92,12 @@ class Pupil(UuidPk, Timestamps, Versioned, Base):
     __tablename__ = "pupil"
     __table_args__ = (
         CheckConstraint("year_group_override BETWEEN -1 AND 14", name="year_override_range"),
+        Index("ix_pupil_setting_status", "setting_id", "sen_status"),
         # The register: its counts read only this index; its pages walk the next in name
-        # order (the register's default sort).
-        Index("ix_pupil_register", "setting_id", "sen_status", "left_date", "is_restricted", "id"),
+        # order (the register's default sort). The id comes second so that a join on the
+        # child and their setting is one lookup here (never a scan of the setting's
+        # children), which also tells RTF sync_links whether a child is on a school's roll.
+        Index("ix_pupil_register", "setting_id", "id", "sen_status", "left_date", "is_restricted"),
         Index(
             "ix_pupil_setting_name",
             "setting_id",
@@ -103,8 +106,6 @@ class Pupil(UuidPk, Timestamps, Versioned, Base):
             "id",
         ),
         Index("ix_pupil_name_dob", "legal_surname", "legal_forename", "date_of_birth"),
-        # Is the child on this school's roll, without reading the record (RTF sync_links).
-        Index("ix_pupil_id_setting", "id", "setting_id"),
         # The few restricted children, which lists leave out with NOT IN (...).
         Index(
             "ix_pupil_restricted",
