@@ -2,7 +2,7 @@
 meeting, cluster budgets): covering indexes for their counts and totals, indexes in the lists'
 order, the restricted children, and decisions by meeting.
 
-Four indexes are replaced by wider ones that begin with the same columns.
+Five indexes are replaced by wider ones that begin with the same columns.
 
 Revision ID: 0014
 Revises: 0013
@@ -19,16 +19,20 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table("pupil") as batch_op:
+        batch_op.drop_index("ix_pupil_setting_status")
         batch_op.create_index(
             "ix_pupil_register",
-            ["setting_id", "id", "sen_status", "left_date", "is_restricted"],
+            ["setting_id", "sen_status", "left_date", "is_restricted"],
             unique=False,
         )
         batch_op.create_index(
             "ix_pupil_setting_name",
             ["setting_id", sa.text("lower(legal_surname)"), sa.text("lower(legal_forename)"), "id"],
             unique=False,
+            sqlite_where=sa.text("left_date IS NULL"),
+            postgresql_where=sa.text("left_date IS NULL"),
         )
+        batch_op.create_index("ix_pupil_id_setting", ["id", "setting_id"], unique=False)
         batch_op.create_index(
             "ix_pupil_restricted",
             ["is_restricted", "id"],
@@ -90,6 +94,8 @@ def upgrade():
                 "assigned_officer_id",
                 "reference",
                 "id",
+                "decision_date",
+                "setting_id",
             ],
             unique=False,
         )
@@ -121,5 +127,7 @@ def downgrade():
         batch_op.create_index("ix_referral_setting_status", ["setting_id", "status"], unique=False)
     with op.batch_alter_table("pupil") as batch_op:
         batch_op.drop_index("ix_pupil_restricted")
+        batch_op.drop_index("ix_pupil_id_setting")
         batch_op.drop_index("ix_pupil_setting_name")
         batch_op.drop_index("ix_pupil_register")
+        batch_op.create_index("ix_pupil_setting_status", ["setting_id", "sen_status"], unique=False)
