@@ -2,7 +2,7 @@
 meeting, cluster budgets): covering indexes for their counts and totals, indexes in the lists'
 order, the restricted children, and decisions by meeting.
 
-Four indexes are replaced by wider ones that begin with the same columns.
+Five indexes are replaced by wider ones that begin with the same columns.
 
 Revision ID: 0014
 Revises: 0013
@@ -22,13 +22,15 @@ def upgrade():
         batch_op.drop_index("ix_pupil_setting_status")
         batch_op.create_index(
             "ix_pupil_register",
-            ["setting_id", "sen_status", "left_date", "is_restricted", "id"],
+            ["setting_id", "sen_status", "left_date", "is_restricted"],
             unique=False,
         )
         batch_op.create_index(
             "ix_pupil_setting_name",
             ["setting_id", sa.text("lower(legal_surname)"), sa.text("lower(legal_forename)"), "id"],
             unique=False,
+            sqlite_where=sa.text("left_date IS NULL"),
+            postgresql_where=sa.text("left_date IS NULL"),
         )
         batch_op.create_index("ix_pupil_id_setting", ["id", "setting_id"], unique=False)
         batch_op.create_index(
@@ -92,6 +94,8 @@ def upgrade():
                 "assigned_officer_id",
                 "reference",
                 "id",
+                "decision_date",
+                "setting_id",
             ],
             unique=False,
         )

@@ -76,6 +76,8 @@ class EhcnaRequest(UuidPk, Timestamps, Versioned, Base):
         Index("ix_ehcna_request_plan_issued", "plan_issued_date"),
         Index("ix_ehcna_request_officer", "assigned_officer_id"),
         # The work queues: open requests (ehcna_queues.open_sql) found and ordered here.
+        # decision_date and setting_id make it cover the statistics' decisions-in-time
+        # counts too, which would otherwise find it by decision and read every request.
         Index(
             "ix_ehcna_request_queue",
             "decision",
@@ -85,6 +87,8 @@ class EhcnaRequest(UuidPk, Timestamps, Versioned, Base):
             "assigned_officer_id",
             "reference",
             "id",
+            "decision_date",
+            "setting_id",
         ),
         Index("ix_ehcna_request_setting", "setting_id"),  # a SENCO's requests (request_scope)
     )

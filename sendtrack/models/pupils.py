@@ -92,19 +92,24 @@ class Pupil(UuidPk, Timestamps, Versioned, Base):
     __tablename__ = "pupil"
     __table_args__ = (
         CheckConstraint("year_group_override BETWEEN -1 AND 14", name="year_override_range"),
-        # The register: its counts read only this index; its pages walk the next in name
-        # order (the register's default sort).
-        Index("ix_pupil_register", "setting_id", "sen_status", "left_date", "is_restricted", "id"),
+        # The register's counts read only this index (it replaces (setting_id, sen_status)).
+        # It holds no id: a covering index with the id in it made SQLite, which has no
+        # statistics here, scan a setting's children for every row of joins on the child.
+        Index("ix_pupil_register", "setting_id", "sen_status", "left_date", "is_restricted"),
+        # The register's pages walk this in name order (its default sort). Partial, so only
+        # queries about children still at their setting can use it.
         Index(
             "ix_pupil_setting_name",
             "setting_id",
             text("lower(legal_surname)"),
             text("lower(legal_forename)"),
             "id",
+            sqlite_where=text("left_date IS NULL"),
+            postgresql_where=text("left_date IS NULL"),
         ),
-        Index("ix_pupil_name_dob", "legal_surname", "legal_forename", "date_of_birth"),
         # Is the child on this school's roll, without reading the record (RTF sync_links).
         Index("ix_pupil_id_setting", "id", "setting_id"),
+        Index("ix_pupil_name_dob", "legal_surname", "legal_forename", "date_of_birth"),
         # The few restricted children, which lists leave out with NOT IN (...).
         Index(
             "ix_pupil_restricted",

@@ -254,10 +254,9 @@ def register_page(
 ) -> RegisterPage:
     """One page of the register, audited as one view event naming the filter."""
     today = today or date.today()
-    query, cycle = _base(user, f, today)
     # The open cycle never multiplies rows, so the count and the choice of the page's
     # children only join it when a filter or the order needs it: they then read indexes
-    # alone (ix_pupil_register, ix_pupil_setting_name) rather than every child's record.
+    # (ix_pupil_register, ix_pupil_setting_name) rather than every child's record.
     counted, _ = _base(user, f, today, join_cycle=f.review is not None)
     total = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
     pages = max(1, math.ceil(total / PAGE_SIZE))
@@ -271,9 +270,15 @@ def register_page(
         .offset((page - 1) * PAGE_SIZE)
         .subquery()
     )
-    rows = _rows(
-        _ordered(query.join(page_ids, page_ids.c.id == Pupil.id), cycle, f.sort), cycle, today
+    # Then only the page's children are read, with their open cycle and its cost (the
+    # filters and scope were applied in choosing them).
+    cycle = _open_cycle()
+    query = (
+        select(Pupil)
+        .join(page_ids, page_ids.c.id == Pupil.id)
+        .outerjoin(cycle, and_(cycle.c.pupil_id == Pupil.id, cycle.c.status == CycleStatus.OPEN))
     )
+    rows = _rows(_ordered(query, cycle, f.sort), cycle, today)
     audit.record(
         user,
         AuditAction.VIEW,
