@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 ASSETS := sendtrack/static/govuk/govuk-frontend.min.css
 export FLASK_APP := wsgi
 
-.PHONY: run test setup assets browser lint db demo test-postgres
+.PHONY: run test setup assets browser pdf-libs lint db demo test-postgres
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -30,7 +30,13 @@ $(ASSETS): package.json package-lock.json Makefile
 	    node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css > $(ASSETS)
 	rm -rf sendtrack/static/govuk/assets/fonts
 
-setup: $(STAMP) $(ASSETS)
+setup: $(STAMP) $(ASSETS) pdf-libs
+
+# WeasyPrint subsets fonts with HarfBuzz's subset library (without it every PDF embeds whole
+# fonts and WeasyPrint warns); Debian ships it apart from libharfbuzz0b.
+pdf-libs:
+	@ldconfig -p | grep -q libharfbuzz-subset || ! command -v apt-get >/dev/null 2>&1 || { \
+	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends libharfbuzz-subset0) >/dev/null; }
 
 assets: $(ASSETS)
 

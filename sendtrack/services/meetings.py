@@ -100,6 +100,12 @@ class MeetingList:
     pages: int = 1
 
 
+# Meetings on the same day at the same time keep one order everywhere (the id breaks the
+# tie), so the home page's "next meetings" are the first rows of the meetings page and a
+# page of past meetings never repeats or skips one.
+SOONEST_FIRST = (PanelMeeting.meeting_date, PanelMeeting.start_time, PanelMeeting.id)
+
+
 def list_meetings(
     user: User,
     *,
@@ -118,7 +124,7 @@ def list_meetings(
         db.session.scalars(
             select(PanelMeeting)
             .where(*clauses, PanelMeeting.meeting_date >= today)
-            .order_by(PanelMeeting.meeting_date, PanelMeeting.start_time)
+            .order_by(*SOONEST_FIRST)
         )
     )
     past_count = count - len(upcoming)
@@ -128,7 +134,11 @@ def list_meetings(
         db.session.scalars(
             select(PanelMeeting)
             .where(*clauses, PanelMeeting.meeting_date < today)
-            .order_by(PanelMeeting.meeting_date.desc())
+            .order_by(
+                PanelMeeting.meeting_date.desc(),
+                PanelMeeting.start_time.desc(),
+                PanelMeeting.id.desc(),
+            )
             .limit(page_size)
             .offset((page - 1) * page_size)
         )
@@ -567,7 +577,7 @@ def upcoming_meetings(user: User, *, limit: int = 5, today: date | None = None) 
             select(PanelMeeting)
             .options(joinedload(PanelMeeting.cluster))
             .where(meeting_scope(user), PanelMeeting.meeting_date >= today)
-            .order_by(PanelMeeting.meeting_date, PanelMeeting.start_time)
+            .order_by(*SOONEST_FIRST)
             .limit(limit)
         )
     )
