@@ -52,5 +52,8 @@ def render_pdf(template_name: str, context: dict[str, Any], title: str) -> bytes
     )
     static_folder = current_app.static_folder or ""
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher(static_folder))
-    pdf: bytes = document.write_pdf()
+    # Tagged (a structure tree for screen readers): these are single documents. A panel
+    # pack is merged from separately rendered parts and merging drops the tags
+    # (docs/packs.md).
+    pdf: bytes = document.write_pdf(pdf_tags=True)
     return pdf

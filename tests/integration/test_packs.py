@@ -222,6 +222,12 @@ def test_packs_are_scoped_to_the_cluster(client: FlaskClient, world: World, as_u
     assert client.get(f"/packs/{world['pack_b']}/download").status_code == 200
 
 
+def _tagged(pdf: bytes) -> bool:
+    """A structure tree and the catalogue's mark that the document is tagged."""
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+    return "/StructTreeRoot" in root and bool(root["/MarkInfo"]["/Marked"])
+
+
 def test_decision_record_and_outcome_letters(
     app: Flask, client: FlaskClient, world: World, as_user
 ) -> None:  # type: ignore[no-untyped-def]
@@ -238,6 +244,7 @@ def test_decision_record_and_outcome_letters(
     assert "A One Primary" in text and "Test Alphason" in text
     assert "Advice and resources" in text and "£1,800.00" in text
     assert "Share the speech and language therapy report" in text
+    assert _tagged(letter.data)
     assert (
         client.get(f"/packs/referrals/{world['referral_b']}/outcome-letter.pdf").status_code == 404
     )
@@ -254,6 +261,7 @@ def test_decision_record_and_outcome_letters(
     text = _text(record.data)
     assert "Decision record" in text and "REF-TEST-A" in text
     assert "Strong evidence of a graduated approach" in text and "1 of 1 cases decided" in text
+    assert _tagged(record.data)
     with app.app_context():
         kinds = {
             e.object_type

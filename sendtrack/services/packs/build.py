@@ -53,6 +53,11 @@ def _starts(front_pages: int, cases: list[dict[str, Any]], pages: dict[str, int]
     return starts
 
 
+# What a case section usually takes (profile, cycles, decisions, views): only a first
+# guess for the agenda's page numbers, which are always rendered from the real counts.
+TYPICAL_CASE_PAGES = 4
+
+
 def _front_guess(case_count: int) -> int:
     # A cover page, then about 20 agenda rows a page; corrected after the first render.
     return 1 + max(1, math.ceil(case_count / 20))
@@ -79,7 +84,7 @@ def build(
         key = case_key(case, number, templates)
         cached = cache.get(key)
         if cached is not None:
-            parts[rid], pages[rid] = cached, merge.page_count(cached)
+            parts[rid], pages[rid] = cached
         else:
             pending[render.submit_case(case, number)] = (rid, key)
     total = len(pending) + 2
@@ -95,24 +100,26 @@ def build(
             "pdf_title": f"Panel pack: {meeting['title']}",
         }
 
-    # Render the agenda while the changed cases render, guessing their page counts from the
-    # last build; a wrong guess costs one more agenda render at the end.
+    # Render the agenda while the changed cases render (it queues behind them, so it takes
+    # the worker the last case leaves idle), guessing their page counts from the last build
+    # or, on a first build, a typical case's. When the guess was right it is the agenda;
+    # otherwise it has told how many pages the agenda takes, so the one render at the end,
+    # with the real page numbers, comes out right first time.
     guess = {
-        c["referral_id"]: pages.get(c["referral_id"], previous.get(c["referral_id"], 0))
+        c["referral_id"]: pages.get(
+            c["referral_id"], previous.get(c["referral_id"], TYPICAL_CASE_PAGES)
+        )
         for c in cases
     }
     front_guess = int(previous.get("__front__", _front_guess(len(cases))))
-    early: Future[tuple[bytes, int]] | None = None
-    early_args: tuple[int, dict[str, int]] | None = None
-    if all(guess.values()):
-        early_args = (front_guess, guess)
-        early = render.submit_front(front_context(front_guess, guess))
+    early_args = (front_guess, guess)
+    early = render.submit_front(front_context(front_guess, guess))
 
     done = 0
     for future in as_completed(pending):
         rid, key = pending[future]
         pdf, count = future.result()
-        cache.put(key, pdf)
+        cache.put(key, pdf, count)
         parts[rid], pages[rid] = pdf, count
         done += 1
         report(done, total)
@@ -120,17 +127,18 @@ def build(
     front_renders = 0
     front_pdf: bytes | None = None
     front_pages = front_guess
-    if early is not None and early_args is not None:
-        front_pdf, rendered_pages = early.result()
-        front_renders += 1
-        if rendered_pages == early_args[0] and early_args[1] == pages:
-            front_pages = rendered_pages
-        else:
-            front_pdf, front_pages = None, rendered_pages
+    front_pdf, rendered_pages = early.result()
+    front_renders += 1
+    if rendered_pages == early_args[0] and early_args[1] == pages:
+        front_pages = rendered_pages
+    else:
+        front_pdf, front_pages = None, rendered_pages
     for _ in range(3):
         if front_pdf is not None:
             break
-        pdf, rendered_pages = render.render_front(front_context(front_pages, pages))
+        # In a worker, where WeasyPrint is already loaded (a web worker's first pack would
+        # otherwise spend half a second importing it).
+        pdf, rendered_pages = render.submit_front(front_context(front_pages, pages)).result()
         front_renders += 1
         if rendered_pages == front_pages:
             front_pdf = pdf

@@ -125,7 +125,7 @@ def decision_record(user: User | None, meeting: PanelMeeting) -> tuple[bytes, st
         "decided_count": sum(1 for r in rows if r["decision"]),
         "pdf_title": title,
     }
-    pdf, _ = render.render_template("pdf/pack/decision_record.html", context)
+    pdf, _ = render.render_template("pdf/pack/decision_record.html", context, tagged=True)
     audit.record(
         user,
         AuditAction.DOWNLOAD,
@@ -159,7 +159,7 @@ def outcome_letter(user: User | None, referral: Referral) -> tuple[bytes, str] |
         "today": date.today(),
         "pdf_title": f"Panel outcome {referral.reference}",
     }
-    pdf, _ = render.render_template("pdf/pack/outcome_letter.html", context)
+    pdf, _ = render.render_template("pdf/pack/outcome_letter.html", context, tagged=True)
     audit.record(
         user,
         AuditAction.DOWNLOAD,

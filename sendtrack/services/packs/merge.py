@@ -7,7 +7,10 @@ font, marked as a pagination artifact so that it is not read as body text."""
 
 from __future__ import annotations
 
+import gc
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from pypdf import PdfReader, PdfWriter
@@ -54,7 +57,42 @@ def page_count(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Parsing the parts makes tens of thousands of small objects, which set off the cyclic
+    garbage collector's full passes: every other merge of 30 cases took 0.25 s instead of
+    0.1 s (measured). Reference counting frees nearly all of them; the collector runs again
+    afterwards for the rest."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def merge(
+    parts: list[bytes],
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    bookmarks: list[Bookmark],
+    language: str = "en-GB",
+) -> tuple[bytes, int]:
+    with _collector_paused():
+        return _merge(
+            parts,
+            title=title,
+            author=author,
+            subject=subject,
+            bookmarks=bookmarks,
+            language=language,
+        )
+
+
+def _merge(
     parts: list[bytes],
     *,
     title: str,

@@ -64,20 +64,23 @@ def html_for(template: str, context: dict[str, Any]) -> str:
     return environment().get_template(template).render(**context)
 
 
-def render_html(html: str) -> tuple[bytes, int]:
-    """PDF bytes and page count of one HTML document."""
+def render_html(html: str, *, tagged: bool = False) -> tuple[bytes, int]:
+    """PDF bytes and page count of one HTML document; `tagged` adds the structure tree
+    screen readers use (for documents used whole: parts of a pack lose it in the merge)."""
     from weasyprint import HTML
 
     from sendtrack.pdf import BASE_URL, StaticOnlyFetcher
 
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher(str(STATIC)))
     rendered = document.render()
-    pdf: bytes = rendered.write_pdf()
+    pdf: bytes = rendered.write_pdf(pdf_tags=tagged)
     return pdf, len(rendered.pages)
 
 
-def render_template(template: str, context: dict[str, Any]) -> tuple[bytes, int]:
-    return render_html(html_for(template, context))
+def render_template(
+    template: str, context: dict[str, Any], *, tagged: bool = False
+) -> tuple[bytes, int]:
+    return render_html(html_for(template, context), tagged=tagged)
 
 
 def render_case(case: dict[str, Any], number: int) -> tuple[bytes, int]:

@@ -1,0 +1,85 @@
+"""The pack build's scheduling: how many times the agenda is rendered, which cases are
+rendered again, and that the agenda's page numbers are the merged file's."""
+
+from __future__ import annotations
+
+import copy
+import io
+import os
+from datetime import date
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from bench.packs import demo_case, demo_meeting
+from sendtrack.services.packs import build
+from sendtrack.services.packs.cache import PartCache
+
+MEETING_DATE = date(2027, 3, 12)
+
+
+def _pack(version: int) -> dict[str, object]:
+    return {
+        "version": version,
+        "pseudonymised": False,
+        "generated_at": "12 March 2027 at 9:00am",
+        "generated_by": "Test",
+        "fingerprint": f"f{version}",
+    }
+
+
+def test_first_build_renders_the_agenda_twice_at_most_and_numbers_it_right(
+    tmp_path: Path,
+) -> None:
+    meeting = demo_meeting(MEETING_DATE)
+    cases = [demo_case(i, MEETING_DATE) for i in range(1, 6)]
+    built = build.build(meeting, cases, _pack(1), PartCache(tmp_path))
+    # The early agenda only learns its length; the one at the end has the real numbers.
+    assert built.front_renders <= 2
+    assert built.rendered_cases == len(cases)
+    front = built.case_pages["__front__"]
+    assert built.page_count == front + sum(built.case_pages[c["referral_id"]] for c in cases)
+    next_page = front + 1
+    reader = PdfReader(io.BytesIO(built.pdf))
+    for case in cases:
+        assert built.starts[case["referral_id"]] == next_page
+        first_page = reader.pages[next_page - 1].extract_text()
+        assert case["child"]["name"] in first_page
+        next_page += built.case_pages[case["referral_id"]]
+
+
+def test_rebuild_renders_the_changed_case_and_the_agenda_once(tmp_path: Path) -> None:
+    meeting = demo_meeting(MEETING_DATE)
+    cases = [demo_case(i, MEETING_DATE) for i in range(1, 6)]
+    cache = PartCache(tmp_path)
+    first = build.build(meeting, cases, _pack(1), cache)
+    changed = copy.deepcopy(cases)
+    changed[2]["request"]["reason"] += " Updated after the school's review."
+    again = build.build(meeting, changed, _pack(2), cache, previous_pages=first.case_pages)
+    assert again.rendered_cases == 1
+    # Same page counts as last time: the agenda rendered alongside the case is the one used.
+    assert again.front_renders == 1
+    assert again.starts == first.starts
+    assert "Updated after the school's review." in "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(again.pdf)).pages
+    )
+
+
+def test_cache_keeps_the_page_count_and_treats_a_damaged_entry_as_missing(
+    tmp_path: Path,
+) -> None:
+    cache = PartCache(tmp_path)
+    assert cache.get("ab" * 32) is None
+    cache.put("ab" * 32, b"%PDF-1.7 part", 4)
+    assert cache.get("ab" * 32) == (b"%PDF-1.7 part", 4)
+    damaged = next(tmp_path.glob("*/*.part"))
+    damaged.write_bytes(b"%PDF-1.7 no header")
+    assert cache.get("ab" * 32) is None
+    old_format = tmp_path / "cd" / ("cd" * 32 + ".pdf")
+    old_format.parent.mkdir()
+    old_format.write_bytes(b"%PDF")
+    assert cache.get("cd" * 32) is None  # an entry of the first format is re-rendered
+    for path in (damaged, old_format):
+        os.utime(path, (0, 0))
+    assert cache.prune() == 2
+    assert not list(tmp_path.glob("*/*"))
