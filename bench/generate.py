@@ -539,6 +539,19 @@ def generate(
     return w.counts
 
 
+def analyze(engine: Any) -> None:
+    """PostgreSQL: VACUUM ANALYZE after the bulk load, as a DBA would (and autovacuum does,
+    later): otherwise the first minute of a benchmark runs on plans made for empty tables
+    (measured: web p95 2.9 s instead of 0.35 s), index-only scans still visit the table, and
+    autovacuum's own pass lands in the middle of a measurement. (SQLite keeps no statistics
+    unless ANALYZE is run, and the app never runs it.)"""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+                "VACUUM ANALYZE"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
@@ -557,6 +570,7 @@ def main() -> None:
         started = time.perf_counter()
         with db.engine.begin() as connection:
             counts = generate(connection, args.scale, args.seed)
+        analyze(db.engine)
         elapsed = time.perf_counter() - started
     for table, count in sorted(counts.items()):
         print(f"{table:24} {count:>9,}")

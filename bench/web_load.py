@@ -33,18 +33,36 @@ class Sample:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    by_page: dict[str, list[float]] = field(default_factory=dict)
 
-    def add(self, seconds: float, ok: bool) -> None:
+    def add(self, seconds: float, ok: bool, page: str = "") -> None:
         with self.lock:
             self.latencies.append(seconds)
+            self.by_page.setdefault(_page_kind(page), []).append(seconds)
             if not ok:
                 self.errors += 1
+
+    def slowest(self, count: int = 3) -> str:
+        """The pages with the highest p95, to show where the time goes."""
+        worst = sorted(
+            (
+                (sorted(v)[min(len(v) - 1, int(0.95 * len(v)))] * 1000, k, len(v))
+                for k, v in self.by_page.items()
+            ),
+            reverse=True,
+        )[:count]
+        return ", ".join(f"{k} p95 {ms:.0f} ms ({n})" for ms, k, n in worst)
 
     def percentile(self, p: float) -> float:
         if not self.latencies:
             return float("nan")
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+
+
+def _page_kind(path: str) -> str:
+    """/pupils/<id>/timeline for every child's timeline: pages, not children."""
+    return re.sub(r"[0-9a-f]{32}|[0-9a-f-]{36}", "<id>", path)
 
 
 def _free_port() -> int:
@@ -158,12 +176,14 @@ class Browser:
 def prepare(url: str, scale: float) -> dict[str, list[str]]:
     """Generate the county, add one account per role, and list each role's pages."""
     from bench.databases import migrated_app
-    from bench.generate import generate
+    from bench.generate import analyze, generate
     from sendtrack.extensions import db
 
     app = migrated_app(url)
-    with app.app_context(), db.engine.begin() as connection:
-        generate(connection, scale)
+    with app.app_context():
+        with db.engine.begin() as connection:
+            generate(connection, scale)
+        analyze(db.engine)
     return role_pages(app)
 
 
@@ -270,8 +290,9 @@ def _drive(
         time.sleep(rng.uniform(0, think))
         while time.monotonic() < stop:
             started = time.perf_counter()
-            status, _ = browser.request("GET", rng.choice(urls))
-            sample.add(time.perf_counter() - started, status == 200)
+            page = rng.choice(urls)
+            status, _ = browser.request("GET", page)
+            sample.add(time.perf_counter() - started, status == 200, page)
             done[0] += 1
             if think:
                 time.sleep(min(rng.expovariate(1 / think), max(0, stop - time.monotonic())))
@@ -349,7 +370,8 @@ def run(
             note=f"{count / seconds:.1f} req/s, p50 {mixed.percentile(50):.1f}, "
             f"p99 {mixed.percentile(99):.1f} ms, errors {mixed.errors}; "
             f"{mixed.percentile(95) / idle.percentile(95):.0f}x the idle bare route"
-            + ("" if keeping_up else "; SATURATED: bare route > 10x its idle p95"),
+            + ("" if keeping_up else "; SATURATED: bare route > 10x its idle p95")
+            + f"; slowest: {mixed.slowest()}",
         ),
     ]
     return results
@@ -360,8 +382,10 @@ def audit_overhead(
 ) -> list[Result]:
     """Saturating reads of children's records (each view audited) with audit on and off."""
     urls = pages["child_records"] or pages["senco"]
-    throughput = {}
-    for audit_on in (False, True):
+    # Off, on, off, on, half the time each: whatever drifts during the run (the database
+    # settling, the other core's work) falls on both sides alike.
+    requests = {False: 0, True: 0}
+    for audit_on in (False, True, False, True):
         server = Server(url, audit=audit_on, workers=workers)
         try:
             users = []
@@ -370,10 +394,10 @@ def audit_overhead(
                 browser.sign_in("senco@bench.example")
                 users.append((browser, urls))
             sample = Sample()
-            count = _drive(users, seconds, 0, sample, 3)
-            throughput[audit_on] = count / seconds
+            requests[audit_on] += _drive(users, seconds / 2, 0, sample, 3)
         finally:
             server.stop()
+    throughput = {on: count / seconds for on, count in requests.items()}
     lost = 1 - throughput[True] / throughput[False]
     return [
         Result(

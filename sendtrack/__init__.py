@@ -61,6 +61,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA mmap_size=1073741824")
         cursor.execute("PRAGMA cache_size=-32768")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
 

@@ -44,7 +44,7 @@ from sendtrack.models.pupils import (
 )
 from sendtrack.models.referrals import Referral, ReferralStatus, RequestType, WouldRequestEhcna
 from sendtrack.models.rtf import RtfApplication, RtfDecision, RtfStatus
-from sendtrack.models.stamps import StatisticsStamp
+from sendtrack.models.stamps import StatisticsResult, StatisticsStamp
 from sendtrack.models.users import LoginAttempt, RecoveryCode, Role, RoleMembership, User
 
 __all__ = [
@@ -97,6 +97,7 @@ __all__ = [
     "SenStatusChange",
     "Setting",
     "Sex",
+    "StatisticsResult",
     "StatisticsStamp",
     "TimescaleException",
     "UnitRate",

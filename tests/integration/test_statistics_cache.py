@@ -6,13 +6,17 @@ database when TEST_DATABASE_URL points at one) with the world built and committe
 
 from __future__ import annotations
 
+import json
+import os
 import secrets
+import subprocess
+import sys
 import uuid
 from datetime import date
 
 import pytest
 from flask import Flask
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from sendtrack.extensions import db
 from sendtrack.models import (
@@ -20,6 +24,7 @@ from sendtrack.models import (
     AuditEvent,
     EhcnaRequest,
     RequestSource,
+    StatisticsResult,
     StatisticsStamp,
     User,
 )
@@ -82,6 +87,98 @@ def test_a_committed_change_is_seen_at_once(committed: tuple[Flask, World]) -> N
     assert _version(app) == stamp + 1
     after, _ = _figures(app, world)
     assert after == before + 1
+
+
+def _shared_rows(app: Flask) -> list[tuple[str, int, str]]:
+    with app.app_context():
+        rows = db.session.execute(
+            select(StatisticsResult.key_hash, StatisticsResult.version, StatisticsResult.payload)
+        ).all()
+        db.session.remove()
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def test_another_worker_takes_the_figures_from_the_shared_table(
+    committed: tuple[Flask, World],
+) -> None:
+    app, world = committed
+    first, cold = _figures(app, world)
+    stamp = _version(app)
+    rows = _shared_rows(app)
+    assert rows and {version for _, version, _ in rows} == {stamp}
+    cache.clear()  # a worker that has computed nothing itself
+    again, shared = _figures(app, world)
+    assert again == first
+    assert shared < cold / 3, (cold, shared)  # read back, not computed again
+
+
+def test_a_change_is_not_served_from_the_shared_table_and_old_rows_go(
+    committed: tuple[Flask, World],
+) -> None:
+    app, world = committed
+    before, _ = _figures(app, world)
+    old = {key for key, _, _ in _shared_rows(app)}
+    with app.app_context():
+        db.session.add(_request(world))
+        db.session.commit()
+        db.session.remove()
+    cache.clear()
+    after, _ = _figures(app, world)
+    assert after == before + 1
+    rows = _shared_rows(app)
+    assert {version for _, version, _ in rows} == {_version(app)}  # the old version's are gone
+    assert {key for key, _, _ in rows} == old  # the same figures, stored again
+
+
+def test_a_damaged_shared_row_is_computed_again(committed: tuple[Flask, World]) -> None:
+    app, world = committed
+    first, cold = _figures(app, world)
+    with app.app_context():
+        db.session.execute(update(StatisticsResult).values(payload='{"dict": [["x"'))
+        db.session.commit()
+        db.session.remove()
+    cache.clear()
+    again, recomputed = _figures(app, world)
+    assert again == first
+    assert recomputed > cold / 2, (cold, recomputed)
+    for _, _, payload in _shared_rows(app):
+        json.loads(payload)  # stored again, readable
+
+
+def test_figures_keep_their_types_through_the_shared_table() -> None:
+    setting = uuid.uuid4()
+    value = {
+        setting: {"register.sen_support": 3, "avoided.rate": 0.625},
+        None: {"referrals.amount_awarded": 1800.5},
+        "SLCN": {"rtf.approved": 0},
+    }
+    assert cache._decode(json.loads(json.dumps(cache._encode(value)))) == value
+    trend = [{"a": 1}, {"a": 2.5}]
+    assert cache._decode(json.loads(json.dumps(cache._encode(trend)))) == trend
+
+
+def test_a_key_hashes_the_same_in_every_process() -> None:
+    """Workers must agree on a key: set order and str hashes differ between processes."""
+    program = (
+        "import uuid; from datetime import date;"
+        "from sendtrack.models import NeedCode;"
+        "from sendtrack.services.statistics import cache;"
+        "from sendtrack.services.statistics.filters import Filters;"
+        "ids = [uuid.UUID(int=n) for n in range(1, 9)];"
+        "f = Filters(cluster_ids=frozenset(ids), needs=frozenset(NeedCode));"
+        "print(cache._key_hash(('figures', date(2026, 4, 1), 'x', 12, f)))"
+    )
+    hashes = {
+        subprocess.run(
+            [sys.executable, "-c", program],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2", "3")
+    }
+    assert len(hashes) == 1 and len(next(iter(hashes))) == 64
 
 
 def test_a_bulk_core_insert_outside_the_orm_is_seen(committed: tuple[Flask, World]) -> None:

@@ -2,8 +2,12 @@
 
 The dashboard shows one period with the previous one, an 8-quarter trend and three
 breakdowns: about a dozen full sets of figures. Computing them takes seconds at county
-scale, and the page, its chart images and its downloads all need the same ones. So each
-web worker keeps the figures it has computed, keyed by the data version.
+scale, and the page, its chart images and its downloads all need the same ones. So figures
+are kept, keyed by the data version, at two levels: each web worker's memory, and the table
+`statistics_result`, shared by every worker and every server (so the figures are computed
+once per version, not once per worker, and the workers stay stateless). The table holds
+aggregate figures only, as JSON; a row that cannot be read is simply computed again, and a
+failure to store one (a lock, say) only costs the next worker a computation.
 
 The data version (table `statistics_stamp`) goes up by one in every committed transaction
 that wrote to any table that is not in IGNORED. It is watched at the lowest level, every SQL
@@ -18,7 +22,8 @@ Why the figures served are never stale:
   between makes the version V + 1, and V is then never asked for again);
 - a transaction that has itself written (not yet committed) neither reads nor stores
   cached figures: it must see its own changes;
-- the cache is per process and bounded (LRU); a restart simply starts it empty.
+- the worker's cache is bounded (LRU) and a restart starts it empty; the shared table keeps
+  only the current version's rows (older ones are deleted as new ones are stored).
 
 Exports from `flask stats` and the benchmark call `statistics.compute` directly and never
 use this cache.
@@ -26,24 +31,35 @@ use this cache.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+import logging
 import re
 import threading
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from datetime import date
+from enum import Enum
 from typing import Any, TypeVar
 
-from sqlalchemy import event, text
+from sqlalchemy import Table, delete, event, insert, or_, select, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 STAMP_TABLE = "statistics_stamp"
+RESULT_TABLE = "statistics_result"
 # Writes to these never change a figure (audit trail, sign-in, accounts and memberships,
 # which decide a person's scope: scope is part of every cache key, not of the data).
 IGNORED = frozenset(
     {
         STAMP_TABLE,
+        RESULT_TABLE,
         "alembic_version",
         "audit_event",
         "login_attempt",
@@ -147,12 +163,129 @@ def cached(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
         if full_key in _entries:
             _entries.move_to_end(full_key)
             return _copy(_entries[full_key])
-    value = compute()
+    key_hash = _key_hash(key)
+    value = _shared_get(session, current, key_hash)
+    if value is None:
+        value = compute()
+        _shared_put(session, current, key_hash, value)
     with _lock:
         _entries[full_key] = _copy(value)
         while len(_entries) > MAX_ENTRIES:
             _entries.popitem(last=False)
     return value
+
+
+def _canonical(value: Any) -> Any:
+    """The key as plain JSON, the same in every process (set order and str hashes differ
+    between processes, so sets are sorted and dataclasses are taken field by field)."""
+    if isinstance(value, (tuple, list)):
+        return [_canonical(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((_canonical(v) for v in value), key=repr)
+    if isinstance(value, Enum):
+        return [type(value).__name__, value.value]
+    if isinstance(value, (uuid.UUID, date)):
+        return [type(value).__name__, str(value)]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [type(value).__name__] + [
+            [f.name, _canonical(getattr(value, f.name))] for f in dataclasses.fields(value)
+        ]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"cannot key figures on {type(value).__name__}")
+
+
+def _key_hash(key: Hashable) -> str | None:
+    try:
+        text_key = json.dumps(_canonical(key), separators=(",", ":"))
+    except TypeError:
+        return None
+    return hashlib.sha256(text_key.encode()).hexdigest()
+
+
+def _encode(value: Any) -> Any:
+    """Figures to JSON: numbers, strings, lists, and dicts whose keys may be ids or dates."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {"dict": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if isinstance(value, uuid.UUID):
+        return {"uuid": value.hex}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    raise TypeError(f"cannot store figures holding {type(value).__name__}")
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if isinstance(value, dict):
+        if "dict" in value:
+            return {_decode(k): _decode(v) for k, v in value["dict"]}
+        if "uuid" in value:
+            return uuid.UUID(value["uuid"])
+        if "date" in value:
+            return date.fromisoformat(value["date"])
+        raise ValueError("unknown tag")
+    return value
+
+
+def _result_table() -> Table:
+    from sendtrack.models import StatisticsResult
+
+    return StatisticsResult.__table__  # type: ignore[return-value]
+
+
+def _shared_engine(session: Session) -> Engine | None:
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else None  # tests bind one connection
+
+
+def _shared_get(session: Session, current: int, key_hash: str | None) -> Any:
+    if key_hash is None or _shared_engine(session) is None:
+        return None
+    table = _result_table()
+    payload = (
+        session.connection()
+        .execute(
+            select(table.c.payload).where(table.c.key_hash == key_hash, table.c.version == current)
+        )
+        .scalar()
+    )
+    if payload is None:
+        return None
+    try:
+        return _decode(json.loads(payload))
+    except (ValueError, TypeError, KeyError):
+        logger.warning("statistics_result row %s could not be read; computing again", key_hash)
+        return None
+
+
+def _shared_put(session: Session, current: int, key_hash: str | None, value: Any) -> None:
+    engine = _shared_engine(session)
+    if key_hash is None or engine is None:
+        return
+    try:
+        payload = json.dumps(_encode(value), separators=(",", ":"))
+    except TypeError:
+        return
+    try:
+        with engine.connect() as connection:
+            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+            with connection.begin():
+                table = _result_table()
+                connection.execute(
+                    delete(table).where(
+                        or_(table.c.key_hash == key_hash, table.c.version < current)
+                    )
+                )
+                connection.execute(
+                    insert(table).values(key_hash=key_hash, version=current, payload=payload)
+                )
+    except SQLAlchemyError as error:  # another worker stored it first, or a lock: a cache
+        logger.info("statistics_result not stored: %s", type(error).__name__)
 
 
 def _copy(value: T) -> T:
