@@ -72,27 +72,8 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@_collector_paused()
 def merge(
-    parts: list[bytes],
-    *,
-    title: str,
-    author: str,
-    subject: str,
-    bookmarks: list[Bookmark],
-    language: str = "en-GB",
-) -> tuple[bytes, int]:
-    with _collector_paused():
-        return _merge(
-            parts,
-            title=title,
-            author=author,
-            subject=subject,
-            bookmarks=bookmarks,
-            language=language,
-        )
-
-
-def _merge(
     parts: list[bytes],
     *,
     title: str,
