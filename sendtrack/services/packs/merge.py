@@ -53,10 +53,6 @@ def _stamp_stream(text: str, page_width: float) -> bytes:
     )
 
 
-def page_count(pdf: bytes) -> int:
-    return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Parsing the parts makes tens of thousands of small objects, which set off the cyclic
