@@ -33,10 +33,12 @@ $(ASSETS): package.json package-lock.json Makefile
 setup: $(STAMP) $(ASSETS) pdf-libs
 
 # WeasyPrint subsets fonts with HarfBuzz's subset library (without it every PDF embeds whole
-# fonts and WeasyPrint warns); Debian ships it apart from libharfbuzz0b.
+# fonts and WeasyPrint warns); Debian ships it apart from libharfbuzz0b. The tests read PDFs
+# back with poppler's pdftotext and pdftoppm.
 pdf-libs:
-	@ldconfig -p | grep -q libharfbuzz-subset || ! command -v apt-get >/dev/null 2>&1 || { \
-	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends libharfbuzz-subset0) >/dev/null; }
+	@{ ldconfig -p | grep -q libharfbuzz-subset && command -v pdftotext >/dev/null; } \
+	  || ! command -v apt-get >/dev/null 2>&1 || { (apt-get update -qq && \
+	  apt-get install -y -qq --no-install-recommends libharfbuzz-subset0 poppler-utils) >/dev/null; }
 
 assets: $(ASSETS)
 

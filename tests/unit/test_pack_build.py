@@ -9,10 +9,11 @@ import os
 from datetime import date
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from bench.packs import demo_case, demo_meeting
-from sendtrack.services.packs import build
+from sendtrack.services.packs import build, merge, render
 from sendtrack.services.packs.cache import PartCache
 
 MEETING_DATE = date(2027, 3, 12)
@@ -83,3 +84,58 @@ def test_cache_keeps_the_page_count_and_treats_a_damaged_entry_as_missing(
         os.utime(path, (0, 0))
     assert cache.prune() == 2
     assert not list(tmp_path.glob("*/*"))
+
+
+def _pages_text(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_merger_numbers_the_cases_before_the_front_arrives_and_checks_its_length() -> None:
+    case_one, pages_one = render.render_case(demo_case(1, MEETING_DATE), 1)
+    case_two, pages_two = render.render_case(demo_case(2, MEETING_DATE), 2)
+    front, front_pages = render.render_front(
+        {
+            "meeting": demo_meeting(MEETING_DATE),
+            "cases": [],
+            "pack": _pack(1),
+            "pages": {},
+            "target_counters": False,
+            "pdf_title": "Front",
+        }
+    )
+    total = front_pages + pages_one + pages_two
+    merger = merge.Merger([case_one, case_two], front_pages)
+    assert merger.total == total
+    with pytest.raises(ValueError, match="pages"):
+        merge.Merger([case_one], front_pages + 1).finish(
+            front, title="t", author="a", subject="s", bookmarks=[]
+        )
+    pdf, count = merger.finish(
+        front, title="Pack", author="Council", subject="s", bookmarks=[merge.Bookmark("x", 0)]
+    )
+    assert count == total
+    texts = _pages_text(pdf)
+    assert len(texts) == total
+    for number, text in enumerate(texts, start=1):
+        assert f"Page {number} of {total}" in text
+    assert "Northbrook" in texts[0]  # the front comes first
+    assert demo_case(1, MEETING_DATE)["child"]["name"] in texts[front_pages]
+
+
+def test_parts_are_styled_by_the_stylesheets_parsed_once_per_worker() -> None:
+    # The parts link no stylesheet of their own: the running header (OFFICIAL-SENSITIVE,
+    # from pdf.css's page rules) is there only if the parsed stylesheets were applied.
+    html = render.html_for(
+        "pdf/pack/case.html",
+        {"case": demo_case(1, MEETING_DATE), "number": 1, "pdf_title": "Item 1"},
+    )
+    assert "stylesheet" not in html
+    styled, _ = render.render_html(html, part=True)
+    bare, _ = render.render_html(html)
+    assert all("OFFICIAL-SENSITIVE" in text for text in _pages_text(styled))
+    assert not any("OFFICIAL-SENSITIVE" in text for text in _pages_text(bare))
+
+
+def test_the_pool_starts_every_worker_at_once() -> None:
+    pool = render.pool()
+    assert len(pool._processes) == render.worker_count()

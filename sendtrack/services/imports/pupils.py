@@ -1,7 +1,7 @@
 """Import kind `pupils`.
 
-New children are written with a few Core executemany statements (pupils, needs, status
-history, audit events) rather than one ORM object at a time: a county's 40,000-row file then
+New children are written with one executemany a table (pupils, needs, status history, audit
+events; see `bulk`) rather than one ORM object at a time: a county's 40,000-row file then
 loads within a small factor of a raw insert. Changed children go through the ORM."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 
 from sendtrack.extensions import db
 from sendtrack.models import (
@@ -28,7 +28,7 @@ from sendtrack.models import (
 )
 from sendtrack.services import audit, pupils
 from sendtrack.services.errors import DomainError
-from sendtrack.services.imports import ImportKind, ImportResult, Row
+from sendtrack.services.imports import ImportKind, ImportResult, Row, bulk
 
 NEEDS = ", ".join(n.value for n in NeedCode)
 
@@ -218,11 +218,10 @@ class PupilsImport(ImportKind):
         if new_pupils:
             # Core inserts on the session's connection: same transaction, no ORM bookkeeping.
             connection = db.session.connection()
-            connection.execute(insert(_table(Pupil)), new_pupils)
-            connection.execute(insert(_table(SenStatusChange)), new_status)
-            if new_needs:
-                connection.execute(insert(_table(PupilNeed)), new_needs)
-            connection.execute(insert(_table(AuditEvent)), new_audit)
+            bulk.insert_rows(connection, _table(Pupil), new_pupils)
+            bulk.insert_rows(connection, _table(SenStatusChange), new_status)
+            bulk.insert_rows(connection, _table(PupilNeed), new_needs)
+            bulk.insert_rows(connection, _table(AuditEvent), new_audit)
         db.session.flush()
 
     def _update(

@@ -78,16 +78,15 @@ def build(
     previous = dict(previous_pages or {})
     parts: dict[str, bytes] = {}
     pages: dict[str, int] = {}
-    pending: dict[Future[tuple[bytes, int]], tuple[str, str]] = {}
+    to_render: list[tuple[int, dict[str, Any], str]] = []
     for number, case in enumerate(cases, start=1):
-        rid = case["referral_id"]
         key = case_key(case, number, templates)
         cached = cache.get(key)
         if cached is not None:
-            parts[rid], pages[rid] = cached
+            parts[case["referral_id"]], pages[case["referral_id"]] = cached
         else:
-            pending[render.submit_case(case, number)] = (rid, key)
-    total = len(pending) + 2
+            to_render.append((number, case, key))
+    total = len(to_render) + 2
     report(0, total)
 
     def front_context(front_pages: int, case_pages: dict[str, int]) -> dict[str, Any]:
@@ -100,11 +99,10 @@ def build(
             "pdf_title": f"Panel pack: {meeting['title']}",
         }
 
-    # Render the agenda while the changed cases render (it queues behind them, so it takes
-    # the worker the last case leaves idle), guessing their page counts from the last build
-    # or, on a first build, a typical case's. When the guess was right it is the agenda;
-    # otherwise it has told how many pages the agenda takes, so the one render at the end,
-    # with the real page numbers, comes out right first time.
+    # The agenda renders first, alongside the changed cases, with their page counts guessed
+    # from the last build or, on a first build, a typical case's. When the guess was right
+    # it is the agenda; otherwise it has told how many pages the agenda takes, so the one
+    # render at the end, with the real page numbers, comes out right first time.
     guess = {
         c["referral_id"]: pages.get(
             c["referral_id"], previous.get(c["referral_id"], TYPICAL_CASE_PAGES)
@@ -112,8 +110,11 @@ def build(
         for c in cases
     }
     front_guess = int(previous.get("__front__", _front_guess(len(cases))))
-    early_args = (front_guess, guess)
     early = render.submit_front(front_context(front_guess, guess))
+    pending: dict[Future[tuple[bytes, int]], tuple[str, str]] = {
+        render.submit_case(case, number): (case["referral_id"], key)
+        for number, case, key in to_render
+    }
 
     done = 0
     for future in as_completed(pending):
@@ -124,26 +125,27 @@ def build(
         done += 1
         report(done, total)
 
-    front_renders = 0
-    front_pdf: bytes | None = None
-    front_pages = front_guess
-    front_pdf, rendered_pages = early.result()
-    front_renders += 1
-    if rendered_pages == early_args[0] and early_args[1] == pages:
-        front_pages = rendered_pages
-    else:
-        front_pdf, front_pages = None, rendered_pages
+    in_order = [parts[c["referral_id"]] for c in cases]
+    early_pdf, front_pages = early.result()
+    front_renders = 1
+    merger: merge.Merger | None = None
+    right_first_time = front_pages == front_guess and guess == pages
+    front_pdf: bytes | None = early_pdf if right_first_time else None
     for _ in range(3):
         if front_pdf is not None:
             break
-        # In a worker, where WeasyPrint is already loaded (a web worker's first pack would
-        # otherwise spend half a second importing it).
-        pdf, rendered_pages = render.submit_front(front_context(front_pages, pages)).result()
+        # In a worker, where WeasyPrint is already loaded, while this process merges and
+        # numbers the cases for the agenda's length as last rendered.
+        agenda = render.submit_front(front_context(front_pages, pages))
+        merger = merge.Merger(in_order, front_pages)
+        pdf, rendered_pages = agenda.result()
         front_renders += 1
         if rendered_pages == front_pages:
             front_pdf = pdf
         front_pages = rendered_pages
     assert front_pdf is not None, "the agenda's length did not settle"
+    if merger is None or merger.front_pages != front_pages:
+        merger = merge.Merger(in_order, front_pages)
     report(done + 1, total)
 
     starts = _starts(front_pages, cases, pages)
@@ -151,8 +153,8 @@ def build(
         merge.Bookmark(f"Item {n}: {c['child']['name']}", starts[c["referral_id"]] - 1)
         for n, c in enumerate(cases, start=1)
     ]
-    pdf, page_count = merge.merge(
-        [front_pdf] + [parts[c["referral_id"]] for c in cases],
+    pdf, page_count = merger.finish(
+        front_pdf,
         title=f"Panel pack: {meeting['title']} (version {pack['version']})",
         author=meeting["council_name"],
         subject="OFFICIAL-SENSITIVE panel pack",
@@ -163,7 +165,7 @@ def build(
         pdf=pdf,
         page_count=page_count,
         case_pages={**pages, "__front__": front_pages},
-        rendered_cases=len(pending),
+        rendered_cases=len(to_render),
         front_renders=front_renders,
         starts=starts,
     )

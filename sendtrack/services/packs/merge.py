@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
@@ -68,35 +68,36 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-@_collector_paused()
-def merge(
-    parts: list[bytes],
-    *,
-    title: str,
-    author: str,
-    subject: str,
-    bookmarks: list[Bookmark],
-    language: str = "en-GB",
-) -> tuple[bytes, int]:
-    writer = PdfWriter()
-    for part in parts:
-        for page in PdfReader(io.BytesIO(part)).pages:
-            writer.add_page(page)
-    total = len(writer.pages)
-    font = writer._add_object(
-        DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/Type1"),
-                NameObject("/BaseFont"): NameObject("/Helvetica"),
-                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-            }
+class Merger:
+    """A pack put together in two steps, so that the cases are merged and numbered while the
+    cover and agenda render in a worker (whose page count is known from an earlier render):
+    the cases when made, the front in `finish`."""
+
+    @_collector_paused()
+    def __init__(self, cases: list[bytes], front_pages: int) -> None:
+        self.front_pages = front_pages
+        self._writer = writer = PdfWriter()
+        for part in cases:
+            for page in PdfReader(io.BytesIO(part)).pages:
+                writer.add_page(page)
+        self.total = front_pages + len(writer.pages)
+        self._font = writer._add_object(
+            DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/Font"),
+                    NameObject("/Subtype"): NameObject("/Type1"),
+                    NameObject("/BaseFont"): NameObject("/Helvetica"),
+                    NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+                }
+            )
         )
-    )
-    opening = DecodedStreamObject()
-    opening.set_data(b"q\n")
-    opening_ref = writer._add_object(opening)
-    for number, page in enumerate(writer.pages, start=1):
+        opening = DecodedStreamObject()
+        opening.set_data(b"q\n")
+        self._opening = writer._add_object(opening)
+        for number, page in enumerate(writer.pages, start=front_pages + 1):
+            self._stamp(page, number)
+
+    def _stamp(self, page: PageObject, number: int) -> None:
         # WeasyPrint shares one resources dictionary between a part's pages: change it in
         # place through its reference, so it is still written once.
         if NameObject("/Resources") not in page:
@@ -107,24 +108,45 @@ def merge(
             resources[NameObject("/Font")] = DictionaryObject()
         fonts = resources[NameObject("/Font")].get_object()
         assert isinstance(fonts, DictionaryObject)
-        fonts[NameObject("/SendtrackFooter")] = font
+        fonts[NameObject("/SendtrackFooter")] = self._font
         stamp = DecodedStreamObject()
-        stamp.set_data(_stamp_stream(footer_text(number, total), float(page.mediabox.width)))
+        stamp.set_data(_stamp_stream(footer_text(number, self.total), float(page.mediabox.width)))
         contents = page.get(NameObject("/Contents"))
         existing = contents.get_object() if contents is not None else ArrayObject()
         streams = list(existing) if isinstance(existing, ArrayObject) else [contents]
         page[NameObject("/Contents")] = ArrayObject(
-            [opening_ref, *streams, writer._add_object(stamp)]
+            [self._opening, *streams, self._writer._add_object(stamp)]
         )
-    for bookmark in bookmarks:
-        writer.add_outline_item(title=bookmark.title, page_number=bookmark.page_index)
-    writer.add_metadata(
-        {"/Title": title, "/Author": author, "/Subject": subject, "/Creator": "sendtrack"}
-    )
-    writer._root_object[NameObject("/Lang")] = TextStringObject(language)
-    preferences = writer.create_viewer_preferences()
-    preferences[NameObject("/DisplayDocTitle")] = BooleanObject(True)
-    writer.page_mode = "/UseOutlines"
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue(), total
+
+    @_collector_paused()
+    def finish(
+        self,
+        front: bytes,
+        *,
+        title: str,
+        author: str,
+        subject: str,
+        bookmarks: list[Bookmark],
+        language: str = "en-GB",
+    ) -> tuple[bytes, int]:
+        """The whole pack, with `front` (of exactly `front_pages` pages) before the cases."""
+        writer = self._writer
+        front_pages = PdfReader(io.BytesIO(front)).pages
+        if len(front_pages) != self.front_pages:
+            raise ValueError(f"the front has {len(front_pages)} pages, not {self.front_pages}")
+        for index, page in enumerate(front_pages):
+            writer.insert_page(page, index)
+        for number in range(1, self.front_pages + 1):
+            self._stamp(writer.pages[number - 1], number)
+        for bookmark in bookmarks:
+            writer.add_outline_item(title=bookmark.title, page_number=bookmark.page_index)
+        writer.add_metadata(
+            {"/Title": title, "/Author": author, "/Subject": subject, "/Creator": "sendtrack"}
+        )
+        writer._root_object[NameObject("/Lang")] = TextStringObject(language)
+        preferences = writer.create_viewer_preferences()
+        preferences[NameObject("/DisplayDocTitle")] = BooleanObject(True)
+        writer.page_mode = "/UseOutlines"
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue(), self.total
