@@ -9,7 +9,6 @@ import os
 from datetime import date
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
 from bench.packs import demo_case, demo_meeting
@@ -90,7 +89,7 @@ def _pages_text(pdf: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
-def test_merger_numbers_the_cases_before_the_front_arrives_and_checks_its_length() -> None:
+def test_merger_takes_the_cases_first_and_puts_the_front_before_them() -> None:
     case_one, pages_one = render.render_case(demo_case(1, MEETING_DATE), 1)
     case_two, pages_two = render.render_case(demo_case(2, MEETING_DATE), 2)
     front, front_pages = render.render_front(
@@ -104,12 +103,9 @@ def test_merger_numbers_the_cases_before_the_front_arrives_and_checks_its_length
         }
     )
     total = front_pages + pages_one + pages_two
-    merger = merge.Merger([case_one, case_two], front_pages)
-    assert merger.total == total
-    with pytest.raises(ValueError, match="pages"):
-        merge.Merger([case_one], front_pages + 1).finish(
-            front, title="t", author="a", subject="s", bookmarks=[]
-        )
+    merger = merge.Merger()
+    merger.add(case_one)
+    merger.add(case_two)
     pdf, count = merger.finish(
         front, title="Pack", author="Council", subject="s", bookmarks=[merge.Bookmark("x", 0)]
     )
@@ -120,6 +116,7 @@ def test_merger_numbers_the_cases_before_the_front_arrives_and_checks_its_length
         assert f"Page {number} of {total}" in text
     assert "Northbrook" in texts[0]  # the front comes first
     assert demo_case(1, MEETING_DATE)["child"]["name"] in texts[front_pages]
+    assert demo_case(2, MEETING_DATE)["child"]["name"] in texts[front_pages + pages_one]
 
 
 def test_parts_are_styled_by_the_stylesheets_parsed_once_per_worker() -> None:

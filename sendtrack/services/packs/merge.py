@@ -54,7 +54,7 @@ def _stamp_stream(text: str, page_width: float) -> bytes:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Parsing the parts makes tens of thousands of small objects, which set off the cyclic
     garbage collector's full passes: every other merge of 30 cases took 0.25 s instead of
     0.1 s (measured). Reference counting frees nearly all of them; the collector runs again
@@ -69,33 +69,18 @@ def _collector_paused() -> Iterator[None]:
 
 
 class Merger:
-    """A pack put together in two steps, so that the cases are merged and numbered while the
-    cover and agenda render in a worker (whose page count is known from an earlier render):
-    the cases when made, the front in `finish`."""
+    """A pack put together as its parts arrive: the cases in agenda order with `add`, each as
+    soon as it and every case before it are ready (so most of the merging happens while
+    workers still render), then the cover and agenda, and the page numbers, in `finish`.
+    Use it inside `collector_paused()`."""
 
-    @_collector_paused()
-    def __init__(self, cases: list[bytes], front_pages: int) -> None:
-        self.front_pages = front_pages
-        self._writer = writer = PdfWriter()
-        for part in cases:
-            for page in PdfReader(io.BytesIO(part)).pages:
-                writer.add_page(page)
-        self.total = front_pages + len(writer.pages)
-        self._font = writer._add_object(
-            DictionaryObject(
-                {
-                    NameObject("/Type"): NameObject("/Font"),
-                    NameObject("/Subtype"): NameObject("/Type1"),
-                    NameObject("/BaseFont"): NameObject("/Helvetica"),
-                    NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-                }
-            )
-        )
-        opening = DecodedStreamObject()
-        opening.set_data(b"q\n")
-        self._opening = writer._add_object(opening)
-        for number, page in enumerate(writer.pages, start=front_pages + 1):
-            self._stamp(page, number)
+    def __init__(self) -> None:
+        self._writer = PdfWriter()
+        self.total = 0
+
+    def add(self, part: bytes) -> None:
+        for page in PdfReader(io.BytesIO(part)).pages:
+            self._writer.add_page(page)
 
     def _stamp(self, page: PageObject, number: int) -> None:
         # WeasyPrint shares one resources dictionary between a part's pages: change it in
@@ -118,7 +103,6 @@ class Merger:
             [self._opening, *streams, self._writer._add_object(stamp)]
         )
 
-    @_collector_paused()
     def finish(
         self,
         front: bytes,
@@ -129,15 +113,26 @@ class Merger:
         bookmarks: list[Bookmark],
         language: str = "en-GB",
     ) -> tuple[bytes, int]:
-        """The whole pack, with `front` (of exactly `front_pages` pages) before the cases."""
+        """The whole pack, `front` before the cases, every page numbered."""
         writer = self._writer
-        front_pages = PdfReader(io.BytesIO(front)).pages
-        if len(front_pages) != self.front_pages:
-            raise ValueError(f"the front has {len(front_pages)} pages, not {self.front_pages}")
-        for index, page in enumerate(front_pages):
+        for index, page in enumerate(PdfReader(io.BytesIO(front)).pages):
             writer.insert_page(page, index)
-        for number in range(1, self.front_pages + 1):
-            self._stamp(writer.pages[number - 1], number)
+        self.total = len(writer.pages)
+        self._font = writer._add_object(
+            DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/Font"),
+                    NameObject("/Subtype"): NameObject("/Type1"),
+                    NameObject("/BaseFont"): NameObject("/Helvetica"),
+                    NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+                }
+            )
+        )
+        opening = DecodedStreamObject()
+        opening.set_data(b"q\n")
+        self._opening = writer._add_object(opening)
+        for number, page in enumerate(writer.pages, start=1):
+            self._stamp(page, number)
         for bookmark in bookmarks:
             writer.add_outline_item(title=bookmark.title, page_number=bookmark.page_index)
         writer.add_metadata(
