@@ -183,6 +183,7 @@ def test_lead_builds_from_the_web_and_panel_member_downloads(
     assert download.mimetype == "application/pdf"
     assert hashlib.sha256(download.data).hexdigest() == sha
     assert download.headers["Cache-Control"] == "no-store"
+    assert _tagged(download.data)  # one structure tree joined from the parts' trees
     with app.app_context():
         events = db.session.scalars(
             select(AuditEvent).where(

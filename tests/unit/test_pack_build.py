@@ -6,10 +6,13 @@ from __future__ import annotations
 import copy
 import io
 import os
+import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
+from pypdf.generic import IndirectObject
 
 from bench.packs import demo_case, demo_meeting
 from sendtrack.services.packs import build, merge, render
@@ -136,3 +139,75 @@ def test_parts_are_styled_by_the_stylesheets_parsed_once_per_worker() -> None:
 def test_the_pool_starts_every_worker_at_once() -> None:
     pool = render.pool()
     assert len(pool._processes) == render.worker_count()
+
+
+def _marked_content(reader: PdfReader) -> dict[int, set[int]]:
+    """Page index -> the marked-content ids its content streams use."""
+    found = {}
+    for index, page in enumerate(reader.pages):
+        contents = page.get_contents()
+        data = contents.get_data() if contents is not None else b""
+        found[index] = {int(m) for m in re.findall(rb"/MCID\s+(\d+)", data)}
+    return found
+
+
+def _tree_content(reader: PdfReader) -> tuple[dict[int, dict[int, int]], list[int]]:
+    """Walk the structure tree: page index -> {marked-content id: id of the element holding
+    it}, checking every element's /P on the way; and the pages in reading order."""
+    page_index = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
+    held: dict[int, dict[int, int]] = {}
+    order: list[int] = []
+
+    def walk(ref: Any, parent_idnum: int) -> None:
+        element = ref.get_object()
+        assert element.raw_get("/P").idnum == parent_idnum  # each points at its parent
+        page = element.raw_get("/Pg") if "/Pg" in element else None
+        kids = element.raw_get("/K") if "/K" in element else None
+        kids = kids.get_object() if kids is not None else []
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if isinstance(kid, int):
+                assert page is not None
+                index = page_index[page.idnum]
+                held.setdefault(index, {})[kid] = ref.idnum
+                order.append(index)
+            elif isinstance(kid, IndirectObject) and kid.get_object().get("/Type") in (
+                None,
+                "/StructElem",
+            ):
+                walk(kid, ref.idnum)
+            elif kid.get_object().get("/Type") == "/MCR":
+                mcr = kid.get_object()
+                index = page_index[(mcr.raw_get("/Pg") if "/Pg" in mcr else page).idnum]
+                held.setdefault(index, {})[int(mcr["/MCID"])] = ref.idnum
+                order.append(index)
+
+    root_ref = reader.trailer["/Root"].raw_get("/StructTreeRoot")
+    for element in root_ref.get_object()["/K"]:
+        walk(element, root_ref.idnum)
+    return held, order
+
+
+def test_the_merged_pack_is_one_tagged_document_in_reading_order(tmp_path: Path) -> None:
+    meeting = demo_meeting(MEETING_DATE)
+    cases = [demo_case(i, MEETING_DATE) for i in range(1, 4)]
+    built = build.build(meeting, cases, _pack(1), PartCache(tmp_path))
+    reader = PdfReader(io.BytesIO(built.pdf))
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    held, order = _tree_content(reader)
+    used = _marked_content(reader)
+    parent_tree = catalog["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    entries = {int(parent_tree[i]): parent_tree[i + 1] for i in range(0, len(parent_tree), 2)}
+    keys = []
+    for index, page in enumerate(reader.pages):
+        # Every page's content is in the tree (WeasyPrint leaves its running header out
+        # of the tree in a single document too), and the parent tree maps the page's ids
+        # back to the elements holding them.
+        assert held.get(index) and set(held[index]) <= used[index], index
+        key = int(page["/StructParents"])
+        keys.append(key)
+        parents = entries[key].get_object()
+        for mcid, element_idnum in held[index].items():
+            assert parents[mcid].idnum == element_idnum
+    assert len(set(keys)) == len(keys)  # numbered on from part to part, none shared
+    assert order == sorted(order)  # the tree reads the pages front to back

@@ -1,27 +1,24 @@
-"""Merge rendered parts into one PDF and stamp "Page X of Y" on every page.
+"""Merge rendered parts into one tagged PDF and stamp "Page X of Y" on every page.
 
 Page numbers are stamped on the merged file rather than rendered by each part, because a
 part's numbers depend on every part before it: rendering them in would make one changed
 case re-render the whole pack. The stamp is a few bytes of PDF text per page in a standard
-font, marked as a pagination artifact so that it is not read as body text."""
+font, marked as a pagination artifact so that it is not read as body text.
+
+The merge runs in qpdf (through pikepdf), which copies the parts' objects in C++: the
+pages, and each part's structure tree, which `structure.Tree` makes into the pack's one
+tree (pypdf did the same copying in Python three times slower than the whole rebuild)."""
 
 from __future__ import annotations
 
-import gc
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import cast
 
-from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    BooleanObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    NameObject,
-    TextStringObject,
-)
+import pikepdf
+from pikepdf import Dictionary, Name
+
+from sendtrack.services.packs import structure
 
 # Helvetica advance widths (1/1000 em) for the characters the footer uses.
 _WIDTHS = {"P": 667, "a": 556, "g": 556, "e": 556, " ": 278, "o": 556, "f": 278}
@@ -53,54 +50,41 @@ def _stamp_stream(text: str, page_width: float) -> bytes:
     )
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Parsing the parts makes tens of thousands of small objects, which set off the cyclic
-    garbage collector's full passes: every other merge of 30 cases took 0.25 s instead of
-    0.1 s (measured). Reference counting frees nearly all of them; the collector runs again
-    afterwards for the rest."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 class Merger:
     """A pack put together as its parts arrive: the cases in agenda order with `add`, each as
     soon as it and every case before it are ready (so most of the merging happens while
-    workers still render), then the cover and agenda, and the page numbers, in `finish`.
-    Use it inside `collector_paused()`."""
+    workers still render), then the cover and agenda, the structure tree and the page
+    numbers in `finish`."""
 
     def __init__(self) -> None:
-        self._writer = PdfWriter()
+        self._pdf = pikepdf.Pdf.new()
+        self._tree = structure.Tree(self._pdf)
+        self._sources: list[pikepdf.Pdf] = []  # open until the pack is saved
         self.total = 0
+        self.tagged = False
 
     def add(self, part: bytes) -> None:
-        for page in PdfReader(io.BytesIO(part)).pages:
-            self._writer.add_page(page)
+        source = pikepdf.open(io.BytesIO(part))
+        first = len(self._pdf.pages)
+        self._pdf.pages.extend(source.pages)
+        self._tree.add(source, self._pdf.pages[first:])
+        self._sources.append(source)
 
-    def _stamp(self, page: PageObject, number: int) -> None:
-        # WeasyPrint shares one resources dictionary between a part's pages: change it in
-        # place through its reference, so it is still written once.
-        if NameObject("/Resources") not in page:
-            page[NameObject("/Resources")] = DictionaryObject()
-        resources = page[NameObject("/Resources")].get_object()
-        assert isinstance(resources, DictionaryObject)
-        if NameObject("/Font") not in resources:
-            resources[NameObject("/Font")] = DictionaryObject()
-        fonts = resources[NameObject("/Font")].get_object()
-        assert isinstance(fonts, DictionaryObject)
-        fonts[NameObject("/SendtrackFooter")] = self._font
-        stamp = DecodedStreamObject()
-        stamp.set_data(_stamp_stream(footer_text(number, self.total), float(page.mediabox.width)))
-        contents = page.get(NameObject("/Contents"))
-        existing = contents.get_object() if contents is not None else ArrayObject()
-        streams = list(existing) if isinstance(existing, ArrayObject) else [contents]
-        page[NameObject("/Contents")] = ArrayObject(
-            [self._opening, *streams, self._writer._add_object(stamp)]
+    def _stamp(
+        self, page: pikepdf.Page, number: int, font: pikepdf.Object, opening: pikepdf.Object
+    ) -> None:
+        # WeasyPrint shares one resources dictionary between a part's pages: adding the font
+        # to it again is harmless, and it is still written once.
+        if Name.Resources not in page.obj:
+            page.obj.Resources = Dictionary()
+        resources = page.obj.Resources
+        if Name.Font not in resources:
+            resources.Font = Dictionary()
+        resources.Font.SendtrackFooter = font
+        width = float(page.mediabox[2]) - float(page.mediabox[0])
+        page.contents_add(cast(pikepdf.Stream, opening), prepend=True)
+        page.contents_add(
+            pikepdf.Stream(self._pdf, _stamp_stream(footer_text(number, self.total), width))
         )
 
     def finish(
@@ -114,34 +98,39 @@ class Merger:
         language: str = "en-GB",
     ) -> tuple[bytes, int]:
         """The whole pack, `front` before the cases, every page numbered."""
-        writer = self._writer
-        for index, page in enumerate(PdfReader(io.BytesIO(front)).pages):
-            writer.insert_page(page, index)
-        self.total = len(writer.pages)
-        self._font = writer._add_object(
-            DictionaryObject(
-                {
-                    NameObject("/Type"): NameObject("/Font"),
-                    NameObject("/Subtype"): NameObject("/Type1"),
-                    NameObject("/BaseFont"): NameObject("/Helvetica"),
-                    NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-                }
+        pdf = self._pdf
+        source = pikepdf.open(io.BytesIO(front))
+        for index, page in enumerate(source.pages):
+            pdf.pages.insert(index, page)
+        self._tree.add(source, pdf.pages[: len(source.pages)], first=True)
+        self.tagged = self._tree.finish()
+        self.total = len(pdf.pages)
+        font = pdf.make_indirect(
+            Dictionary(
+                Type=Name.Font,
+                Subtype=Name.Type1,
+                BaseFont=Name.Helvetica,
+                Encoding=Name.WinAnsiEncoding,
             )
         )
-        opening = DecodedStreamObject()
-        opening.set_data(b"q\n")
-        self._opening = writer._add_object(opening)
-        for number, page in enumerate(writer.pages, start=1):
-            self._stamp(page, number)
-        for bookmark in bookmarks:
-            writer.add_outline_item(title=bookmark.title, page_number=bookmark.page_index)
-        writer.add_metadata(
-            {"/Title": title, "/Author": author, "/Subject": subject, "/Creator": "sendtrack"}
-        )
-        writer._root_object[NameObject("/Lang")] = TextStringObject(language)
-        preferences = writer.create_viewer_preferences()
-        preferences[NameObject("/DisplayDocTitle")] = BooleanObject(True)
-        writer.page_mode = "/UseOutlines"
+        opening = pikepdf.Stream(pdf, b"q\n")  # a stream is an indirect object: shared
+        for number, page in enumerate(pdf.pages, start=1):
+            self._stamp(page, number, font, opening)
+        with pdf.open_outline() as outline:
+            outline.root.extend(pikepdf.OutlineItem(b.title, b.page_index) for b in bookmarks)
+        pdf.docinfo[Name.Title] = title
+        pdf.docinfo[Name.Author] = author
+        pdf.docinfo[Name.Subject] = subject
+        pdf.docinfo[Name.Creator] = "sendtrack"
+        pdf.Root.Lang = pikepdf.String(language)
+        pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+        pdf.Root.PageMode = Name.UseOutlines
         out = io.BytesIO()
-        writer.write(out)
+        # The structure tree is many small objects: packed into compressed object streams
+        # the 30-case pack is 0.9 MB, not 2.6 MB, and saves in about half the time.
+        pdf.save(
+            out,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
+        )
         return out.getvalue(), self.total

@@ -33,7 +33,7 @@ RENDER_INPUTS = [
     STATIC / "css" / "pdf.css",
     STATIC / "css" / "pack.css",
 ]
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"  # 2: parts are tagged (structure.py joins their trees)
 
 
 @cache
@@ -89,8 +89,8 @@ def _part_styles() -> tuple[Any, list[Any]]:
 
 def render_html(html: str, *, tagged: bool = False, part: bool = False) -> tuple[bytes, int]:
     """PDF bytes and page count of one HTML document; `tagged` adds the structure tree
-    screen readers use (for documents used whole: parts of a pack lose it in the merge);
-    a `part` of a pack is styled with PART_STYLESHEETS."""
+    screen readers use (a pack's parts are tagged, and the merge joins their trees); a
+    `part` of a pack is styled with PART_STYLESHEETS."""
     from weasyprint import HTML
 
     from sendtrack.pdf import BASE_URL, StaticOnlyFetcher
@@ -114,12 +114,15 @@ def render_template(
 def render_case(case: dict[str, Any], number: int) -> tuple[bytes, int]:
     title = f"Item {number}: {case['child']['name']}"
     return render_template(
-        "pdf/pack/case.html", {"case": case, "number": number, "pdf_title": title}, part=True
+        "pdf/pack/case.html",
+        {"case": case, "number": number, "pdf_title": title},
+        tagged=True,
+        part=True,
     )
 
 
 def render_front(context: dict[str, Any]) -> tuple[bytes, int]:
-    return render_template("pdf/pack/front.html", context, part=True)
+    return render_template("pdf/pack/front.html", context, tagged=True, part=True)
 
 
 def _warm() -> None:
