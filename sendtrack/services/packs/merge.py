@@ -61,7 +61,6 @@ class Merger:
         self._tree = structure.Tree(self._pdf)
         self._sources: list[pikepdf.Pdf] = []  # open until the pack is saved
         self.total = 0
-        self.tagged = False
 
     def add(self, part: bytes) -> None:
         source = pikepdf.open(io.BytesIO(part))
@@ -103,7 +102,7 @@ class Merger:
         for index, page in enumerate(source.pages):
             pdf.pages.insert(index, page)
         self._tree.add(source, pdf.pages[: len(source.pages)], first=True)
-        self.tagged = self._tree.finish()
+        self._tree.finish()
         self.total = len(pdf.pages)
         font = pdf.make_indirect(
             Dictionary(
