@@ -140,6 +140,7 @@ def demo_meeting(meeting_date: date) -> dict[str, Any]:
     return {
         "council_name": "Exampleshire County Council",
         "cluster_name": "Northbrook",
+        "panel_name": "Northbrook cluster panel",
         "title": "Northbrook panel, 12 March 2027",
         "meeting_date": meeting_date,
         "start_time": "09:30",

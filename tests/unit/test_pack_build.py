@@ -211,3 +211,11 @@ def test_the_merged_pack_is_one_tagged_document_in_reading_order(tmp_path: Path)
             assert parents[mcid].idnum == element_idnum
     assert len(set(keys)) == len(keys)  # numbered on from part to part, none shared
     assert order == sorted(order)  # the tree reads the pages front to back
+
+
+def test_a_cluster_named_with_or_without_the_word_gets_one_cluster_panel() -> None:
+    from sendtrack.services.packs.data import panel_name
+
+    assert panel_name("Northbrook") == "Northbrook cluster panel"
+    assert panel_name("Northbrook cluster") == "Northbrook cluster panel"
+    assert panel_name("Riverside Cluster") == "Riverside Cluster panel"

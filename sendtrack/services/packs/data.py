@@ -47,6 +47,14 @@ def notional_threshold() -> Decimal:
     return Decimal(value) if value is not None else DEFAULT_THRESHOLD
 
 
+def panel_name(cluster_name: str) -> str:
+    """ "Northbrook cluster panel", whether the cluster is called "Northbrook" or "Northbrook
+    cluster" (councils name them both ways)."""
+    if cluster_name.lower().endswith("cluster"):
+        return f"{cluster_name} panel"
+    return f"{cluster_name} cluster panel"
+
+
 def meeting_title(meeting: PanelMeeting) -> str:
     return f"{meeting.cluster.name} panel, {meeting.meeting_date.day} {meeting.meeting_date:%B %Y}"
 
@@ -56,6 +64,7 @@ def meeting_data(meeting: PanelMeeting) -> dict[str, Any]:
     return {
         "council_name": council_name(),
         "cluster_name": meeting.cluster.name,
+        "panel_name": panel_name(meeting.cluster.name),
         "title": meeting_title(meeting),
         "meeting_date": meeting.meeting_date,
         "start_time": meeting.start_time.strftime("%H:%M") if meeting.start_time else "",

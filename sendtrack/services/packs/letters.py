@@ -152,6 +152,7 @@ def outcome_letter(user: User | None, referral: Referral) -> tuple[bytes, str] |
         "date_of_birth": pupil.date_of_birth,
         "upn": pupil.upn or "",
         "cluster_name": referral.cluster.name,
+        "panel_name": data.panel_name(referral.cluster.name),
         "meeting_date": meeting.meeting_date if meeting else decision.decision_date,
         "request_type": referral.request_type.label,
         "amount_requested": str(referral.amount_requested) if referral.amount_requested else "",
