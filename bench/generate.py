@@ -66,6 +66,7 @@ from sendtrack.models import (  # noqa: E402
     WouldRequestEhcna,
 )
 from sendtrack.school_year import reception_cohort  # noqa: E402
+from sendtrack.services.statistics import facts  # noqa: E402
 
 NEED_WEIGHTS = [
     (NeedCode.SLCN, 24),
@@ -370,6 +371,7 @@ def generate(
                 {
                     "id": uuid.uuid4(),
                     "referral_id": rid,
+                    "pupil_id": p["id"],
                     "meeting_id": meetings[key],
                     "decision_date": meeting_date,
                     "outcome": outcome,
@@ -536,6 +538,8 @@ def generate(
             row.setdefault(key, None)
     w.write(EhcnaRequest, requests)
     w.write(TimescaleException, exceptions)
+    # Written past the ORM, so the statistics' derived rows are built once, at the end.
+    facts.rebuild(connection)
     return w.counts
 
 

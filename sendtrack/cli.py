@@ -130,5 +130,12 @@ def _stats_command() -> click.Command:
     return stats_command
 
 
+def _statistics_facts_command() -> click.Command:
+    from sendtrack.statistics.cli import statistics_facts_command
+
+    return statistics_facts_command
+
+
 COMMANDS.append(_stats_command)
+COMMANDS.append(_statistics_facts_command)
 COMMANDS.append(lambda: __import__("sendtrack.packs.cli", fromlist=["command"]).command())

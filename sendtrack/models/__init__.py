@@ -20,6 +20,7 @@ from sendtrack.models.assessments import (
 )
 from sendtrack.models.audit import AuditAction, AuditEvent
 from sendtrack.models.base import Base
+from sendtrack.models.early_support import EarlySupportStart
 from sendtrack.models.funding import ClusterBudget, RtfBand, RtfBudget
 from sendtrack.models.imports import ImportUpload
 from sendtrack.models.org import Cluster, LocalAuthority, Phase, Setting
@@ -61,6 +62,7 @@ __all__ = [
     "ClusterBudget",
     "CycleStatus",
     "DecisionOutcome",
+    "EarlySupportStart",
     "EhcnaRequest",
     "ExceptionGround",
     "GeneratedPack",

@@ -160,7 +160,20 @@ class PanelDecision(UuidPk, Timestamps, Versioned, Base):
             "amount_awarded",
             "id",
         ),
+        # Referrals decided in a period, with the children and pounds, from this index
+        # alone: no join to the referral and no window over its decisions.
+        Index(
+            "ix_panel_decision_statistics",
+            "decision_date",
+            "confirmed_at",
+            "superseded_on",
+            "outcome",
+            "amount_awarded",
+            "pupil_id",
+        ),
         Index("ix_panel_decision_meeting", "meeting_id"),
+        # A child's decisions, when their first early-support episode is rebuilt.
+        Index("ix_panel_decision_pupil", "pupil_id", "decision_date"),
         # Cluster budgets: a year's confirmed awards, read from the index alone.
         Index(
             "ix_panel_decision_budget",
@@ -173,6 +186,13 @@ class PanelDecision(UuidPk, Timestamps, Versioned, Base):
     )
 
     referral_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("referral.id"))
+    # The referral's child, copied when the decision is made (a referral never changes
+    # child): the statistics count children without joining every decision to its referral.
+    pupil_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pupil.id"))
+    # Derived (services/statistics/facts.py): the date of the next confirmed decision on the
+    # same referral, None when there is none. A decision is its referral's latest in a
+    # period when it is confirmed, dated in the period, and this is None or after the end.
+    superseded_on: Mapped[date | None] = mapped_column(Date)
     meeting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("panel_meeting.id"))
     decision_date: Mapped[date] = mapped_column(Date)
     outcome: Mapped[DecisionOutcome] = mapped_column(

@@ -109,6 +109,8 @@ class Pupil(UuidPk, Timestamps, Versioned, Base):
         ),
         # Is the child on this school's roll, without reading the record (RTF sync_links).
         Index("ix_pupil_id_setting", "id", "setting_id"),
+        # The register as at a date is counted from this index alone (statistics).
+        Index("ix_pupil_as_at", "sen_status", "left_date", "sen_status_since", "setting_id"),
         Index("ix_pupil_name_dob", "legal_surname", "legal_forename", "date_of_birth"),
         # The few restricted children, which lists leave out with NOT IN (...).
         Index(

@@ -26,6 +26,7 @@ from sendtrack.models import (
     ApdrCycle,
     ApdrOutcome,
     AuditAction,
+    EarlySupportStart,
     EhcnaRequest,
     LoginAttempt,
     PanelAction,
@@ -148,6 +149,7 @@ def remove_pupils(actor: User | None, pupil_ids: list[uuid.UUID], reason: str) -
         delete(PupilNeed).where(PupilNeed.pupil_id.in_(pupil_ids)),
         delete(SenStatusChange).where(SenStatusChange.pupil_id.in_(pupil_ids)),
         delete(PupilTransfer).where(PupilTransfer.pupil_id.in_(pupil_ids)),
+        delete(EarlySupportStart).where(EarlySupportStart.pupil_id.in_(pupil_ids)),
         delete(Pupil).where(Pupil.id.in_(pupil_ids)),
     ]
     for statement in statements:

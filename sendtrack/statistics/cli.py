@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction
 from sendtrack.services import audit, statistics
+from sendtrack.services.statistics import facts
 from sendtrack.services.statistics.formats import (
     FORMATS,
     TEXT_FORMATS,
@@ -131,3 +132,29 @@ def stats_command(
     db.session.commit()
     if out is not None:
         click.echo(f"Wrote {len(measures)} measures to {out}", err=True)
+
+
+@click.command("statistics-facts")
+@click.option("--check", "mode", flag_value="check", default=True, help="Report differences.")
+@click.option("--rebuild", "mode", flag_value="rebuild", help="Rebuild every derived row.")
+@with_appcontext
+def statistics_facts_command(mode: str) -> None:
+    """Check (or rebuild) the derived rows the statistics read against the records.
+
+    They are kept in step by every change made through sendtrack; a rebuild is only
+    needed after records were changed in the database by hand."""
+    connection = db.session.connection()
+    if mode == "rebuild":
+        facts.rebuild(connection)
+        db.session.commit()
+        click.echo("Rebuilt the statistics' derived rows")
+        return
+    found = facts.differences(connection)  # reads only: nothing to commit
+    if found.none:
+        click.echo("The statistics' derived rows match the records")
+        return
+    raise click.ClickException(
+        f"{len(found.children)} children's first early-support episodes and "
+        f"{len(found.decisions)} panel decisions differ from the records: "
+        "run flask statistics-facts --rebuild"
+    )

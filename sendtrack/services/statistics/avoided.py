@@ -46,9 +46,11 @@ Filters (cluster, setting, need; an Area SEND Lead's clusters) apply to the chil
 episode, after it has been chosen from every episode: a child first supported in another
 cluster is not counted in this one for later support.
 
-Everything is computed in SQL (a window function picks each child's first episode, one
-GROUP BY counts the categories), identically on SQLite and PostgreSQL; only the period's
-episodes are read, plus an indexed check for any earlier episode.
+Everything is computed in SQL, identically on SQLite and PostgreSQL. Each child's first
+episode ever is kept in `early_support_start` (facts.py), rebuilt in the same transaction
+as any change to the child's decisions, referrals or RTF applications; counting reads the
+period's rows from its index, then one indexed check per child for a request in the
+window, and one GROUP BY counts the categories.
 """
 
 from __future__ import annotations
@@ -61,8 +63,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
-    Select,
     String,
     Subquery,
     and_,
@@ -72,30 +72,27 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
-    union_all,
 )
 from sqlalchemy.orm import Session
 
 from sendtrack.models import (
+    EarlySupportStart,
     EhcnaRequest,
     PanelDecision,
     Pupil,
     Referral,
     RtfApplication,
-    RtfDecision,
     Setting,
     WouldRequestEhcna,
 )
-from sendtrack.models.panels import EARLY_SUPPORT_OUTCOMES
 from sendtrack.services.statistics import spans
+from sendtrack.services.statistics.facts import PANEL
 from sendtrack.services.statistics.filters import NO_FILTERS, Filters
 from sendtrack.services.statistics.months import add_months
 from sendtrack.services.statistics.spans import Span
 
 CATEGORIES = ("avoided", "escalated", "pending", "lost_to_follow_up", "not_flagged")
 DEFAULT_WINDOW_MONTHS = 12
-PANEL = "panel"
-RTF = "rtf"
 
 
 @dataclass(frozen=True)
@@ -116,97 +113,6 @@ class AvoidedChild:
     setting_name: str = ""
 
 
-AWARDS = [d for d in RtfDecision if d.is_award]
-
-
-def _panel_episodes(*criteria: ColumnElement[bool], details: bool = False) -> Select:
-    # The reference is read only for drill-down: counting then needs only indexed columns.
-    reference = Referral.reference if details else literal_column("''", String)
-    return (
-        select(
-            Referral.pupil_id.label("pupil_id"),
-            PanelDecision.decision_date.label("decision_date"),
-            literal_column(f"'{PANEL}'", String).label("source"),
-            PanelDecision.id.label("source_id"),
-            reference.label("reference"),
-            Referral.would_request_ehcna.label("answer"),
-            Referral.setting_id.label("setting_id"),
-            Referral.cluster_id.label("cluster_id"),
-        )
-        .join(Referral, Referral.id == PanelDecision.referral_id)
-        .where(
-            PanelDecision.confirmed_at.is_not(None),
-            PanelDecision.outcome.in_(sorted(EARLY_SUPPORT_OUTCOMES)),
-            *criteria,
-        )
-    )
-
-
-def _rtf_episodes(*criteria: ColumnElement[bool]) -> Select:
-    return select(
-        RtfApplication.pupil_id,
-        RtfApplication.decision_date,
-        literal_column(f"'{RTF}'", String),
-        RtfApplication.id,
-        RtfApplication.reference,
-        RtfApplication.would_request_ehcna,
-        RtfApplication.receiving_setting_id,
-        select(Setting.cluster_id)
-        .where(Setting.id == RtfApplication.receiving_setting_id)
-        .scalar_subquery(),
-    ).where(RtfApplication.decision.in_(AWARDS), *criteria)
-
-
-def _first_episodes(date_from: date, date_to: date, details: bool = False) -> Subquery:
-    """The period's episodes, `nth` = 1 on the first episode ever of each child counted.
-
-    Children with any episode before the period are left out, and the rest are ranked
-    among the period's episodes only: the earliest episode in the period is the earliest
-    ever exactly when none came before it, so this gives the same rows as ranking every
-    episode ever, while reading only the period's (and using indexes for the check)."""
-    panel = _panel_episodes(
-        PanelDecision.decision_date >= date_from,
-        PanelDecision.decision_date <= date_to,
-        details=details,
-    )
-    rtf = _rtf_episodes(
-        RtfApplication.decision_date >= date_from, RtfApplication.decision_date <= date_to
-    )
-    episodes = union_all(panel, rtf).subquery()
-    # Core table aliases, not ORM aliased(): the SQL is the same, but ORM adaptation of
-    # every column cost about 0.15 s of Python per statement (measured), which the
-    # dashboard pays ten times per page.
-    decision = PanelDecision.__table__.alias("earlier_decision")
-    referral = Referral.__table__.alias("earlier_referral")
-    application = RtfApplication.__table__.alias("earlier_application")
-    earlier_panel = exists().where(
-        referral.c.pupil_id == episodes.c.pupil_id,
-        decision.c.referral_id == referral.c.id,
-        decision.c.confirmed_at.is_not(None),
-        decision.c.outcome.in_(sorted(EARLY_SUPPORT_OUTCOMES)),
-        decision.c.decision_date < date_from,
-    )
-    earlier_rtf = exists().where(
-        application.c.pupil_id == episodes.c.pupil_id,
-        application.c.decision.in_(AWARDS),
-        application.c.decision_date < date_from,
-    )
-    return (
-        select(
-            *episodes.c,
-            func.row_number()
-            .over(
-                partition_by=episodes.c.pupil_id,
-                # "panel" sorts before "rtf": the documented same-day tie-break.
-                order_by=(episodes.c.decision_date, episodes.c.source, episodes.c.source_id),
-            )
-            .label("nth"),
-        )
-        .where(~earlier_panel, ~earlier_rtf)
-        .subquery()
-    )
-
-
 def classified(
     date_from: date,
     date_to: date,
@@ -220,25 +126,41 @@ def classified(
     with `details`, also the child's name and UPN and the first request in the window
     (for drill-down: counting does not need them, and the extra lookup per child showed
     in the benchmark)."""
-    ranked = _first_episodes(date_from, date_to, details)
+    f = EarlySupportStart
+    # The cluster the referral went to; for an RTF award, its receiving school's now.
+    cluster = func.coalesce(
+        f.cluster_id,
+        select(Setting.cluster_id).where(Setting.id == f.setting_id).scalar_subquery(),
+    )
+    reference: Any = literal_column("''", String)
+    if details:
+        reference = case(
+            (
+                f.source == PANEL,
+                select(Referral.reference)
+                .join(PanelDecision, PanelDecision.referral_id == Referral.id)
+                .where(PanelDecision.id == f.source_id)
+                .scalar_subquery(),
+            ),
+            else_=select(RtfApplication.reference)
+            .where(RtfApplication.id == f.source_id)
+            .scalar_subquery(),
+        )
     first = (
         select(
-            ranked.c.pupil_id,
-            ranked.c.decision_date,
-            ranked.c.source,
-            ranked.c.reference,
-            ranked.c.answer,
-            ranked.c.setting_id,
-            ranked.c.cluster_id,
-            add_months(ranked.c.decision_date, window_months).label("window_end"),
+            f.pupil_id,
+            f.decision_date,
+            f.source,
+            reference.label("reference"),
+            f.answer,
+            f.setting_id,
+            cluster.label("cluster_id"),
+            add_months(f.decision_date.expression, window_months).label("window_end"),
         )
         .where(
-            ranked.c.nth == 1,
-            *filters.where(
-                pupil_id=ranked.c.pupil_id,
-                setting_id=ranked.c.setting_id,
-                cluster_id=ranked.c.cluster_id,
-            ),
+            f.decision_date >= date_from,
+            f.decision_date <= date_to,
+            *filters.where(pupil_id=f.pupil_id, setting_id=f.setting_id, cluster_id=cluster),
         )
         .subquery()
     )

@@ -167,10 +167,9 @@ def breakdown(
     return dict(table)
 
 
-def _decided(session: Session, ranked: Subquery, dimension: str) -> list[Any]:
+def _decided(session: Session, latest: Subquery, dimension: str) -> list[Any]:
     """Per key: referrals decided (latest decision each), children given advice and/or
     resources by them, and pounds awarded."""
-    latest = select(*ranked.c).where(ranked.c.newest == 1).subquery()
     keyed = _keyed(latest, dimension)
     early = sorted(EARLY_SUPPORT_OUTCOMES)
     supported = case((keyed.c.outcome.in_(early), keyed.c.pupil_id), else_=None)

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, select
+from sqlalchemy import ColumnElement, Subquery, and_, case, distinct, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from sendtrack.models import DecisionOutcome, PanelDecision, Referral
@@ -56,8 +56,36 @@ def received_rows(date_from: date, date_to: date, filters: Filters = NO_FILTERS)
     )
 
 
+def _decided_where(periods: Sequence[Span], filters: Filters) -> list[ColumnElement[bool]]:
+    """Confirmed decisions dated in one of the periods that are their referral's latest
+    confirmed decision in that period: the next one on the referral (`superseded_on`,
+    facts.py) is after the period's end, or there is none. With setting or cluster filters
+    the referral is read for its setting and cluster; the child's need needs no join."""
+    period_end = case(
+        *((and_(PanelDecision.decision_date >= s, PanelDecision.decision_date <= e), e)
+          for s, e in periods)
+    )  # fmt: skip
+    clauses: list[ColumnElement[bool]] = [
+        PanelDecision.confirmed_at.is_not(None),
+        spans.within(PanelDecision.decision_date, periods),
+        or_(PanelDecision.superseded_on.is_(None), PanelDecision.superseded_on > period_end),
+        *filters.need_condition(PanelDecision.pupil_id),
+    ]
+    if filters.setting_ids is not None or filters.cluster_ids is not None:
+        chosen = and_(
+            *filters.settings_condition(Referral.setting_id, Referral.cluster_id),
+        )
+        clauses.append(
+            exists()
+            .where(Referral.id == PanelDecision.referral_id, chosen)
+            .correlate_except(Referral)
+        )
+    return clauses
+
+
 def decisions_in_period(date_from: date, date_to: date, filters: Filters = NO_FILTERS) -> Subquery:
-    """Confirmed decisions dated in the period, `newest` = 1 on each referral's latest."""
+    """Each referral's latest confirmed decision dated in the period, with its referral's
+    child, setting and cluster (for breakdowns)."""
     return (
         select(
             PanelDecision.referral_id,
@@ -66,24 +94,9 @@ def decisions_in_period(date_from: date, date_to: date, filters: Filters = NO_FI
             Referral.pupil_id,
             Referral.setting_id,
             Referral.cluster_id,
-            func.row_number()
-            .over(
-                partition_by=PanelDecision.referral_id,
-                order_by=(
-                    PanelDecision.decision_date.desc(),
-                    PanelDecision.confirmed_at.desc(),
-                    PanelDecision.id.desc(),
-                ),
-            )
-            .label("newest"),
         )
         .join(Referral, Referral.id == PanelDecision.referral_id)
-        .where(
-            PanelDecision.confirmed_at.is_not(None),
-            PanelDecision.decision_date >= date_from,
-            PanelDecision.decision_date <= date_to,
-            *_chosen(filters),
-        )
+        .where(*_decided_where([(date_from, date_to)], filters))
         .subquery()
     )
 
@@ -110,10 +123,21 @@ def referral_measures_by_period(
     by_outcome: list[dict[str, int]] = [{} for _ in periods]
     awarded: list[Decimal] = [Decimal(0) for _ in periods]
     supported = [0 for _ in periods]
-    for index, outcome, count, money, children in session.execute(_by_outcome(periods, filters)):
+    period = spans.bucket(PanelDecision.decision_date, periods)
+    decided = _decided_where(periods, filters)
+    for index, outcome, count, money in session.execute(
+        select(period, PanelDecision.outcome, func.count(), func.sum(PanelDecision.amount_awarded))
+        .where(*decided)
+        .group_by(period, PanelDecision.outcome)
+    ):
         by_outcome[index][str(getattr(outcome, "value", outcome))] = count
         awarded[index] += Decimal(str(money or 0))
-        supported[index] += int(children or 0)
+    for index, children in session.execute(
+        select(period, func.count(distinct(PanelDecision.pupil_id)))
+        .where(*decided, PanelDecision.outcome.in_(sorted(EARLY_SUPPORT_OUTCOMES)))
+        .group_by(period)
+    ):
+        supported[index] = children
     found = []
     for index in range(len(periods)):
         measures: dict[str, int | float] = {
@@ -126,61 +150,3 @@ def referral_measures_by_period(
             measures[f"referrals.outcome.{outcome.value}"] = by_outcome[index].get(outcome.value, 0)
         found.append(measures)
     return found
-
-
-def _by_outcome(periods: Sequence[Span], filters: Filters) -> Select:
-    """Per period and outcome of each referral's latest decision in that period: referrals,
-    pounds, and children supported, in one pass. A child is counted once per period, on the
-    first of their early-support rows there (a second window numbers each child's rows), so
-    the per-outcome counts add up to the distinct children given advice and/or resources."""
-    period = spans.bucket(PanelDecision.decision_date, periods)
-    ranked = (
-        select(
-            period.label("period"),
-            PanelDecision.outcome,
-            PanelDecision.amount_awarded,
-            Referral.pupil_id,
-            func.row_number()
-            .over(
-                partition_by=(PanelDecision.referral_id, period),
-                order_by=(
-                    PanelDecision.decision_date.desc(),
-                    PanelDecision.confirmed_at.desc(),
-                    PanelDecision.id.desc(),
-                ),
-            )
-            .label("newest"),
-        )
-        .join(Referral, Referral.id == PanelDecision.referral_id)
-        .where(
-            PanelDecision.confirmed_at.is_not(None),
-            spans.within(PanelDecision.decision_date, periods),
-            *_chosen(filters),
-        )
-        .subquery()
-    )
-    early = ranked.c.outcome.in_(sorted(EARLY_SUPPORT_OUTCOMES))
-    latest = (
-        select(
-            ranked.c.period,
-            ranked.c.outcome,
-            ranked.c.amount_awarded,
-            early.label("early"),
-            func.row_number()
-            .over(
-                partition_by=(ranked.c.period, ranked.c.pupil_id, early),
-                order_by=ranked.c.outcome,
-            )
-            .label("child_nth"),
-        )
-        .where(ranked.c.newest == 1)
-        .subquery()
-    )
-    first_early = case((and_(latest.c.early, latest.c.child_nth == 1), 1), else_=0)
-    return select(
-        latest.c.period,
-        latest.c.outcome,
-        func.count(),
-        func.sum(latest.c.amount_awarded),
-        func.sum(first_early),
-    ).group_by(latest.c.period, latest.c.outcome)
