@@ -12,10 +12,13 @@ from pathlib import Path
 
 from click.testing import Result
 from flask import Flask
+from sqlalchemy import select
 
+from sendtrack.extensions import db
 from sendtrack.formatting import money
-from sendtrack.models import PanelDecision, PanelMeeting, Pupil, Referral
+from sendtrack.models import EarlySupportStart, PanelDecision, PanelMeeting, Pupil, Referral
 from sendtrack.school_year import financial_year_of
+from sendtrack.services.statistics import facts
 from tests.integration.panels_helpers import client_for, count
 
 HEADER = (
@@ -81,6 +84,13 @@ def _invoke(app: Flask, tmp_path: Path, text: str) -> Result:
     )
 
 
+def _statistics_in_step(app: Flask) -> None:
+    """The rows the statistics read were kept in step by the import's bulk inserts."""
+    with app.app_context():
+        found = facts.differences(db.session.connection())
+        assert found.none, found
+
+
 def _shown(page: str, element: str) -> int:
     match = re.search(rf'id="{element}"><strong>(\d+)</strong>', page)
     assert match, element
@@ -115,6 +125,7 @@ def test_several_thousand_rows_match_the_counts_on_screen(app: Flask, tmp_path: 
     result = _invoke(app, tmp_path, text)
     assert result.exit_code == 0, result.output[:2000]
     assert f"{n} rows checked: {n} were created" in result.output
+    _statistics_in_step(app)
     after = _screen(app)
     assert after["referrals"] == before["referrals"] + n  # type: ignore[operator]
     assert after["decided"] == before["decided"] + expected["decided"]  # type: ignore[operator]
@@ -147,6 +158,32 @@ def test_a_changed_row_updates_only_that_referral(app: Flask, tmp_path: Path) ->
     result = _invoke(app, tmp_path, changed)
     assert result.exit_code == 0, result.output
     assert "0 were created, 1 were updated, 29 unchanged" in result.output
+    _statistics_in_step(app)
+
+
+def test_a_referral_moved_to_another_child_takes_its_decision_and_episode(
+    app: Flask, tmp_path: Path
+) -> None:
+    text, _ = generate(30)
+    assert _invoke(app, tmp_path, text).exit_code == 0
+    _statistics_in_step(app)
+    # HIST-00002 (Histon1) was awarded resources; the file now names another child.
+    moved = text.replace("HIST-00002,,Histon1,Kit", "HIST-00002,,Movedon,Kit")
+    result = _invoke(app, tmp_path, moved)
+    assert result.exit_code == 0, result.output
+    assert "1 were updated" in result.output
+    _statistics_in_step(app)
+    with app.app_context():
+        referral = db.session.scalars(
+            select(Referral).where(Referral.reference == "HIST-00002")
+        ).one()
+        decision = db.session.scalars(
+            select(PanelDecision).where(PanelDecision.referral_id == referral.id)
+        ).one()
+        child = db.session.scalars(select(Pupil).where(Pupil.legal_surname == "Movedon")).one()
+        assert referral.pupil_id == decision.pupil_id == child.id
+        first = db.session.get(EarlySupportStart, child.id)
+        assert first is not None and first.source_id == decision.id
 
 
 def test_bad_rows_reject_the_whole_file(app: Flask, tmp_path: Path) -> None:

@@ -151,6 +151,24 @@ def test_a_deferred_referral_is_superseded_by_its_next_confirmed_decision(
     assert decided.pupil_id == referral.pupil_id  # copied from the referral on insert
 
 
+def test_a_referral_moved_to_another_child_takes_its_decisions_along(
+    ctx: None, world: World
+) -> None:
+    b = Builder(world)
+    ada, bea = b.child("Ada"), b.child("Bea")
+    referral = b.panel(ada, YES, date(2014, 2, 3), Out.ADVICE)
+    in_step()
+    assert start_of(ada) is not None and start_of(bea) is None
+    # Only the referral changes (no decision is touched in the same flush).
+    db.session.expire_all()
+    referral = db.session.get(type(referral), referral.id)  # type: ignore[assignment]
+    referral.pupil_id = bea.id
+    db.session.flush()
+    in_step()
+    assert start_of(ada) is None
+    assert start_of(bea).decision_date == date(2014, 2, 3)  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_changes_keep_every_row_in_step(ctx: None, world: World, seed: int) -> None:
     """Sixty random inserts, edits and deletes of decisions, referrals and RTF awards on a

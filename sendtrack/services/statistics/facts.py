@@ -155,8 +155,13 @@ def _superseded(referral_ids: Sequence[uuid.UUID] | None) -> Any:
         )
         .scalar_subquery()
     )
+    child = (
+        select(referral.c.pupil_id).where(referral.c.id == decision.c.referral_id).scalar_subquery()
+    )
     # updated_at is kept: this is derived data, not a change anyone made to the decision.
-    statement = update(decision).values(superseded_on=next_date, updated_at=decision.c.updated_at)
+    statement = update(decision).values(
+        superseded_on=next_date, pupil_id=child, updated_at=decision.c.updated_at
+    )
     if referral_ids is not None:
         statement = statement.where(decision.c.referral_id.in_(referral_ids))
     return statement
@@ -260,6 +265,11 @@ def _keys(obj: object) -> tuple[set[Any], set[Any]]:
         pupils.update(inspect(obj).attrs.pupil_id.history.deleted)
     elif isinstance(obj, Referral):
         pupils.add(obj.pupil_id)
+        # A referral moved to another child (an import can do this): its decisions follow
+        # it, and both children's first episodes change.
+        pupils.update(inspect(obj).attrs.pupil_id.history.deleted)
+        if inspect(obj).attrs.pupil_id.history.deleted:
+            referrals.add(obj.id)
     return pupils, referrals
 
 
