@@ -9,7 +9,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
     GovPasswordInput,
     GovRadioInput,
-    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -27,7 +26,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from sendtrack.forms import BaseForm, MoneyField
+from sendtrack.forms import AppSelect, BaseForm, MoneyField
 from sendtrack.models import Phase, Role
 from sendtrack.rtf.forms import chosen, entered, optional_choice, options
 
@@ -56,18 +55,18 @@ class SearchForm(BaseForm):
 class SettingSearchForm(SearchForm):
     phase = SelectField(
         "Phase",
-        widget=GovSelect(),
+        widget=AppSelect(),
         choices=options([("", "Any phase")] + [(p.value, p.label) for p in Phase]),
         validate_choice=False,
         validators=[Optional()],
     )
-    cluster = SelectField("Cluster", widget=GovSelect(), validate_choice=False)
+    cluster = SelectField("Cluster", widget=AppSelect(), validate_choice=False)
 
 
 class UserSearchForm(SearchForm):
     role = SelectField(
         "Role",
-        widget=GovSelect(),
+        widget=AppSelect(),
         choices=options([("", "Any role")] + [(r.value, r.label) for r in Role]),
         validate_choice=False,
         validators=[Optional()],
@@ -134,7 +133,7 @@ class SettingForm(BaseForm):
     )
     cluster_id = SelectField(
         "Cluster",
-        widget=GovSelect(),
+        widget=AppSelect(),
         validate_choice=False,
         validators=[optional_choice("Choose a cluster from the list")],
     )

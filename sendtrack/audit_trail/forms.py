@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from sendtrack.forms import BaseForm, GovukDateField
+from sendtrack.forms import AppSelect, BaseForm, GovukDateField
 from sendtrack.models import AuditAction
 
 
@@ -21,7 +21,7 @@ class AuditSearchForm(BaseForm):
     )
     action = SelectField(
         "Action",
-        widget=GovSelect(),
+        widget=AppSelect(),
         choices=[SelectChoice("", "Any action")]
         + [SelectChoice(a.value, a.value.replace("_", " ")) for a in AuditAction],
         validators=[Optional()],

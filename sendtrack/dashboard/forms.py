@@ -7,11 +7,11 @@ import uuid
 from datetime import date
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
 from wtforms import RadioField, SelectField
 from wtforms.validators import ValidationError
 
-from sendtrack.forms import BaseForm, GovukDateField
+from sendtrack.forms import AppSelect, BaseForm, GovukDateField
 from sendtrack.models import NeedCode
 from sendtrack.rtf.forms import options
 from sendtrack.services.statistics import periods
@@ -35,13 +35,13 @@ class DashboardForm(BaseForm):
     )
     # Named apart from the "Period" radios ("Financial quarter", "School term"): two controls
     # with one name cannot be told apart by a screen reader user.
-    quarter = SelectField("Which quarter", widget=GovSelect(), validate_choice=False)
-    term = SelectField("Which term", widget=GovSelect(), validate_choice=False)
+    quarter = SelectField("Which quarter", widget=AppSelect(), validate_choice=False)
+    term = SelectField("Which term", widget=AppSelect(), validate_choice=False)
     date_from = GovukDateField("From", subject="The start date")
     date_to = GovukDateField("To", subject="The end date")
-    cluster = SelectField("Cluster", widget=GovSelect(), validate_choice=False)
-    setting = SelectField("School or setting", widget=GovSelect(), validate_choice=False)
-    need = SelectField("Primary need", widget=GovSelect(), validate_choice=False)
+    cluster = SelectField("Cluster", widget=AppSelect(), validate_choice=False)
+    setting = SelectField("School or setting", widget=AppSelect(), validate_choice=False)
+    need = SelectField("Primary need", widget=AppSelect(), validate_choice=False)
 
     def set_choices(self, today: date, filters: dict[str, list[tuple[str, str]]]) -> None:
         quarters = periods.recent_quarters(today)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
-    GovSelect,
     GovSubmitInput,
     GovTextArea,
 )
@@ -20,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
-from sendtrack.forms import BaseForm, GovukDateField
+from sendtrack.forms import AppSelect, BaseForm, GovukDateField
 from sendtrack.models import AssessDecision, AssessmentOutcome, ExceptionGround, RequestSource
 from sendtrack.rtf.forms import chosen, entered, optional_choice, options
 from sendtrack.services.annual_reviews import ReviewDecision
@@ -99,7 +98,7 @@ class CaseForm(BaseForm):
     version = HiddenField()
     assigned_officer_id = SelectField(
         "Assigned officer",
-        widget=GovSelect(),
+        widget=AppSelect(),
         validate_choice=False,
         validators=[optional_choice("Choose an LA officer from the list")],
     )
@@ -169,9 +168,9 @@ class QueueFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    view = SelectField("Show", widget=GovSelect(), validate_choice=False)
-    stage = SelectField("Stage", widget=GovSelect(), validate_choice=False)
-    officer = SelectField("Officer", widget=GovSelect(), validate_choice=False)
+    view = SelectField("Show", widget=AppSelect(), validate_choice=False)
+    stage = SelectField("Stage", widget=AppSelect(), validate_choice=False)
+    officer = SelectField("Officer", widget=AppSelect(), validate_choice=False)
     page = IntegerField(validators=[Optional()])
 
 
@@ -179,5 +178,5 @@ class Sen2Form(BaseForm):
     class Meta:
         csrf = False
 
-    year = SelectField("Calendar year", widget=GovSelect(), validate_choice=False)
-    module = SelectField("Module", widget=GovSelect(), validate_choice=False)
+    year = SelectField("Calendar year", widget=AppSelect(), validate_choice=False)
+    module = SelectField("Module", widget=AppSelect(), validate_choice=False)

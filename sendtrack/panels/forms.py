@@ -8,7 +8,6 @@ from typing import Any
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
-    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -25,7 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from sendtrack.forms import BaseForm, GovukDateField, MoneyField
+from sendtrack.forms import AppSelect, BaseForm, GovukDateField, MoneyField
 from sendtrack.rtf.forms import chosen, entered, optional_choice, options
 from sendtrack.services.decisions import PANEL_OUTCOMES
 from sendtrack.services.follow_up import IMPACT_CHOICES
@@ -56,7 +55,7 @@ class MeetingForm(BaseForm):
     version = HiddenField()
     cluster_id = SelectField(
         "Cluster",
-        widget=GovSelect(),
+        widget=AppSelect(),
         validate_choice=False,
         validators=[chosen("Choose the cluster")],
     )
@@ -100,7 +99,7 @@ class MeetingForm(BaseForm):
 class MemberForm(BaseForm):
     user_id = SelectField(
         "Person with an account (optional)",
-        widget=GovSelect(),
+        widget=AppSelect(),
         validate_choice=False,
         validators=[optional_choice("Choose a person from the list")],
     )
@@ -118,7 +117,7 @@ class MemberForm(BaseForm):
     )
     setting_id = SelectField(
         "School or setting they work at (optional)",
-        widget=GovSelect(),
+        widget=AppSelect(),
         validate_choice=False,
         validators=[optional_choice("Choose a school or setting from the list")],
         description="A member from a referring school has a conflict of interest for its cases",
@@ -274,6 +273,6 @@ class YearForm(BaseForm):
     class Meta:
         csrf = False
 
-    year = SelectField("Financial year", widget=GovSelect(), validate_choice=False)
-    cluster = SelectField("Cluster", widget=GovSelect(), validate_choice=False)
+    year = SelectField("Financial year", widget=AppSelect(), validate_choice=False)
+    cluster = SelectField("Cluster", widget=AppSelect(), validate_choice=False)
     page = IntegerField(validators=[Optional()])

@@ -8,7 +8,6 @@ from typing import Any
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
-    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -25,7 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from sendtrack.forms import BaseForm, GovukDateField, MoneyField
+from sendtrack.forms import AppSelect, BaseForm, GovukDateField, MoneyField
 from sendtrack.models import NeedCode, NextStep, Progress, SenStatus, Sex
 from sendtrack.rtf.forms import chosen, entered, optional_choice, options
 
@@ -128,7 +127,7 @@ class PupilForm(BaseForm):
     )
     setting_id = SelectField(
         "School or setting",
-        widget=GovSelect(),
+        widget=AppSelect(),
         validate_choice=False,
         validators=[chosen("Choose the school or setting")],
     )
@@ -150,15 +149,15 @@ class PupilForm(BaseForm):
         validators=[entered("Enter the date the status began")],
     )
     primary_need = SelectField(
-        "Primary need", widget=GovSelect(), validate_choice=False,
+        "Primary need", widget=AppSelect(), validate_choice=False,
         validators=[optional_choice("Choose a need from the list")],
     )  # fmt: skip
     secondary_need = SelectField(
-        "Secondary need", widget=GovSelect(), validate_choice=False,
+        "Secondary need", widget=AppSelect(), validate_choice=False,
         validators=[optional_choice("Choose a need from the list")],
     )  # fmt: skip
     other_need = SelectField(
-        "Other need", widget=GovSelect(), validate_choice=False,
+        "Other need", widget=AppSelect(), validate_choice=False,
         validators=[optional_choice("Choose a need from the list")],
     )  # fmt: skip
     looked_after = BooleanField("The child is looked after (in care)", widget=GovCheckboxInput())
@@ -173,7 +172,7 @@ class PupilForm(BaseForm):
     panel_consent_date = GovukDateField("Date consent was given", subject="Date consent was given")
     panel_consent_recorded_by = text_field("Consent recorded by", 120)
     year_group_override = SelectField(
-        "Year group taught in", widget=GovSelect(), validate_choice=False,
+        "Year group taught in", widget=AppSelect(), validate_choice=False,
         choices=options(YEAR_CHOICES),
         validators=[optional_choice("Choose a year group from the list")],
         description="Only for a child taught out of their year group",
@@ -260,14 +259,14 @@ class ProvisionForm(BaseForm):
     version = HiddenField()
     description = text_field("What the provision is", 500, "Enter what the provision is")
     provision_type = SelectField(
-        "Type", widget=GovSelect(), validate_choice=False,
+        "Type", widget=AppSelect(), validate_choice=False,
         choices=options([("", "Choose a type")] + [(t, t) for t in PROVISION_TYPES]),
         validators=[optional_choice("Choose a type from the list")],
     )  # fmt: skip
     frequency = text_field("How often", 100, description="For example, 3 times a week")
     group_size = WholeNumberField("Group size", low=1, high=40, description="1 for one-to-one")
     delivered_by = SelectField(
-        "Delivered by", widget=GovSelect(), validate_choice=False,
+        "Delivered by", widget=AppSelect(), validate_choice=False,
         validators=[optional_choice("Choose a staff role from the list")],
     )  # fmt: skip
     minutes_per_week = WholeNumberField("Minutes per week", low=0, high=3000)
@@ -315,7 +314,7 @@ class NextCycleForm(BaseForm):
 
 class TransferForm(BaseForm):
     to_setting_id = SelectField(
-        "Setting the child has moved to", widget=GovSelect(), validate_choice=False,
+        "Setting the child has moved to", widget=AppSelect(), validate_choice=False,
         validators=[chosen("Choose the setting the child has moved to")],
     )  # fmt: skip
     moved_on = GovukDateField(
@@ -328,7 +327,7 @@ class TransferForm(BaseForm):
 
 class TransferInForm(BaseForm):
     to_setting_id = SelectField(
-        "Your setting the child has joined", widget=GovSelect(), validate_choice=False,
+        "Your setting the child has joined", widget=AppSelect(), validate_choice=False,
         validators=[chosen("Choose your setting")],
     )  # fmt: skip
     upn = StringField(
@@ -354,9 +353,9 @@ class RegisterFilterForm(BaseForm):
 
     setting = HiddenField()
     q = StringField("Name or UPN", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
-    need = SelectField("Need", widget=GovSelect(), validate_choice=False)
-    year = SelectField("Year group", widget=GovSelect(), validate_choice=False)
-    status = SelectField("SEN status", widget=GovSelect(), validate_choice=False)
-    review = SelectField("Review", widget=GovSelect(), validate_choice=False)
-    sort = SelectField("Sort by", widget=GovSelect(), validate_choice=False)
+    need = SelectField("Need", widget=AppSelect(), validate_choice=False)
+    year = SelectField("Year group", widget=AppSelect(), validate_choice=False)
+    status = SelectField("SEN status", widget=AppSelect(), validate_choice=False)
+    review = SelectField("Review", widget=AppSelect(), validate_choice=False)
+    sort = SelectField("Sort by", widget=AppSelect(), validate_choice=False)
     page = StringField()

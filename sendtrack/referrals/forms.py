@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
-    GovSelect,
     GovSubmitInput,
     GovTextArea,
 )
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from sendtrack.forms import BaseForm, MoneyField
+from sendtrack.forms import AppSelect, BaseForm, MoneyField
 from sendtrack.models import RequestType, WouldRequestEhcna
 from sendtrack.rtf.forms import chosen, optional_choice, options
 
@@ -80,6 +79,6 @@ class FilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    status = SelectField("Status", widget=GovSelect(), validate_choice=False)
-    cluster = SelectField("Cluster", widget=GovSelect(), validate_choice=False)
+    status = SelectField("Status", widget=AppSelect(), validate_choice=False)
+    cluster = SelectField("Cluster", widget=AppSelect(), validate_choice=False)
     page = IntegerField(validators=[Optional()])

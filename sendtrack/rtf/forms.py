@@ -9,7 +9,6 @@ from typing import Any
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
-    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -27,7 +26,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
-from sendtrack.forms import BaseForm, GovukDateField, MoneyField
+from sendtrack.forms import AppSelect, BaseForm, GovukDateField, MoneyField
 from sendtrack.models import NeedCode, RtfDecision, Sex, WouldRequestEhcna
 
 LONG_TEXT = 5000
@@ -129,24 +128,24 @@ class ApplicationForm(BaseForm):
     )
     early_years_setting_id = SelectField(
         "Early-years setting",
-        widget=GovSelect(),
+        widget=AppSelect(),
         validate_choice=False,
         validators=[optional_choice("Choose an early-years setting from the list")],
     )
     receiving_setting_id = SelectField(
         "Receiving school",
-        widget=GovSelect(),
+        widget=AppSelect(),
         validate_choice=False,
         validators=[DataRequired("Choose the receiving school")],
     )
     primary_need = SelectField(
-        "Primary need", widget=GovSelect(), choices=options(NEED_CHOICES), validate_choice=False
+        "Primary need", widget=AppSelect(), choices=options(NEED_CHOICES), validate_choice=False
     )
     secondary_need = SelectField(
-        "Secondary need", widget=GovSelect(), choices=options(NEED_CHOICES), validate_choice=False
+        "Secondary need", widget=AppSelect(), choices=options(NEED_CHOICES), validate_choice=False
     )
     third_need = SelectField(
-        "Third need", widget=GovSelect(), choices=options(NEED_CHOICES), validate_choice=False
+        "Third need", widget=AppSelect(), choices=options(NEED_CHOICES), validate_choice=False
     )
     needs_summary = TextAreaField(
         "The child's needs",
@@ -184,7 +183,7 @@ class ApplicationForm(BaseForm):
     )
     band_id = SelectField(
         "Band (optional)",
-        widget=GovSelect(),
+        widget=AppSelect(),
         validate_choice=False,
         validators=[optional_choice("Choose one of the current bands")],
     )
@@ -236,7 +235,7 @@ class DecisionForm(BaseForm):
     )
     band_id = SelectField(
         "Band",
-        widget=GovSelect(),
+        widget=AppSelect(),
         validate_choice=False,
         validators=[optional_choice("Choose one of the current bands")],
     )
@@ -325,9 +324,9 @@ class FilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    status = SelectField("Status", widget=GovSelect(), validate_choice=False)
-    setting = SelectField("School or setting", widget=GovSelect(), validate_choice=False)
-    cohort = SelectField("Reception in", widget=GovSelect(), validate_choice=False)
+    status = SelectField("Status", widget=AppSelect(), validate_choice=False)
+    setting = SelectField("School or setting", widget=AppSelect(), validate_choice=False)
+    cohort = SelectField("Reception in", widget=AppSelect(), validate_choice=False)
     page = IntegerField(validators=[Optional()])
 
 

@@ -513,6 +513,23 @@ def test_rate_is_rounded_half_up_and_absent_without_denominator() -> None:
     assert rate(0, 0) is None
 
 
+def test_a_period_with_nothing_in_it_gives_zeros_on_its_own_and_in_a_trend(
+    ctx: None, world: World
+) -> None:
+    """One period is counted without grouping by period (spans.py): an aggregate of no rows
+    still gives one row, of zero counts and NULL sums, which must read as zeros."""
+    empty = (date(1990, 4, 1), date(1990, 6, 30))
+    alone = statistics.compute(*empty, date(1991, 1, 1))
+    trend = statistics.compute_periods(
+        [empty, (date(1990, 7, 1), date(1990, 9, 30))], date(1991, 1, 1)
+    )
+    for measures in (alone, trend[0]):
+        flows = {k: v for k, v in measures.items() if not k.startswith("register.")}
+        assert flows and set(flows.values()) == {0}, flows
+        assert "avoided.rate" not in measures
+    assert alone == trend[0]
+
+
 def test_ehcna_measures_follow_the_setting_and_cluster_filters(ctx: None, world: World) -> None:
     # The test world has one request received 30 days ago at a1 (cluster A) and one at b1.
     today = date.today()

@@ -7,12 +7,16 @@ database when TEST_DATABASE_URL points at one) with the world built and committe
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import secrets
 import subprocess
 import sys
+import time
 import uuid
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -268,3 +272,63 @@ def test_audit_events_do_not_change_the_version(committed: tuple[Flask, World]) 
 )
 def test_which_statements_count_as_changing_figures(statement: str, counted: bool) -> None:
     assert cache.writes_counted_data(statement) is counted
+
+
+def _worker(url: str, log: str, start: Any, results: Any) -> None:
+    """One web worker (its own process, engine and caches) asking for figures."""
+    from sendtrack import create_app
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+
+    def compute() -> dict[str, int]:
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()}\n")
+        time.sleep(1.0)  # long enough for the others to ask meanwhile
+        return {"ehcna.requests_received": 42}
+
+    with app.app_context():
+        start.wait(30)
+        results.put(cache.cached(db.session(), ("single-flight", 1), compute))
+        db.session.remove()
+
+
+def test_figures_asked_for_by_several_workers_at_once_are_computed_once(
+    committed: tuple[Flask, World], tmp_path: Path
+) -> None:
+    app, _ = committed
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    log = tmp_path / "computed.log"
+    spawn = multiprocessing.get_context("spawn")
+    start, results = spawn.Barrier(3), spawn.Queue()
+    workers = [
+        spawn.Process(target=_worker, args=(url, str(log), start, results)) for _ in range(3)
+    ]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(90)
+    assert [w.exitcode for w in workers] == [0, 0, 0]
+    got = [results.get(timeout=5) for _ in workers]
+    assert got == [{"ehcna.requests_received": 42}] * 3
+    computed_by = log.read_text(encoding="utf-8").split()
+    assert len(computed_by) == 1, computed_by  # the other two waited and read its result
+
+
+def test_a_worker_waits_only_so_long_for_another(
+    committed: tuple[Flask, World], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that holds the lock and never finishes (stuck, say) delays the others by
+    WAIT_SECONDS at most: then they compute the figures themselves."""
+    app, _ = committed
+    monkeypatch.setattr(cache, "WAIT_SECONDS", 0.3)
+    key = ("single-flight", 2)
+    with app.app_context():
+        current = cache.version(db.session())
+        assert current is not None
+        name = f"{cache._key_hash(key)}:{current}"
+        with cache._flight(db.engine, name) as held:
+            assert held()  # the stuck worker
+            value = cache.cached(db.session(), key, lambda: {"x": 7})
+        assert value == {"x": 7}
+        assert cache._stored(db.engine, current, cache._key_hash(key) or "") == {"x": 7}
+        db.session.remove()

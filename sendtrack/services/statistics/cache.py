@@ -25,6 +25,14 @@ Why the figures served are never stale:
 - the worker's cache is bounded (LRU) and a restart starts it empty; the shared table keeps
   only the current version's rows (older ones are deleted as new ones are stored).
 
+Figures not stored yet are computed once, not once per worker that asks at the same time
+(a dozen officers opening the dashboard after a change, or several workers at start-up):
+the first worker takes a lock named by the figures' key and version (a PostgreSQL advisory
+lock; on SQLite a byte-range lock on a file beside the database), and the others wait for
+it, reading the shared table as they wait, and take its result. A worker waits at most
+WAIT_SECONDS, then computes the figures itself; a worker that dies releases its lock (the
+connection or the file closes).
+
 Exports from `flask stats` and the benchmark call `statistics.compute` directly and never
 use this cache.
 """
@@ -32,17 +40,21 @@ use this cache.
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import hashlib
 import json
 import logging
+import os
 import re
 import threading
+import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table, delete, event, insert, or_, select, text
 from sqlalchemy.engine import Connection, Engine
@@ -166,8 +178,7 @@ def cached(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
     key_hash = _key_hash(key)
     value = _shared_get(session, current, key_hash)
     if value is None:
-        value = compute()
-        _shared_put(session, current, key_hash, value)
+        value = _compute_once(session, current, key_hash, compute)
     with _lock:
         _entries[full_key] = _copy(value)
         while len(_entries) > MAX_ENTRIES:
@@ -286,6 +297,138 @@ def _shared_put(session: Session, current: int, key_hash: str | None, value: Any
                 )
     except SQLAlchemyError as error:  # another worker stored it first, or a lock: a cache
         logger.info("statistics_result not stored: %s", type(error).__name__)
+
+
+WAIT_SECONDS = 20.0  # for another worker's figures, at most; then a worker computes them
+POLL_SECONDS = 0.05
+_STRIPES = 4096  # byte ranges in the SQLite lock file (two keys may share one: a wait)
+_thread_stripes = [threading.Lock() for _ in range(64)]  # file locks are per process
+
+
+def _compute_once(
+    session: Session, current: int, key_hash: str | None, compute: Callable[[], T]
+) -> T:
+    """compute() and store the result, unless another worker is computing the same figures:
+    then wait for them and take them from the shared table."""
+    engine = _shared_engine(session)
+    if key_hash is None or engine is None:
+        return compute()
+    deadline = time.monotonic() + WAIT_SECONDS
+    with _flight(engine, f"{key_hash}:{current}") as held:
+        while not held() and time.monotonic() < deadline:
+            stored = _stored(engine, current, key_hash)
+            if stored is not None:
+                return cast(T, stored)
+            time.sleep(POLL_SECONDS)
+        if held():  # stored by the worker whose lock was just released?
+            stored = _stored(engine, current, key_hash)
+            if stored is not None:
+                return cast(T, stored)
+        value = compute()
+        _shared_put(session, current, key_hash, value)
+        return value
+
+
+def _stored(engine: Engine, current: int, key_hash: str) -> Any:
+    """The shared row as committed now (the request's own transaction may be reading an
+    older snapshot of the table)."""
+    table = _result_table()
+    try:
+        with engine.connect() as connection:
+            payload = connection.execute(
+                select(table.c.payload).where(
+                    table.c.key_hash == key_hash, table.c.version == current
+                )
+            ).scalar()
+    except SQLAlchemyError:
+        return None
+    if payload is None:
+        return None
+    try:
+        return _decode(json.loads(payload))
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+@contextmanager
+def _flight(engine: Engine, name: str) -> Iterator[Callable[[], bool]]:
+    """A lock on `name` across every worker, tried again each time the returned function is
+    called: it says whether this worker holds the lock now."""
+    number = int(hashlib.sha256(name.encode()).hexdigest()[:15], 16)  # fits a bigint
+    if engine.dialect.name == "postgresql":
+        with _advisory_lock(engine, number) as held:
+            yield held
+    elif engine.url.database and engine.url.database != ":memory:":
+        with _file_lock(f"{engine.url.database}.statistics-lock", number % _STRIPES) as held:
+            yield held
+    else:  # an in-memory database belongs to one process
+        yield lambda: True
+
+
+@contextmanager
+def _advisory_lock(engine: Engine, number: int) -> Iterator[Callable[[], bool]]:
+    try:
+        connection = engine.connect()
+    except SQLAlchemyError:
+        yield lambda: False
+        return
+    got = [False]
+
+    def held() -> bool:
+        if not got[0]:
+            try:
+                got[0] = bool(
+                    connection.execute(
+                        text("SELECT pg_try_advisory_lock(:n)"), {"n": number}
+                    ).scalar()
+                )
+                connection.commit()
+            except SQLAlchemyError:
+                return False
+        return got[0]
+
+    try:
+        yield held
+    finally:
+        try:
+            if got[0]:
+                connection.execute(text("SELECT pg_advisory_unlock(:n)"), {"n": number})
+                connection.commit()
+        except SQLAlchemyError:
+            connection.invalidate()  # closing the session releases the lock
+        finally:
+            connection.close()
+
+
+@contextmanager
+def _file_lock(path: str, stripe: int) -> Iterator[Callable[[], bool]]:
+    thread_lock = _thread_stripes[stripe % len(_thread_stripes)]
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        yield lambda: False
+        return
+    got = [False, False]  # this process's thread lock, the file lock
+
+    def held() -> bool:
+        if not got[0]:
+            got[0] = thread_lock.acquire(blocking=False)
+        if got[0] and not got[1]:
+            try:
+                fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, stripe)
+                got[1] = True
+            except OSError:
+                pass
+        return got[1]
+
+    try:
+        yield held
+    finally:
+        if got[1]:
+            fcntl.lockf(descriptor, fcntl.LOCK_UN, 1, stripe)
+        os.close(descriptor)
+        if got[0]:
+            thread_lock.release()
 
 
 def _copy(value: T) -> T:

@@ -100,7 +100,7 @@ def ehcna_measures_by_period(
                 _count(and_(known, r.decision == AssessDecision.WITHDRAWN)),
             )
             .where(spans.within(r.received_date, periods), scope)
-            .group_by(got)
+            .group_by(*spans.group(got, periods))
         )
     }
     within_6 = r.decision_date <= add_days(r.received_date, DECISION_DAYS)
@@ -114,7 +114,7 @@ def ehcna_measures_by_period(
                 spans.within(r.decision_date, periods),
                 scope,
             )
-            .group_by(decided)
+            .group_by(*spans.group(decided, periods))
         )
     }
     within_20 = r.plan_issued_date <= add_days(r.received_date, FINAL_PLAN_DAYS)
@@ -131,7 +131,7 @@ def ehcna_measures_by_period(
                 _count(and_(no_exception, within_20)),
             )
             .where(spans.within(r.plan_issued_date, periods), scope)
-            .group_by(issued)
+            .group_by(*spans.group(issued, periods))
         )
     }
     found: list[dict[str, int | float]] = []

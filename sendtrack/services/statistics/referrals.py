@@ -22,7 +22,19 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Subquery, and_, case, distinct, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Subquery,
+    and_,
+    case,
+    distinct,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from sendtrack.models import DecisionOutcome, PanelDecision, Referral
@@ -61,9 +73,13 @@ def _decided_where(periods: Sequence[Span], filters: Filters) -> list[ColumnElem
     confirmed decision in that period: the next one on the referral (`superseded_on`,
     facts.py) is after the period's end, or there is none. With setting or cluster filters
     the referral is read for its setting and cluster; the child's need needs no join."""
-    period_end = case(
-        *((and_(PanelDecision.decision_date >= s, PanelDecision.decision_date <= e), e)
-          for s, e in periods)
+    period_end = (
+        literal(periods[0][1], Date)
+        if len(periods) == 1
+        else case(
+            *((and_(PanelDecision.decision_date >= s, PanelDecision.decision_date <= e), e)
+              for s, e in periods)
+        )
     )  # fmt: skip
     clauses: list[ColumnElement[bool]] = [
         PanelDecision.confirmed_at.is_not(None),
@@ -117,7 +133,7 @@ def referral_measures_by_period(
     for index, count in session.execute(
         select(key, func.count())
         .where(spans.within(Referral.submitted_date, periods), *_chosen(filters))
-        .group_by(key)
+        .group_by(*spans.group(key, periods))
     ):
         received[index] = count
     by_outcome: list[dict[str, int]] = [{} for _ in periods]
@@ -128,14 +144,14 @@ def referral_measures_by_period(
     for index, outcome, count, money in session.execute(
         select(period, PanelDecision.outcome, func.count(), func.sum(PanelDecision.amount_awarded))
         .where(*decided)
-        .group_by(period, PanelDecision.outcome)
+        .group_by(*spans.group(period, periods), PanelDecision.outcome)
     ):
         by_outcome[index][str(getattr(outcome, "value", outcome))] = count
         awarded[index] += Decimal(str(money or 0))
     for index, children in session.execute(
         select(period, func.count(distinct(PanelDecision.pupil_id)))
         .where(*decided, PanelDecision.outcome.in_(sorted(EARLY_SUPPORT_OUTCOMES)))
-        .group_by(period)
+        .group_by(*spans.group(period, periods))
     ):
         supported[index] = children
     found = []

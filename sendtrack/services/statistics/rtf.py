@@ -81,7 +81,7 @@ def rtf_measures_by_period(
         session.execute(
             select(applied, func.count())
             .where(spans.within(a.application_date, periods), *_chosen(filters))
-            .group_by(applied)
+            .group_by(*spans.group(applied, periods))
         ).all()
     )
     decided = spans.bucket(a.decision_date, periods)
@@ -94,7 +94,7 @@ def rtf_measures_by_period(
                 spans.within(a.decision_date, periods),
                 *_chosen(filters),
             )
-            .group_by(decided)
+            .group_by(*spans.group(decided, periods))
         )
     }
     return [

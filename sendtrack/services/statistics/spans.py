@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, or_
+from sqlalchemy import ColumnElement, Integer, and_, case, literal, or_
 
 Span = tuple[date, date]
 
@@ -42,5 +42,16 @@ def within(column: Any, spans: Sequence[Span]) -> ColumnElement[bool]:
 
 
 def bucket(column: Any, spans: Sequence[Span]) -> ColumnElement[Any]:
-    """The index of the period the date falls in (NULL outside them all)."""
+    """The index of the period the date falls in (NULL outside them all); for one period
+    simply 0, since the statements keep their rows to the periods (`within`)."""
+    if len(spans) == 1:
+        return literal(0, Integer)
     return case(*((and_(column >= s, column <= e), i) for i, (s, e) in enumerate(spans)))
+
+
+def group(key: ColumnElement[Any], spans: Sequence[Span]) -> tuple[ColumnElement[Any], ...]:
+    """What to group by for the bucket `key`: nothing for one period. Computing and sorting
+    the bucket per row cost about 1.5 ms a statement on the county (SQLite builds a
+    temporary B-tree for it). Without it an aggregate of no rows still gives one row, of
+    zero counts and NULL sums."""
+    return () if len(spans) == 1 else (key,)
