@@ -1,20 +1,29 @@
 """Form pieces shared by every feature: GOV.UK date fields, money fields, the error summary,
-and a select for long lists of options.
+a select for long lists of options, the choice and "enter" checks with GOV.UK messages, and
+builders for the fields every form repeats (radios, dates, text boxes).
 
 Messages follow the GOV.UK Design System wording ("Enter ...", "... must be a real date")."""
 
 from __future__ import annotations
 
 import re
+import uuid
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSelect, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+)
 from markupsafe import Markup, escape
-from wtforms import Field, StringField
-from wtforms.validators import ValidationError
+from wtforms import Field, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -191,3 +200,113 @@ def error_summary(form: Any) -> dict[str, Any]:
         items.append({"text": str(text), "href": f"#{target}"})
         del name
     return {"titleText": "There is a problem", "errorList": items}
+
+
+# --- choices and checks -----------------------------------------------------------------
+
+
+def chosen(message: str) -> Callable[[Any, Any], None]:
+    """Require one of the field's own choices, with a GOV.UK message (not "Not a valid
+    choice"), for fields that skip WTForms' own choice check."""
+
+    def check(_form: Any, field: Any) -> None:
+        values = {str(c.value) for c in field.choices}
+        if not field.data or str(field.data) not in values:
+            raise ValidationError(message)
+
+    return check
+
+
+def optional_choice(message: str) -> Callable[[Any, Any], None]:
+    """Nothing chosen is fine; anything chosen must be one of the field's own choices."""
+
+    def check(_form: Any, field: Any) -> None:
+        values = {str(c.value) for c in field.choices}
+        if field.data and str(field.data) not in values:
+            raise ValidationError(message)
+
+    return check
+
+
+def entered(message: str) -> Callable[[Any, Any], None]:
+    """Like DataRequired, but keeps a typed value's own message ("must be a real date",
+    "must be an amount in pounds") instead of replacing it with "Enter ..."."""
+
+    def check(_form: Any, field: Any) -> None:
+        if field.errors:
+            raise StopValidation()
+        if field.data is None or field.data == "":
+            raise StopValidation(message)
+
+    return check
+
+
+def options(pairs: Sequence[tuple[str, str]]) -> list[SelectChoice]:
+    """WTForms 3.3 wants SelectChoice objects rather than (value, label) tuples."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def set_choices(field: Any, pairs: Sequence[tuple[str, str]]) -> None:
+    field.choices = options(pairs)
+
+
+def as_uuid(value: str | None) -> uuid.UUID | None:
+    """An id from a query string or a select; None for anything that is not one."""
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+# --- field builders ---------------------------------------------------------------------
+
+
+def radios(
+    label: str,
+    pairs: Sequence[tuple[str, str]] = (),
+    *,
+    required: str | None = None,
+    optional: str | None = None,
+    **kw: Any,
+) -> Any:
+    """GOV.UK radios. `required` is the message when nothing (or something not offered) is
+    chosen; with `optional` instead, choosing nothing is allowed. Choices given later (by
+    the view) are checked the same way."""
+    if (required is None) == (optional is None):
+        raise TypeError("radios() takes a required or an optional message")
+    check = chosen(required) if required is not None else optional_choice(str(optional))
+    return RadioField(
+        label,
+        widget=GovRadioInput(),
+        validate_choice=False,
+        choices=options(pairs),
+        validators=[check],
+        **kw,
+    )
+
+
+def date_field(label: str, subject: str = "", required: str | None = None, **kw: Any) -> Any:
+    """Day, month and year boxes; `required` is the message when the date is left out."""
+    return GovukDateField(
+        label, validators=[entered(required)] if required else None, subject=subject, **kw
+    )
+
+
+def text_field(label: str, max_length: int, required: str | None = None, **kw: Any) -> Any:
+    validators: list[Any] = [DataRequired(required)] if required else [Optional()]
+    validators.append(
+        Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")
+    )
+    return StringField(label, widget=GovTextInput(), validators=validators, **kw)
+
+
+def area_field(label: str, max_length: int, **kw: Any) -> Any:
+    return TextAreaField(
+        label,
+        widget=GovTextArea(),
+        validators=[
+            Optional(),
+            Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"),
+        ],
+        **kw,
+    )

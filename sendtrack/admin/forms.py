@@ -8,7 +8,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovFileInput,
     GovPasswordInput,
-    GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -17,7 +16,6 @@ from wtforms import (
     FileField,
     HiddenField,
     PasswordField,
-    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -26,9 +24,18 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from sendtrack.forms import AppSelect, BaseForm, MoneyField
+from sendtrack.forms import (
+    AppSelect,
+    BaseForm,
+    MoneyField,
+    area_field,
+    entered,
+    optional_choice,
+    options,
+    radios,
+    text_field,
+)
 from sendtrack.models import Phase, Role
-from sendtrack.rtf.forms import chosen, entered, optional_choice, options
 
 
 def whole_number(message: str, low: int, high: int) -> Callable[[object, object], None]:
@@ -48,7 +55,7 @@ class SearchForm(BaseForm):
     class Meta:
         csrf = False  # a GET search that changes nothing
 
-    q = StringField("Search", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
+    q = text_field("Search", 100)
     submit = SubmitField("Search", widget=GovSubmitInput())
 
 
@@ -74,11 +81,7 @@ class UserSearchForm(SearchForm):
 
 
 class ClusterForm(BaseForm):
-    name = StringField(
-        "Name",
-        widget=GovTextInput(),
-        validators=[DataRequired("Enter the cluster's name"), Length(max=120)],
-    )
+    name = text_field("Name", 120, "Enter the cluster's name")
     quorum = StringField(
         "Quorum",
         widget=GovTextInput(),
@@ -92,11 +95,8 @@ class ClusterForm(BaseForm):
 
 
 class BudgetForm(BaseForm):
-    financial_year = StringField(
-        "Financial year",
-        widget=GovTextInput(),
-        description="April to March, like 2026-27",
-        validators=[DataRequired("Enter the financial year"), Length(max=7)],
+    financial_year = text_field(
+        "Financial year", 7, "Enter the financial year", description="April to March, like 2026-27"
     )
     allocation = MoneyField(
         "Delegated budget",
@@ -113,24 +113,14 @@ class ConfirmForm(BaseForm):
 
 
 class SettingForm(BaseForm):
-    urn = StringField(
+    urn = text_field(
         "URN",
-        widget=GovTextInput(),
+        20,
+        "Enter the URN",
         description="The 6-digit unique reference number from Get information about schools",
-        validators=[DataRequired("Enter the URN"), Length(max=20)],
     )
-    name = StringField(
-        "Name",
-        widget=GovTextInput(),
-        validators=[DataRequired("Enter the setting's name"), Length(max=200)],
-    )
-    phase = RadioField(
-        "Phase",
-        widget=GovRadioInput(),
-        validate_choice=False,
-        choices=options([(p.value, p.label) for p in Phase]),
-        validators=[chosen("Choose the phase")],
-    )
+    name = text_field("Name", 200, "Enter the setting's name")
+    phase = radios("Phase", [(p.value, p.label) for p in Phase], required="Choose the phase")
     cluster_id = SelectField(
         "Cluster",
         widget=AppSelect(),
@@ -149,16 +139,11 @@ ROLE_CHOICES = options(
 
 
 class UserForm(BaseForm):
-    name = StringField(
-        "Full name",
-        widget=GovTextInput(),
-        validators=[DataRequired("Enter the person's full name"), Length(max=120)],
-    )
-    senco_urns = TextAreaField(
+    name = text_field("Full name", 120, "Enter the person's full name")
+    senco_urns = area_field(
         "SENCO of these settings (URNs)",
-        widget=GovTextArea(),
+        2000,
         description="The 6-digit URN of each setting, separated by spaces or commas",
-        validators=[Optional(), Length(max=2000)],
     )
     lead_clusters = SelectMultipleField(
         "Area SEND Lead of these clusters",
@@ -183,11 +168,7 @@ class UserForm(BaseForm):
 
 
 class NewUserForm(UserForm):
-    email = StringField(
-        "Email address",
-        widget=GovTextInput(),
-        validators=[DataRequired("Enter the email address"), Length(max=254)],
-    )
+    email = text_field("Email address", 254, "Enter the email address")
     password = PasswordField(
         "Password",
         widget=GovPasswordInput(),
@@ -215,11 +196,7 @@ class PasswordForm(BaseForm):
 
 
 class UnitRateForm(BaseForm):
-    staff_role = StringField(
-        "Staff role",
-        widget=GovTextInput(),
-        validators=[DataRequired("Enter the staff role"), Length(max=100)],
-    )
+    staff_role = text_field("Staff role", 100, "Enter the staff role")
     hourly_rate = MoneyField(
         "Hourly rate", subject="The hourly rate", validators=[entered("Enter the hourly rate")]
     )
@@ -227,16 +204,9 @@ class UnitRateForm(BaseForm):
 
 
 class LocalAuthorityForm(BaseForm):
-    name = StringField(
-        "Council name",
-        widget=GovTextInput(),
-        validators=[DataRequired("Enter the council's name"), Length(max=120)],
-    )
-    la_code = StringField(
-        "LA code (optional)",
-        widget=GovTextInput(),
-        description="The 3-digit DfE local authority number, as in UPNs",
-        validators=[Optional(), Length(max=3)],
+    name = text_field("Council name", 120, "Enter the council's name")
+    la_code = text_field(
+        "LA code (optional)", 3, description="The 3-digit DfE local authority number, as in UPNs"
     )
     follow_up_window_months = StringField(
         "Follow-up window in months",
@@ -268,12 +238,7 @@ class LocalAuthorityForm(BaseForm):
 
 
 class ImportForm(BaseForm):
-    kind = RadioField(
-        "What does the file hold?",
-        widget=GovRadioInput(),
-        validate_choice=False,
-        validators=[chosen("Choose what the file holds")],
-    )
+    kind = radios("What does the file hold?", required="Choose what the file holds")
     file = FileField("CSV file", widget=GovFileInput())
     submit = SubmitField("Check the file", widget=GovSubmitInput())
 

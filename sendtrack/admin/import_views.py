@@ -10,8 +10,8 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 
 from sendtrack.admin.forms import ConfirmImportForm, ImportForm
 from sendtrack.admin.views import acting_user, bp, status_for
+from sendtrack.forms import set_choices
 from sendtrack.permissions import Permission, requires
-from sendtrack.rtf.forms import set_choices
 from sendtrack.services import import_uploads
 from sendtrack.services.errors import DomainError
 

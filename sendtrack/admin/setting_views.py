@@ -9,9 +9,9 @@ from flask import flash, redirect, render_template, request, url_for
 
 from sendtrack.admin.forms import ConfirmForm, SettingForm, SettingSearchForm
 from sendtrack.admin.views import acting_user, bp, page_number, status_for
+from sendtrack.forms import as_uuid, options, set_choices
 from sendtrack.models import Phase, Setting
 from sendtrack.permissions import Permission, requires
-from sendtrack.rtf.forms import as_uuid, options, set_choices
 from sendtrack.services import organisation
 from sendtrack.services.errors import DomainError
 

@@ -17,9 +17,9 @@ from sendtrack.admin.forms import (
     UserSearchForm,
 )
 from sendtrack.admin.views import acting_user, bp, page_number, status_for
+from sendtrack.forms import as_uuid, set_choices
 from sendtrack.models import Role, User
 from sendtrack.permissions import Permission, requires
-from sendtrack.rtf.forms import as_uuid, set_choices
 from sendtrack.services import accounts, organisation
 from sendtrack.services.accounts import MembershipSpec
 from sendtrack.services.errors import DomainError

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
-from wtforms import SelectField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
+from wtforms import SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
-from sendtrack.forms import AppSelect, BaseForm, GovukDateField
+from sendtrack.forms import AppSelect, BaseForm, GovukDateField, text_field
 from sendtrack.models import AuditAction
 
 
@@ -13,12 +13,8 @@ class AuditSearchForm(BaseForm):
     class Meta:
         csrf = False  # a GET search form that changes nothing
 
-    child = StringField(
-        "Child's UPN or surname", widget=GovTextInput(), validators=[Optional(), Length(max=100)]
-    )
-    user = StringField(
-        "User's email address", widget=GovTextInput(), validators=[Optional(), Length(max=254)]
-    )
+    child = text_field("Child's UPN or surname", 100)
+    user = text_field("User's email address", 254)
     action = SelectField(
         "Action",
         widget=AppSelect(),

@@ -1,18 +1,14 @@
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import PasswordField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput
+from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from sendtrack.forms import BaseForm
+from sendtrack.forms import BaseForm, text_field
 
 
 class SignInForm(BaseForm):
-    email = StringField(
-        "Email address",
-        widget=GovTextInput(),
-        validators=[DataRequired(message="Enter your email address"), Length(max=254)],
-    )
+    email = text_field("Email address", 254, "Enter your email address")
     password = PasswordField(
         "Password",
         widget=GovPasswordInput(),
@@ -22,9 +18,5 @@ class SignInForm(BaseForm):
 
 
 class CodeForm(BaseForm):
-    code = StringField(
-        "Code",
-        widget=GovTextInput(),
-        validators=[DataRequired(message="Enter the code"), Length(max=40)],
-    )
+    code = text_field("Code", 40, "Enter the code")
     submit = SubmitField("Continue", widget=GovSubmitInput())

@@ -11,9 +11,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
 from wtforms import RadioField, SelectField
 from wtforms.validators import ValidationError
 
-from sendtrack.forms import AppSelect, BaseForm, GovukDateField
+from sendtrack.forms import AppSelect, BaseForm, date_field, options
 from sendtrack.models import NeedCode
-from sendtrack.rtf.forms import options
 from sendtrack.services.statistics import periods
 from sendtrack.services.statistics.dashboard import Choice
 from sendtrack.services.statistics.periods import Period
@@ -37,8 +36,8 @@ class DashboardForm(BaseForm):
     # with one name cannot be told apart by a screen reader user.
     quarter = SelectField("Which quarter", widget=AppSelect(), validate_choice=False)
     term = SelectField("Which term", widget=AppSelect(), validate_choice=False)
-    date_from = GovukDateField("From", subject="The start date")
-    date_to = GovukDateField("To", subject="The end date")
+    date_from = date_field("From", "The start date")
+    date_to = date_field("To", "The end date")
     cluster = SelectField("Cluster", widget=AppSelect(), validate_choice=False)
     setting = SelectField("School or setting", widget=AppSelect(), validate_choice=False)
     need = SelectField("Primary need", widget=AppSelect(), validate_choice=False)

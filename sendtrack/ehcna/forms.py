@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
-    GovRadioInput,
     GovSubmitInput,
     GovTextArea,
 )
@@ -12,16 +11,14 @@ from wtforms import (
     BooleanField,
     HiddenField,
     IntegerField,
-    RadioField,
     SelectField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import Length, Optional
 
-from sendtrack.forms import AppSelect, BaseForm, GovukDateField
+from sendtrack.forms import AppSelect, BaseForm, date_field, entered, optional_choice, radios
 from sendtrack.models import AssessDecision, AssessmentOutcome, ExceptionGround, RequestSource
-from sendtrack.rtf.forms import chosen, entered, optional_choice, options
 from sendtrack.services.annual_reviews import ReviewDecision
 from sendtrack.services.ehcna import DECISION_LABELS, OUTCOME_LABELS
 
@@ -29,18 +26,16 @@ LONG_TEXT = 5000
 
 
 class RequestForm(BaseForm):
-    received_date = GovukDateField(
+    received_date = date_field(
         "Date the council received the request",
-        subject="The date the request was received",
-        validators=[entered("Enter the date the request was received")],
+        "The date the request was received",
+        "Enter the date the request was received",
         description="For example, 27 3 2026. The statutory clocks start on this date.",
     )
-    request_source = RadioField(
+    request_source = radios(
         "Who made the request?",
-        widget=GovRadioInput(),
-        validate_choice=False,
-        choices=options([(s.value, s.label) for s in RequestSource]),
-        validators=[chosen("Choose who made the request")],
+        [(s.value, s.label) for s in RequestSource],
+        required="Choose who made the request",
     )
     notes = TextAreaField(
         "Notes (optional)", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)]
@@ -50,17 +45,15 @@ class RequestForm(BaseForm):
 
 class DecisionForm(BaseForm):
     version = HiddenField()
-    decision = RadioField(
+    decision = radios(
         "Decision whether to assess",
-        widget=GovRadioInput(),
-        validate_choice=False,
-        choices=options([(d.value, DECISION_LABELS[d]) for d in AssessDecision]),
-        validators=[chosen("Choose the decision")],
+        [(d.value, DECISION_LABELS[d]) for d in AssessDecision],
+        required="Choose the decision",
     )
-    decision_date = GovukDateField(
+    decision_date = date_field(
         "Date of the decision",
-        subject="The decision date",
-        validators=[entered("Enter the date of the decision")],
+        "The decision date",
+        "Enter the date of the decision",
         description="For a withdrawal, the date the request was withdrawn",
     )
     submit = SubmitField("Save decision", widget=GovSubmitInput())
@@ -68,27 +61,23 @@ class DecisionForm(BaseForm):
 
 class OutcomeForm(BaseForm):
     version = HiddenField()
-    outcome = RadioField(
+    outcome = radios(
         "Outcome of the assessment",
-        widget=GovRadioInput(),
-        validate_choice=False,
-        choices=options([(o.value, OUTCOME_LABELS[o]) for o in AssessmentOutcome]),
-        validators=[chosen("Choose the outcome of the assessment")],
+        [(o.value, OUTCOME_LABELS[o]) for o in AssessmentOutcome],
+        required="Choose the outcome of the assessment",
     )
-    outcome_date = GovukDateField(
-        "Date of the outcome",
-        subject="The outcome date",
-        validators=[entered("Enter the date of the outcome")],
+    outcome_date = date_field(
+        "Date of the outcome", "The outcome date", "Enter the date of the outcome"
     )
     submit = SubmitField("Save outcome", widget=GovSubmitInput())
 
 
 class PlanForm(BaseForm):
     version = HiddenField()
-    draft_plan_date = GovukDateField("Date the draft plan was sent", subject="The draft plan date")
-    plan_issued_date = GovukDateField(
+    draft_plan_date = date_field("Date the draft plan was sent", "The draft plan date")
+    plan_issued_date = date_field(
         "Date the final plan was issued",
-        subject="The final plan date",
+        "The final plan date",
         description="Issuing the final plan gives the child SEN status E from this date",
     )
     submit = SubmitField("Save plan dates", widget=GovSubmitInput())
@@ -109,12 +98,10 @@ class CaseForm(BaseForm):
 
 
 class ExceptionForm(BaseForm):
-    ground = RadioField(
+    ground = radios(
         "Ground for the exception",
-        widget=GovRadioInput(),
-        validate_choice=False,
-        choices=options([(g.value, g.label) for g in ExceptionGround]),
-        validators=[chosen("Choose the ground for the exception")],
+        [(g.value, g.label) for g in ExceptionGround],
+        required="Choose the ground for the exception",
     )
     reason = TextAreaField(
         "Reason",
@@ -122,44 +109,32 @@ class ExceptionForm(BaseForm):
         validators=[entered("Enter the reason for the exception"), Length(max=LONG_TEXT)],
         description="What happened, so that the exception can be checked later",
     )
-    start_date = GovukDateField(
-        "Start date",
-        subject="The start date",
-        validators=[entered("Enter the date the exception started")],
-    )
-    end_date = GovukDateField(
-        "End date (optional)",
-        subject="The end date",
-        description="Leave blank while the exception lasts",
+    start_date = date_field("Start date", "The start date", "Enter the date the exception started")
+    end_date = date_field(
+        "End date (optional)", "The end date", description="Leave blank while the exception lasts"
     )
     submit = SubmitField("Add exception", widget=GovSubmitInput())
 
 
 class RemoveForm(BaseForm):
-    confirm = RadioField(
+    confirm = radios(
         "Remove this exception?",
-        widget=GovRadioInput(),
-        validate_choice=False,
-        choices=options([("yes", "Yes, remove it"), ("no", "No, keep it")]),
-        validators=[chosen("Choose whether to remove the exception")],
+        [("yes", "Yes, remove it"), ("no", "No, keep it")],
+        required="Choose whether to remove the exception",
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
 class ReviewForm(BaseForm):
-    meeting_date = GovukDateField(
-        "Date of the review meeting",
-        subject="The meeting date",
-        validators=[entered("Enter the date of the review meeting")],
+    meeting_date = date_field(
+        "Date of the review meeting", "The meeting date", "Enter the date of the review meeting"
     )
-    decision = RadioField(
+    decision = radios(
         "The council's decision (optional until made)",
-        widget=GovRadioInput(),
-        validate_choice=False,
-        choices=options([(d.value, d.label) for d in ReviewDecision]),
-        validators=[optional_choice("Choose the decision")],
+        [(d.value, d.label) for d in ReviewDecision],
+        optional="Choose the decision",
     )
-    decision_date = GovukDateField("Date of the decision", subject="The decision date")
+    decision_date = date_field("Date of the decision", "The decision date")
     notes = TextAreaField("Notes", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)])
     submit = SubmitField("Save review", widget=GovSubmitInput())
 

@@ -32,6 +32,7 @@ from sendtrack.ehcna.forms import (
     ReviewForm,
     Sen2Form,
 )
+from sendtrack.forms import as_uuid, set_choices
 from sendtrack.models import (
     AssessDecision,
     AssessmentOutcome,
@@ -42,7 +43,6 @@ from sendtrack.models import (
     User,
 )
 from sendtrack.permissions import Permission, requires, user_has
-from sendtrack.rtf.forms import as_uuid, set_choices
 from sendtrack.services import annual_reviews, audit, ehcna, ehcna_queues, sen2_export
 from sendtrack.services.errors import DomainError, StaleRecord
 from sendtrack.services.scoping import get_pupil

@@ -10,11 +10,11 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from sendtrack.forms import set_choices
 from sendtrack.models import AuditAction, User
 from sendtrack.panels.forms import AllocationForm, YearForm
 from sendtrack.panels.views import bp
 from sendtrack.permissions import Permission, requires, user_has
-from sendtrack.rtf.forms import set_choices
 from sendtrack.school_year import financial_year_of
 from sendtrack.services import audit, cluster_budgets
 from sendtrack.services.errors import DomainError

@@ -7,7 +7,6 @@ from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -15,7 +14,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     HiddenField,
     IntegerField,
-    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -24,8 +22,16 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from sendtrack.forms import AppSelect, BaseForm, GovukDateField, MoneyField
-from sendtrack.rtf.forms import chosen, entered, optional_choice, options
+from sendtrack.forms import (
+    AppSelect,
+    BaseForm,
+    MoneyField,
+    chosen,
+    date_field,
+    entered,
+    optional_choice,
+    radios,
+)
 from sendtrack.services.decisions import PANEL_OUTCOMES
 from sendtrack.services.follow_up import IMPACT_CHOICES
 
@@ -59,10 +65,10 @@ class MeetingForm(BaseForm):
         validate_choice=False,
         validators=[chosen("Choose the cluster")],
     )
-    meeting_date = GovukDateField(
+    meeting_date = date_field(
         "Date of the meeting",
-        subject="Date of the meeting",
-        validators=[entered("Enter the date of the meeting")],
+        "Date of the meeting",
+        "Enter the date of the meeting",
         description="For example, 27 3 2027",
     )
     start_time = StringField(
@@ -157,17 +163,13 @@ class ConflictForm(BaseForm):
 
 class DecisionForm(BaseForm):
     version = HiddenField()
-    outcome = RadioField(
+    outcome = radios(
         "Decision",
-        widget=GovRadioInput(),
-        validate_choice=False,
-        choices=options([(o.value, o.label) for o in PANEL_OUTCOMES]),
-        validators=[chosen("Choose the panel's decision")],
+        [(o.value, o.label) for o in PANEL_OUTCOMES],
+        required="Choose the panel's decision",
     )
-    decision_date = GovukDateField(
-        "Date of the decision",
-        subject="Date of the decision",
-        validators=[entered("Enter the date of the decision")],
+    decision_date = date_field(
+        "Date of the decision", "Date of the decision", "Enter the date of the decision"
     )
     rationale = TextAreaField(
         "Reasons for the decision",
@@ -180,12 +182,12 @@ class DecisionForm(BaseForm):
     amount_awarded = MoneyField(
         "Amount awarded", subject="Amount awarded", description="Leave blank if no money"
     )
-    award_start = GovukDateField("Award starts", subject="Start of the award")
-    award_end = GovukDateField("Award ends", subject="End of the award")
+    award_start = date_field("Award starts", "Start of the award")
+    award_end = date_field("Award ends", "End of the award")
     conditions = TextAreaField(
         "Conditions (optional)", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)]
     )
-    review_date = GovukDateField("Review date", subject="Review date")
+    review_date = date_field("Review date", "Review date")
     budget_override_reason = TextAreaField(
         "Reason for overriding the cluster budget (LA officers only)",
         widget=GovTextArea(),
@@ -203,7 +205,7 @@ class DecisionForm(BaseForm):
     action_owner = StringField(
         "Who will do it", widget=GovTextInput(), validators=[Length(max=120)]
     )
-    action_due = GovukDateField("Due date", subject="Due date of the action")
+    action_due = date_field("Due date", "Due date of the action")
     save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
     confirm = SubmitField("Confirm decision", widget=GovSubmitInput())
 
@@ -218,7 +220,7 @@ class ActionForm(BaseForm):
         "What needs to be done", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)]
     )
     owner = StringField("Who will do it", widget=GovTextInput(), validators=[Length(max=120)])
-    due_date = GovukDateField("Due date", subject="Due date")
+    due_date = date_field("Due date", "Due date")
     submit = SubmitField("Add action", widget=GovSubmitInput())
 
 
@@ -236,19 +238,15 @@ class PaymentForm(BaseForm):
 
 class ImpactForm(BaseForm):
     version = HiddenField()
-    impact_effective = RadioField(
+    impact_effective = radios(
         "Did the support work?",
-        widget=GovRadioInput(),
-        validate_choice=False,
-        choices=options(list(IMPACT_CHOICES.items())),
-        validators=[chosen("Say whether the support worked")],
+        list(IMPACT_CHOICES.items()),
+        required="Say whether the support worked",
     )
-    more_needed = RadioField(
+    more_needed = radios(
         "Is more support needed?",
-        widget=GovRadioInput(),
-        validate_choice=False,
-        choices=options([("yes", "Yes"), ("no", "No")]),
-        validators=[chosen("Say whether more support is needed")],
+        [("yes", "Yes"), ("no", "No")],
+        required="Say whether more support is needed",
     )
     impact_notes = TextAreaField(
         "What difference did it make?", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)]

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from sendtrack.forms import as_uuid, set_choices
 from sendtrack.models import AuditAction, PanelMeeting, User
 from sendtrack.panels.forms import (
     AgendaForm,
@@ -22,7 +23,6 @@ from sendtrack.panels.forms import (
     parse_time,
 )
 from sendtrack.permissions import Permission, requires, user_has
-from sendtrack.rtf.forms import as_uuid, set_choices
 from sendtrack.services import audit, meetings
 from sendtrack.services.errors import DomainError, StaleRecord
 

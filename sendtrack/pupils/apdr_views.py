@@ -10,6 +10,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from sendtrack.forms import set_choices
 from sendtrack.models import ApdrCycle, NextStep, Progress, User
 from sendtrack.permissions import Permission, requires
 from sendtrack.pupils.forms import (
@@ -23,7 +24,6 @@ from sendtrack.pupils.forms import (
     ReviewForm,
 )
 from sendtrack.pupils.views import bp
-from sendtrack.rtf.forms import set_choices
 from sendtrack.services import apdr, pupils
 from sendtrack.services.errors import DomainError, StaleRecord
 

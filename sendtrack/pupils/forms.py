@@ -7,7 +7,6 @@ from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
-    GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -16,7 +15,6 @@ from wtforms import (
     BooleanField,
     Field,
     HiddenField,
-    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -24,9 +22,19 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from sendtrack.forms import AppSelect, BaseForm, GovukDateField, MoneyField
+from sendtrack.forms import (
+    AppSelect,
+    BaseForm,
+    MoneyField,
+    area_field,
+    chosen,
+    date_field,
+    optional_choice,
+    options,
+    radios,
+    text_field,
+)
 from sendtrack.models import NeedCode, NextStep, Progress, SenStatus, Sex
-from sendtrack.rtf.forms import chosen, entered, optional_choice, options
 
 LONG_TEXT = 10000
 NEED_CHOICES = [("", "None")] + [(n.value, f"{n.label} ({n.value})") for n in NeedCode]
@@ -77,26 +85,6 @@ class WholeNumberField(StringField):
         self.data = value
 
 
-def text_field(label: str, max_length: int, required: str | None = None, **kw: Any) -> Any:
-    validators: list[Any] = [DataRequired(required)] if required else [Optional()]
-    validators.append(
-        Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")
-    )
-    return StringField(label, widget=GovTextInput(), validators=validators, **kw)
-
-
-def area_field(label: str, max_length: int = LONG_TEXT, **kw: Any) -> Any:
-    return TextAreaField(
-        label,
-        widget=GovTextArea(),
-        validators=[
-            Optional(),
-            Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"),
-        ],
-        **kw,
-    )
-
-
 class PupilForm(BaseForm):
     version = HiddenField()
     legal_forename = text_field("First name", 100, "Enter the child's first name")
@@ -105,19 +93,13 @@ class PupilForm(BaseForm):
         "Preferred first name (optional)", 100, description="If different from the legal name"
     )
     preferred_surname = text_field("Preferred last name (optional)", 100)
-    date_of_birth = GovukDateField(
+    date_of_birth = date_field(
         "Date of birth",
-        subject="Date of birth",
-        validators=[entered("Enter the child's date of birth")],
+        "Date of birth",
+        "Enter the child's date of birth",
         description="For example, 27 3 2017",
     )
-    sex = RadioField(
-        "Sex",
-        widget=GovRadioInput(),
-        validate_choice=False,
-        choices=options([(s.value, s.label) for s in Sex]),
-        validators=[chosen("Choose the child's sex")],
-    )
+    sex = radios("Sex", [(s.value, s.label) for s in Sex], required="Choose the child's sex")
     upn = StringField(
         "UPN (optional)",
         widget=GovTextInput(),
@@ -131,22 +113,16 @@ class PupilForm(BaseForm):
         validate_choice=False,
         validators=[chosen("Choose the school or setting")],
     )
-    sen_status = RadioField(
+    sen_status = radios(
         "SEN status",
-        widget=GovRadioInput(),
-        validate_choice=False,
-        choices=options(
-            [
-                (SenStatus.SEN_SUPPORT.value, "SEN support (K)"),
-                (SenStatus.EHC_PLAN.value, "EHC plan (E)"),
-            ]
-        ),
-        validators=[chosen("Choose the child's SEN status")],
+        [
+            (SenStatus.SEN_SUPPORT.value, "SEN support (K)"),
+            (SenStatus.EHC_PLAN.value, "EHC plan (E)"),
+        ],
+        required="Choose the child's SEN status",
     )
-    status_since = GovukDateField(
-        "Date the status began",
-        subject="Date the status began",
-        validators=[entered("Enter the date the status began")],
+    status_since = date_field(
+        "Date the status began", "Date the status began", "Enter the date the status began"
     )
     primary_need = SelectField(
         "Primary need", widget=AppSelect(), validate_choice=False,
@@ -161,15 +137,14 @@ class PupilForm(BaseForm):
         validators=[optional_choice("Choose a need from the list")],
     )  # fmt: skip
     looked_after = BooleanField("The child is looked after (in care)", widget=GovCheckboxInput())
-    parents_informed_date = GovukDateField(
-        "Date parents were told about SEN support (optional)",
-        subject="Date parents were told",
+    parents_informed_date = date_field(
+        "Date parents were told about SEN support (optional)", "Date parents were told"
     )
     panel_consent = BooleanField(
         "Parents consent to the child being discussed at a multi-agency panel",
         widget=GovCheckboxInput(),
     )
-    panel_consent_date = GovukDateField("Date consent was given", subject="Date consent was given")
+    panel_consent_date = date_field("Date consent was given", "Date consent was given")
     panel_consent_recorded_by = text_field("Consent recorded by", 120)
     year_group_override = SelectField(
         "Year group taught in", widget=AppSelect(), validate_choice=False,
@@ -199,17 +174,15 @@ class PupilForm(BaseForm):
 
 
 class StatusForm(BaseForm):
-    status = RadioField(
+    status = radios(
         "New SEN status",
-        widget=GovRadioInput(),
-        validate_choice=False,
-        choices=options([(s.value, f"{s.label} ({s.value})") for s in SenStatus]),
-        validators=[chosen("Choose the new SEN status")],
+        [(s.value, f"{s.label} ({s.value})") for s in SenStatus],
+        required="Choose the new SEN status",
     )
-    start_date = GovukDateField(
+    start_date = date_field(
         "Date the new status starts",
-        subject="Date the new status starts",
-        validators=[entered("Enter the date the new status starts")],
+        "Date the new status starts",
+        "Enter the date the new status starts",
     )
     reason = area_field("Reason (optional)", 500)
     submit = SubmitField("Change status", widget=GovSubmitInput())
@@ -217,21 +190,17 @@ class StatusForm(BaseForm):
 
 class AssessForm(BaseForm):
     version = HiddenField()
-    needs_summary = area_field("Summary of needs")
-    assessments_used = area_field("Assessments and tools used")
-    child_views = area_field("The child's views")
-    parent_views = area_field("The parents' views")
+    needs_summary = area_field("Summary of needs", LONG_TEXT)
+    assessments_used = area_field("Assessments and tools used", LONG_TEXT)
+    child_views = area_field("The child's views", LONG_TEXT)
+    parent_views = area_field("The parents' views", LONG_TEXT)
     submit = SubmitField("Save assessment", widget=GovSubmitInput())
 
 
 class DatesForm(BaseForm):
     version = HiddenField()
-    start_date = GovukDateField(
-        "Start date", subject="Start date", validators=[entered("Enter the start date")]
-    )
-    review_date = GovukDateField(
-        "Review date", subject="Review date", validators=[entered("Enter the review date")]
-    )
+    start_date = date_field("Start date", "Start date", "Enter the start date")
+    review_date = date_field("Review date", "Review date", "Enter the review date")
     submit = SubmitField("Save dates", widget=GovSubmitInput())
 
     def validate_review_date(self, field: Field) -> None:
@@ -287,18 +256,12 @@ class RemoveForm(BaseForm):
 
 class ReviewForm(BaseForm):
     version = HiddenField()
-    reviewed_on = GovukDateField(
-        "Date of the review",
-        subject="Date of the review",
-        validators=[entered("Enter the date of the review")],
+    reviewed_on = date_field(
+        "Date of the review", "Date of the review", "Enter the date of the review"
     )
-    impact_notes = area_field("Impact of the support")
-    next_step = RadioField(
-        "Next step",
-        widget=GovRadioInput(),
-        validate_choice=False,
-        choices=options([(s.value, s.label) for s in NextStep]),
-        validators=[chosen("Choose the next step")],
+    impact_notes = area_field("Impact of the support", LONG_TEXT)
+    next_step = radios(
+        "Next step", [(s.value, s.label) for s in NextStep], required="Choose the next step"
     )
     submit = SubmitField("Record the review", widget=GovSubmitInput())
 
@@ -317,10 +280,7 @@ class TransferForm(BaseForm):
         "Setting the child has moved to", widget=AppSelect(), validate_choice=False,
         validators=[chosen("Choose the setting the child has moved to")],
     )  # fmt: skip
-    moved_on = GovukDateField(
-        "Date of the move", subject="Date of the move",
-        validators=[entered("Enter the date of the move")],
-    )  # fmt: skip
+    moved_on = date_field("Date of the move", "Date of the move", "Enter the date of the move")
     note = area_field("Note (optional)", 2000)
     submit = SubmitField("Move the record", widget=GovSubmitInput())
 
@@ -336,8 +296,8 @@ class TransferInForm(BaseForm):
     )  # fmt: skip
     legal_forename = text_field("Legal first name", 100)
     legal_surname = text_field("Legal last name", 100)
-    date_of_birth = GovukDateField("Date of birth", subject="Date of birth")
-    moved_on = GovukDateField("Date the child joined", subject="Date the child joined")
+    date_of_birth = date_field("Date of birth", "Date of birth")
+    moved_on = date_field("Date the child joined", "Date the child joined")
     confirm = BooleanField("I confirm this child has joined my setting", widget=GovCheckboxInput())
     submit = SubmitField("Find the child", widget=GovSubmitInput())
 
@@ -352,7 +312,7 @@ class RegisterFilterForm(BaseForm):
         csrf = False
 
     setting = HiddenField()
-    q = StringField("Name or UPN", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
+    q = text_field("Name or UPN", 100)
     need = SelectField("Need", widget=AppSelect(), validate_choice=False)
     year = SelectField("Year group", widget=AppSelect(), validate_choice=False)
     status = SelectField("SEN status", widget=AppSelect(), validate_choice=False)

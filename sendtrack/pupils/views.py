@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from sendtrack.forms import as_uuid, set_choices
 from sendtrack.models import NeedCode, SenStatus, Sex, User
 from sendtrack.permissions import Permission, requires, user_has
 from sendtrack.pupils.actions import ACTIONS
@@ -20,7 +21,6 @@ from sendtrack.pupils.forms import (
     TransferForm,
     TransferInForm,
 )
-from sendtrack.rtf.forms import as_uuid, set_choices
 from sendtrack.school_year import year_group, year_group_label
 from sendtrack.services import apdr, pupils, register, timeline, transfers
 from sendtrack.services.errors import DomainError, NotFound, StaleRecord

@@ -3,28 +3,24 @@
 from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovRadioInput,
     GovSubmitInput,
     GovTextArea,
 )
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from sendtrack.forms import AppSelect, BaseForm, MoneyField
+from sendtrack.forms import AppSelect, BaseForm, MoneyField, radios
 from sendtrack.models import RequestType, WouldRequestEhcna
-from sendtrack.rtf.forms import chosen, optional_choice, options
 
 LONG_TEXT = 5000
 
 
 class ReferralForm(BaseForm):
     version = HiddenField()
-    request_type = RadioField(
+    request_type = radios(
         "What is the school asking the panel for?",
-        widget=GovRadioInput(),
-        validate_choice=False,
-        choices=options([(t.value, t.label) for t in RequestType]),
-        validators=[chosen("Choose what the school is asking for: advice, resources or both")],
+        [(t.value, t.label) for t in RequestType],
+        required="Choose what the school is asking for: advice, resources or both",
     )
     amount_requested = MoneyField(
         "How much money is the school asking for?",
@@ -49,16 +45,10 @@ class ReferralForm(BaseForm):
         description="For example, educational psychologist, speech and language therapist",
         validators=[Length(max=LONG_TEXT)],
     )
-    would_request_ehcna = RadioField(
+    would_request_ehcna = radios(
         "Without this support, would you request an EHC needs assessment now?",
-        widget=GovRadioInput(),
-        validate_choice=False,
-        choices=options([(w.value, w.label) for w in WouldRequestEhcna]),
-        validators=[
-            optional_choice(
-                "Say whether you would request an EHC needs assessment now without this support"
-            )
-        ],
+        [(w.value, w.label) for w in WouldRequestEhcna],
+        optional="Say whether you would request an EHC needs assessment now without this support",
     )
     save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
     submit = SubmitField("Submit referral", widget=GovSubmitInput())

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from sendtrack.forms import as_uuid, set_choices
 from sendtrack.models import (
     AuditAction,
     Pupil,
@@ -21,7 +22,6 @@ from sendtrack.models import (
 )
 from sendtrack.permissions import Permission, requires, user_has
 from sendtrack.referrals.forms import FilterForm, ReasonForm, ReferralForm, SubmitForm
-from sendtrack.rtf.forms import as_uuid, set_choices
 from sendtrack.services import audit, meetings, referrals
 from sendtrack.services.errors import DomainError, StaleRecord
 from sendtrack.services.scoping import get_pupil

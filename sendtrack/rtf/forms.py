@@ -2,119 +2,59 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Sequence
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
-    GovRadioInput,
     GovSubmitInput,
     GovTextArea,
-    GovTextInput,
 )
 from wtforms import (
     BooleanField,
     HiddenField,
     IntegerField,
-    RadioField,
-    SelectChoice,
     SelectField,
-    StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from sendtrack.forms import AppSelect, BaseForm, GovukDateField, MoneyField
+from sendtrack.forms import (
+    AppSelect,
+    BaseForm,
+    MoneyField,
+    date_field,
+    entered,
+    optional_choice,
+    options,
+    radios,
+    text_field,
+)
 from sendtrack.models import NeedCode, RtfDecision, Sex, WouldRequestEhcna
 
 LONG_TEXT = 5000
-
-
-def chosen(message: str) -> Callable[[Any, Any], None]:
-    """Require one of the field's own choices, with a GOV.UK message (not "Not a valid
-    choice"), for fields that skip WTForms' own choice check."""
-
-    def check(_form: Any, field: Any) -> None:
-        values = {str(c.value) for c in field.choices}
-        if not field.data or str(field.data) not in values:
-            raise ValidationError(message)
-
-    return check
-
-
-def entered(message: str) -> Callable[[Any, Any], None]:
-    """Like DataRequired, but keeps a typed value's own message ("must be a real date",
-    "must be an amount in pounds") instead of replacing it with "Enter ..."."""
-
-    def check(_form: Any, field: Any) -> None:
-        if field.errors:
-            raise StopValidation()
-        if field.data is None or field.data == "":
-            raise StopValidation(message)
-
-    return check
-
-
-def optional_choice(message: str) -> Callable[[Any, Any], None]:
-    def check(_form: Any, field: Any) -> None:
-        values = {str(c.value) for c in field.choices}
-        if field.data and str(field.data) not in values:
-            raise ValidationError(message)
-
-    return check
-
-
-def options(pairs: Sequence[tuple[str, str]]) -> list[SelectChoice]:
-    """WTForms 3.3 wants SelectChoice objects rather than (value, label) tuples."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-def as_uuid(value: str | None) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value)) if value else None
-    except ValueError:
-        return None
 
 
 NEED_CHOICES = [("", "None")] + [(n.value, f"{n.label} ({n.value})") for n in NeedCode]
 
 
 class ApplicationForm(BaseForm):
-    reception_year = RadioField(
+    reception_year = radios(
         "Which September does the child start Reception?",
-        widget=GovRadioInput(),
-        validate_choice=False,
-        validators=[chosen("Choose the September the child starts Reception")],
+        required="Choose the September the child starts Reception",
     )
-    legal_forename = StringField(
-        "First name",
-        widget=GovTextInput(),
-        validators=[DataRequired("Enter the child's first name"), Length(max=100)],
-    )
-    legal_surname = StringField(
-        "Last name",
-        widget=GovTextInput(),
-        validators=[DataRequired("Enter the child's last name"), Length(max=100)],
-    )
-    date_of_birth = GovukDateField(
+    legal_forename = text_field("First name", 100, "Enter the child's first name")
+    legal_surname = text_field("Last name", 100, "Enter the child's last name")
+    date_of_birth = date_field(
         "Date of birth",
-        subject="Date of birth",
-        validators=[entered("Enter the date of birth")],
+        "Date of birth",
+        "Enter the date of birth",
         description="For example, 27 3 2023",
     )
-    sex = RadioField(
-        "Sex",
-        widget=GovRadioInput(),
-        validate_choice=False,
-        choices=options([(s.value, s.label) for s in Sex]),
-        validators=[chosen("Choose the child's sex")],
-    )
-    upn = StringField(
+    sex = radios("Sex", [(s.value, s.label) for s in Sex], required="Choose the child's sex")
+    upn = text_field(
         "UPN (optional)",
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=20)],
+        20,
         description="Many children have no unique pupil number before Reception",
     )
     cohort_override = BooleanField(
@@ -168,18 +108,14 @@ class ApplicationForm(BaseForm):
             Length(max=LONG_TEXT),
         ],
     )
-    would_request_ehcna = RadioField(
+    would_request_ehcna = radios(
         "Without this funding, would you request an EHC needs assessment?",
-        widget=GovRadioInput(),
-        validate_choice=False,
-        choices=options(
-            [
-                (WouldRequestEhcna.YES.value, "Yes"),
-                (WouldRequestEhcna.NO.value, "No"),
-                (WouldRequestEhcna.UNSURE.value, "Not sure"),
-            ]
-        ),
-        validators=[chosen("Say whether you would otherwise request an EHC needs assessment")],
+        [
+            (WouldRequestEhcna.YES.value, "Yes"),
+            (WouldRequestEhcna.NO.value, "No"),
+            (WouldRequestEhcna.UNSURE.value, "Not sure"),
+        ],
+        required="Say whether you would otherwise request an EHC needs assessment",
     )
     band_id = SelectField(
         "Band (optional)",
@@ -226,12 +162,8 @@ class ApplicationForm(BaseForm):
 
 class DecisionForm(BaseForm):
     version = HiddenField()
-    decision = RadioField(
-        "Decision",
-        widget=GovRadioInput(),
-        validate_choice=False,
-        choices=options([(d.value, d.label) for d in RtfDecision]),
-        validators=[chosen("Choose a decision")],
+    decision = radios(
+        "Decision", [(d.value, d.label) for d in RtfDecision], required="Choose a decision"
     )
     band_id = SelectField(
         "Band",
@@ -268,32 +200,25 @@ class FollowUpForm(BaseForm):
             Length(max=LONG_TEXT),
         ],
     )
-    ehcna_requested = RadioField(
+    ehcna_requested = radios(
         "Has an EHC needs assessment been requested for the child?",
-        widget=GovRadioInput(),
-        validate_choice=False,
-        choices=options([("yes", "Yes"), ("no", "No")]),
-        validators=[chosen("Say whether an EHC needs assessment has been requested")],
+        [("yes", "Yes"), ("no", "No")],
+        required="Say whether an EHC needs assessment has been requested",
     )
     submit = SubmitField("Save follow-up", widget=GovSubmitInput())
 
 
 class LinkForm(BaseForm):
-    pupil_id = RadioField(
+    pupil_id = radios(
         "Which of the school's records is this child?",
-        widget=GovRadioInput(),
-        validate_choice=False,
-        validators=[chosen("Choose the school's record for this child")],
+        required="Choose the school's record for this child",
     )
     submit = SubmitField("Link the award to this record", widget=GovSubmitInput())
 
 
 class BudgetForm(BaseForm):
-    financial_year = StringField(
-        "Financial year",
-        widget=GovTextInput(),
-        description="For example, 2026-27",
-        validators=[DataRequired("Enter the financial year"), Length(max=7)],
+    financial_year = text_field(
+        "Financial year", 7, "Enter the financial year", description="For example, 2026-27"
     )
     allocation = MoneyField(
         "Allocation",
@@ -304,11 +229,7 @@ class BudgetForm(BaseForm):
 
 
 class BandForm(BaseForm):
-    name = StringField(
-        "Band name",
-        widget=GovTextInput(),
-        validators=[DataRequired("Enter the band's name"), Length(max=100)],
-    )
+    name = text_field("Band name", 100, "Enter the band's name")
     amount = MoneyField(
         "Standard rate", subject="Standard rate", validators=[entered("Enter the rate")]
     )
@@ -328,7 +249,3 @@ class FilterForm(BaseForm):
     setting = SelectField("School or setting", widget=AppSelect(), validate_choice=False)
     cohort = SelectField("Reception in", widget=AppSelect(), validate_choice=False)
     page = IntegerField(validators=[Optional()])
-
-
-def set_choices(field: Any, pairs: Sequence[tuple[str, str]]) -> None:
-    field.choices = options(pairs)

@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from sendtrack.forms import as_uuid, set_choices
 from sendtrack.models import (
     AuditAction,
     Phase,
@@ -38,8 +39,6 @@ from sendtrack.rtf.forms import (
     FollowUpForm,
     LinkForm,
     RetireBandForm,
-    as_uuid,
-    set_choices,
 )
 from sendtrack.school_year import financial_year_of
 from sendtrack.services import audit, rtf, rtf_budget, rtf_follow_up, transactions
