@@ -91,7 +91,19 @@ class ApdrCycle(UuidPk, Timestamps, Versioned, Base):
             sqlite_where=text("status = 'open'"),
             postgresql_where=text("status = 'open'"),
         ),
-        Index("ix_apdr_cycle_setting_review", "setting_id", "status", "review_date"),
+        # A school's reviews due and overdue (home page) are counted from this index alone:
+        # the child is in it, to leave out children who left or are restricted.
+        Index("ix_apdr_cycle_setting_review", "setting_id", "status", "review_date", "pupil_id"),
+        # Each child's open cycle and its review date, for the register's counts, read from
+        # the index alone (the unique index above holds no review date).
+        Index(
+            "ix_apdr_cycle_open_review",
+            "pupil_id",
+            "status",
+            "review_date",
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
     )
 
     pupil_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"))

@@ -216,7 +216,8 @@ def _counts(user: User, setting_id: uuid.UUID, today: date) -> dict[str, int]:
             count_if(Pupil.sen_status == SenStatus.EHC_PLAN),
             count_if(and_(cycle.c.review_date >= today, cycle.c.review_date <= soon)),
             count_if(cycle.c.review_date < today),
-            count_if(cycle.c.id.is_(None)),
+            # pupil_id, not id: the open-cycle index (pupil_id, review_date) covers the count.
+            count_if(cycle.c.pupil_id.is_(None)),
         )
         .select_from(Pupil)
         .outerjoin(cycle, and_(cycle.c.pupil_id == Pupil.id, cycle.c.status == CycleStatus.OPEN))
