@@ -19,12 +19,16 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sendtrack.models.base import Base, Timestamps, UuidPk, Versioned, enum_column
 from sendtrack.models.org import Cluster
 from sendtrack.models.referrals import Referral
+
+# A confirmed decision whose review has not had its impact recorded (ix_panel_decision_review_due).
+REVIEW_PENDING = "confirmed_at IS NOT NULL AND impact_recorded_on IS NULL"
 
 
 class DecisionOutcome(StrEnum):
@@ -182,6 +186,15 @@ class PanelDecision(UuidPk, Timestamps, Versioned, Base):
             "amount_awarded",
             "amount_paid",
             "referral_id",
+        ),
+        # Follow-up: confirmed decisions whose review has come with no impact recorded yet
+        # (the home page's "reviews due" and the follow-up list), without reading them all.
+        Index(
+            "ix_panel_decision_review_due",
+            "review_date",
+            "referral_id",
+            sqlite_where=text(REVIEW_PENDING),
+            postgresql_where=text(REVIEW_PENDING),
         ),
     )
 

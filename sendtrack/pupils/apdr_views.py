@@ -4,6 +4,7 @@ version: a plan changed by someone else meanwhile is refused with the typed inpu
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -55,6 +56,13 @@ def _editable(cycle_id: uuid.UUID) -> ApdrCycle | None:
         if exc.__class__ is not DomainError:
             raise
         return None
+
+
+def _while_open(cycle_id: uuid.UUID, page: Callable[[ApdrCycle, Any], Any], item: Any) -> Any:
+    """The page for an outcome or provision of a cycle still open to change; a reviewed
+    cycle sends the user back to it with the reason."""
+    cycle = _editable(cycle_id)
+    return _reviewed(cycle_id) if cycle is None else page(cycle, item)
 
 
 def _render(template: str, form: Any, cycle: ApdrCycle, stale: bool, **extra: Any) -> Any:
@@ -200,20 +208,14 @@ def _outcome_page(cycle: ApdrCycle, outcome: Any) -> Any:
 @bp.route("/cycles/<uuid:cycle_id>/outcomes/new", methods=["GET", "POST"])
 @requires(Permission.RECORD_APDR)
 def add_outcome(cycle_id: uuid.UUID) -> Any:
-    cycle = _editable(cycle_id)
-    if cycle is None:
-        return _reviewed(cycle_id)
-    return _outcome_page(cycle, None)
+    return _while_open(cycle_id, _outcome_page, None)
 
 
 @bp.route("/outcomes/<uuid:outcome_id>/edit", methods=["GET", "POST"])
 @requires(Permission.RECORD_APDR)
 def edit_outcome(outcome_id: uuid.UUID) -> Any:
     outcome = apdr.get_outcome(_user(), outcome_id)
-    cycle = _editable(outcome.cycle_id)
-    if cycle is None:
-        return _reviewed(outcome.cycle_id)
-    return _outcome_page(cycle, outcome)
+    return _while_open(outcome.cycle_id, _outcome_page, outcome)
 
 
 def _provision_page(cycle: ApdrCycle, provision: Any) -> Any:
@@ -263,20 +265,14 @@ def _provision_page(cycle: ApdrCycle, provision: Any) -> Any:
 @bp.route("/cycles/<uuid:cycle_id>/provisions/new", methods=["GET", "POST"])
 @requires(Permission.RECORD_APDR)
 def add_provision(cycle_id: uuid.UUID) -> Any:
-    cycle = _editable(cycle_id)
-    if cycle is None:
-        return _reviewed(cycle_id)
-    return _provision_page(cycle, None)
+    return _while_open(cycle_id, _provision_page, None)
 
 
 @bp.route("/provisions/<uuid:provision_id>/edit", methods=["GET", "POST"])
 @requires(Permission.RECORD_APDR)
 def edit_provision(provision_id: uuid.UUID) -> Any:
     provision = apdr.get_provision(_user(), provision_id)
-    cycle = _editable(provision.cycle_id)
-    if cycle is None:
-        return _reviewed(provision.cycle_id)
-    return _provision_page(cycle, provision)
+    return _while_open(provision.cycle_id, _provision_page, provision)
 
 
 @bp.route("/provisions/<uuid:provision_id>/remove", methods=["GET", "POST"])

@@ -87,11 +87,11 @@ def index() -> str:
     user = _user()
     rtf_follow_up.sync_links(None)
     form = FilterForm(request.args)
-    visible_settings = _visible_settings(user)
     set_choices(form.status, STATUS_FILTERS)
     set_choices(
         form.setting,
-        [("", "Any school or setting")] + [(str(s.id), s.name) for s in visible_settings],
+        [("", "Any school or setting")]
+        + [(str(i), name) for i, name in rtf.visible_setting_names(user)],
     )
     years = rtf.reception_years_in_scope(user)
     set_choices(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from sendtrack.extensions import db
 from sendtrack.models import AnnualReview, AuditAction, EhcnaRequest, Pupil, User
@@ -107,13 +107,10 @@ class ReviewPage:
     pages: int
 
 
-def queue(
-    *, which: str = "due", page: int = 1, page_size: int = 50, today: date | None = None
-) -> ReviewPage:
+def _open_reviews(which: str, today: date) -> list[ColumnElement[bool]]:
     """Open reviews (no decision yet): `overdue` (meeting date passed with no meeting, or the
     decision is more than 4 weeks after the meeting), `due` (overdue ones plus those due in
     the next 8 weeks, or awaiting a decision) or `all`."""
-    today = today or date.today()
     clauses: list[ColumnElement[bool]] = [AnnualReview.decision_date.is_(None)]
     decision_late = today - timedelta(days=DECISION_WITHIN_DAYS)
     if which == "overdue":
@@ -130,6 +127,14 @@ def queue(
                 AnnualReview.due_date <= today + timedelta(days=DUE_SOON_DAYS),
             )
         )
+    return clauses
+
+
+def queue(
+    *, which: str = "due", page: int = 1, page_size: int = 50, today: date | None = None
+) -> ReviewPage:
+    """One page of the open reviews of a kind (see _open_reviews), soonest due first."""
+    clauses = _open_reviews(which, today or date.today())
     count = db.session.scalar(select(func.count()).select_from(AnnualReview).where(*clauses)) or 0
     pages = max(1, -(-count // page_size))
     page = min(max(page, 1), pages)
@@ -145,7 +150,16 @@ def queue(
 
 
 def counts(today: date | None = None) -> dict[str, int]:
-    return {w: queue(which=w, page_size=1, today=today).count for w in ("overdue", "due")}
+    """How many open reviews are overdue and due, in one statement that reads no rows out
+    (the home page's figures; the queue's first page sorted every open review)."""
+    today = today or date.today()
+    kinds = ("overdue", "due")
+    row = db.session.execute(
+        select(*(func.count().filter(and_(*_open_reviews(w, today))) for w in kinds)).select_from(
+            AnnualReview
+        )
+    ).one()
+    return {w: int(n or 0) for w, n in zip(kinds, row, strict=True)}
 
 
 def reviews_for_child(pupil_id: uuid.UUID) -> list[AnnualReview]:

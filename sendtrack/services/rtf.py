@@ -137,6 +137,15 @@ def visible_settings(user: User) -> list[Setting]:
     return list(db.session.scalars(query))
 
 
+def visible_setting_names(user: User) -> list[tuple[uuid.UUID, str]]:
+    """(id, name) of the settings the user's RTF list can be filtered by, in name order:
+    columns only, as 600 Setting objects for an officer's filter cost several ms."""
+    query = select(Setting.id, Setting.name).order_by(Setting.name)
+    if not user.is_area_wide:
+        query = query.where(Setting.id.in_(user.setting_ids))
+    return [(row.id, row.name) for row in db.session.execute(query)]
+
+
 def reception_years_in_scope(user: User) -> list[int]:
     """The Septembers the user's visible applications are for, newest first."""
     years = db.session.scalars(

@@ -14,6 +14,7 @@ from sendtrack.models import (
     Cluster,
     ClusterBudget,
     LocalAuthority,
+    Phase,
     Role,
     Setting,
     UnitRate,
@@ -253,3 +254,25 @@ def test_unit_rates_and_local_authority_settings(app: Flask, world: World, as_us
         assert la is not None and la.follow_up_window_months == 18
     changes = _last_event(app, "local_authority").changes
     assert changes == {"follow_up_window_months": [12, 18], "suppression_threshold": [5, 10]}
+
+
+def test_admin_lists_page_with_the_shared_links_keeping_the_search(app: Flask, as_user) -> None:  # type: ignore[no-untyped-def]
+    """70 matching settings at 25 a page: three pages, each link keeps the search, and the
+    last page holds the rest."""
+    with app.app_context():
+        db.session.add_all(
+            Setting(urn=f"98{n:04d}", name=f"Pagerfield School {n:02d}", phase=Phase.PRIMARY)
+            for n in range(70)
+        )
+        db.session.commit()
+    client = as_user("officer")
+    first = client.get("/admin/settings?q=Pagerfield").get_data(as_text=True)
+    assert "govuk-pagination" in first
+    assert 'href="/admin/settings?q=Pagerfield&amp;page=2"' in first
+    assert 'href="/admin/settings?q=Pagerfield&amp;page=3"' in first
+    assert "page=4" not in first
+    last = client.get("/admin/settings?q=Pagerfield&page=3").get_data(as_text=True)
+    assert last.count("Pagerfield School") == 70 - 2 * 25
+    assert 'href="/admin/settings?q=Pagerfield&amp;page=2"' in last  # previous
+    one = client.get("/admin/settings?q=Pagerfield+School+07").get_data(as_text=True)
+    assert "govuk-pagination" not in one

@@ -116,3 +116,29 @@ def test_review_dates_and_status(ctx: None) -> None:
     assert annual_reviews.status(review, date(2026, 3, 4)).text == "meeting overdue by 3 days"
     review.meeting_date = date(2026, 3, 2)
     assert annual_reviews.status(review, date(2026, 3, 4)).text == "decision due in 26 days"
+
+
+def test_home_counts_agree_with_the_queues_on_every_kind_of_review(world: World, ctx: None) -> None:
+    """Reviews on each side of every boundary (due today, in 8 weeks and a day, meeting held
+    4 weeks ago and a day, decided): the home page's counts are the queues' own counts."""
+    child = world["plan_child_a"]
+    today = date(2026, 6, 10)
+    days = timedelta(days=1)
+    before = annual_reviews.counts(today)
+    for due, meeting, decided in [
+        (today - days, None, None),  # overdue: no meeting
+        (today, None, None),  # due today
+        (today + timedelta(days=annual_reviews.DUE_SOON_DAYS), None, None),  # due, last day
+        (today + timedelta(days=annual_reviews.DUE_SOON_DAYS) + days, None, None),  # not yet
+        (today + timedelta(days=90), today - timedelta(days=28), None),  # awaiting decision
+        (today, today - timedelta(days=annual_reviews.DECISION_WITHIN_DAYS) - days, None),
+        (today - days, today - days, today),  # decided: in no queue
+    ]:
+        db.session.add(
+            AnnualReview(pupil_id=child, due_date=due, meeting_date=meeting, decision_date=decided)
+        )
+    db.session.flush()
+    counts = annual_reviews.counts(today)
+    for kind in ("overdue", "due"):
+        assert counts[kind] == annual_reviews.queue(which=kind, today=today).count, kind
+    assert {w: counts[w] - before[w] for w in counts} == {"overdue": 2, "due": 5}
