@@ -1,6 +1,7 @@
 """Form pieces shared by every feature: GOV.UK date fields, money fields, the error summary,
-a select for long lists of options, the choice and "enter" checks with GOV.UK messages, and
-builders for the fields every form repeats (radios, dates, text boxes).
+a select for long lists of options, the choice and "enter" checks with GOV.UK messages,
+builders for the fields every form repeats (radios, dates, text boxes), and `saved()`, which
+turns a service's refusal into the form's messages.
 
 Messages follow the GOV.UK Design System wording ("Enter ...", "... must be a real date")."""
 
@@ -310,3 +311,25 @@ def area_field(label: str, max_length: int, **kw: Any) -> Any:
         ],
         **kw,
     )
+
+
+# --- saving -----------------------------------------------------------------------------
+
+STALE = "This record was changed by someone else: reload the page"
+
+
+def saved(form: BaseForm, save: Callable[[], object], *, stale: str = STALE) -> bool:
+    """Call a service with a submitted form's values. A rule it refuses (DomainError) is
+    shown on its field, and a record someone else saved meanwhile (StaleRecord) at the top,
+    with the form as the user typed it; True when the change was saved."""
+    from sendtrack.services.errors import DomainError, StaleRecord
+
+    try:
+        save()
+    except StaleRecord:
+        form.add_error(None, stale)
+    except DomainError as exc:
+        form.add_error(exc.field, exc.message)
+    else:
+        return True
+    return False

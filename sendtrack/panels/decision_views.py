@@ -10,6 +10,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from sendtrack.forms import saved
 from sendtrack.models import AuditAction, DecisionOutcome, PanelDecision, User
 from sendtrack.panels.forms import (
     ActionForm,
@@ -163,23 +164,19 @@ def edit_decision(decision_id: uuid.UUID) -> Any:
     form = DecisionForm()
     if request.method == "GET":
         _fill_form(form, found)
-    if form.validate_on_submit():
-        try:
-            decisions.update_decision(
-                user,
-                found,
-                _details(form),
-                version=_version(form.version.data),
-                confirm=bool(form.confirm.data),
-                change_reason=form.change_reason.data,
-            )
-        except StaleRecord:
-            form.add_error(None, "This record was changed by someone else: reload the page")
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            flash("Decision saved", "success")
-            return redirect(url_for("panels.decision", decision_id=found.id))
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: decisions.update_decision(
+            user,
+            found,
+            _details(form),
+            version=_version(form.version.data),
+            confirm=bool(form.confirm.data),
+            change_reason=form.change_reason.data,
+        ),
+    ):
+        flash("Decision saved", "success")
+        return redirect(url_for("panels.decision", decision_id=found.id))
     status = 400 if form.errors else 200
     return render_template(
         "panels/decision_form.html",
@@ -255,18 +252,14 @@ def payment(decision_id: uuid.UUID) -> Any:
     if request.method == "GET":
         form.version.data = str(found.version)
         form.amount_paid.data = found.amount_paid
-    if form.validate_on_submit():
-        try:
-            decisions.record_payment(
-                user, found, form.amount_paid.data, version=_version(form.version.data)
-            )
-        except StaleRecord:
-            form.add_error(None, "This record was changed by someone else: reload the page")
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            flash("Payment saved", "success")
-            return redirect(url_for("panels.decision", decision_id=found.id))
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: decisions.record_payment(
+            user, found, form.amount_paid.data, version=_version(form.version.data)
+        ),
+    ):
+        flash("Payment saved", "success")
+        return redirect(url_for("panels.decision", decision_id=found.id))
     status = 400 if form.errors else 200
     return render_template("panels/payment.html", form=form, decision=found), status
 
@@ -283,24 +276,20 @@ def impact(decision_id: uuid.UUID) -> Any:
         if found.more_needed is not None:
             form.more_needed.data = "yes" if found.more_needed else "no"
         form.impact_notes.data = found.impact_notes
-    if form.validate_on_submit():
-        more = {"yes": True, "no": False}.get(form.more_needed.data or "")
-        try:
-            follow_up.record_impact(
-                user,
-                found,
-                form.impact_effective.data,
-                more,
-                form.impact_notes.data,
-                version=_version(form.version.data),
-            )
-        except StaleRecord:
-            form.add_error(None, "This record was changed by someone else: reload the page")
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            flash("Impact recorded", "success")
-            return redirect(url_for("panels.decision", decision_id=found.id))
+    more = {"yes": True, "no": False}.get(form.more_needed.data or "")
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: follow_up.record_impact(
+            user,
+            found,
+            form.impact_effective.data,
+            more,
+            form.impact_notes.data,
+            version=_version(form.version.data),
+        ),
+    ):
+        flash("Impact recorded", "success")
+        return redirect(url_for("panels.decision", decision_id=found.id))
     status = 400 if form.errors else 200
     return render_template("panels/impact.html", form=form, decision=found), status
 

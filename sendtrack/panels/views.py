@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from sendtrack.forms import as_uuid, set_choices
+from sendtrack.forms import as_uuid, saved, set_choices
 from sendtrack.models import AuditAction, PanelMeeting, User
 from sendtrack.panels.forms import (
     AgendaForm,
@@ -24,7 +24,7 @@ from sendtrack.panels.forms import (
 )
 from sendtrack.permissions import Permission, requires, user_has
 from sendtrack.services import audit, meetings
-from sendtrack.services.errors import DomainError, StaleRecord
+from sendtrack.services.errors import DomainError
 
 bp = Blueprint("panels", __name__, url_prefix="/panels")
 
@@ -147,18 +147,14 @@ def edit_meeting(meeting_id: uuid.UUID) -> Any:
         flash("Only the cluster's Area SEND Lead can change this meeting")
         return redirect(url_for("panels.meeting", meeting_id=found.id))
     form = _meeting_form(user, found)
-    if form.validate_on_submit():
-        try:
-            meetings.update_meeting(
-                user, found, _meeting_details(form), version=_version(form.version.data)
-            )
-        except StaleRecord:
-            form.add_error(None, "This record was changed by someone else: reload the page")
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            flash("Meeting details saved", "success")
-            return redirect(url_for("panels.meeting", meeting_id=found.id))
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: meetings.update_meeting(
+            user, found, _meeting_details(form), version=_version(form.version.data)
+        ),
+    ):
+        flash("Meeting details saved", "success")
+        return redirect(url_for("panels.meeting", meeting_id=found.id))
     status = 400 if form.errors else 200
     return render_template("panels/meeting_form.html", form=form, meeting=found), status
 

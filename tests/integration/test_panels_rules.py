@@ -346,6 +346,14 @@ def test_actions_payments_follow_up_and_impact(app: Flask, world: World) -> None
     )
     assert ok.status_code == 302
     assert "£600" in lead.get(f"/panels/budgets/{world['A']}").get_data(as_text=True)
+    # The same form again, from before that save: refused at the top, what was typed kept.
+    stale = lead.post(
+        f"{decision_url}/payment", data={"version": version_in(page), "amount_paid": "700"}
+    )
+    html = stale.get_data(as_text=True)
+    assert stale.status_code == 400 and "changed by someone else: reload the page" in html
+    assert 'value="700"' in html
+    assert "£600" in lead.get(f"/panels/budgets/{world['A']}").get_data(as_text=True)
 
     with app.app_context():
         decision = db.session.get(PanelDecision, world["decision_a"])
