@@ -26,6 +26,8 @@ from markupsafe import Markup, escape
 from wtforms import Field, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
+from sendtrack.services.errors import DomainError, StaleRecord
+
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -322,8 +324,6 @@ def saved(form: BaseForm, save: Callable[[], object], *, stale: str = STALE) -> 
     """Call a service with a submitted form's values. A rule it refuses (DomainError) is
     shown on its field, and a record someone else saved meanwhile (StaleRecord) at the top,
     with the form as the user typed it; True when the change was saved."""
-    from sendtrack.services.errors import DomainError, StaleRecord
-
     try:
         save()
     except StaleRecord:

@@ -67,8 +67,7 @@ class MeetingForm(BaseForm):
     )
     meeting_date = date_field(
         "Date of the meeting",
-        "Date of the meeting",
-        "Enter the date of the meeting",
+        required="Enter the date of the meeting",
         description="For example, 27 3 2027",
     )
     start_time = StringField(
@@ -168,9 +167,7 @@ class DecisionForm(BaseForm):
         [(o.value, o.label) for o in PANEL_OUTCOMES],
         required="Choose the panel's decision",
     )
-    decision_date = date_field(
-        "Date of the decision", "Date of the decision", "Enter the date of the decision"
-    )
+    decision_date = date_field("Date of the decision", required="Enter the date of the decision")
     rationale = TextAreaField(
         "Reasons for the decision",
         widget=GovTextArea(),
@@ -187,7 +184,7 @@ class DecisionForm(BaseForm):
     conditions = TextAreaField(
         "Conditions (optional)", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)]
     )
-    review_date = date_field("Review date", "Review date")
+    review_date = date_field("Review date")
     budget_override_reason = TextAreaField(
         "Reason for overriding the cluster budget (LA officers only)",
         widget=GovTextArea(),
@@ -220,7 +217,7 @@ class ActionForm(BaseForm):
         "What needs to be done", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)]
     )
     owner = StringField("Who will do it", widget=GovTextInput(), validators=[Length(max=120)])
-    due_date = date_field("Due date", "Due date")
+    due_date = date_field("Due date")
     submit = SubmitField("Add action", widget=GovSubmitInput())
 
 

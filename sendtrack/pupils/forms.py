@@ -95,8 +95,7 @@ class PupilForm(BaseForm):
     preferred_surname = text_field("Preferred last name (optional)", 100)
     date_of_birth = date_field(
         "Date of birth",
-        "Date of birth",
-        "Enter the child's date of birth",
+        required="Enter the child's date of birth",
         description="For example, 27 3 2017",
     )
     sex = radios("Sex", [(s.value, s.label) for s in Sex], required="Choose the child's sex")
@@ -121,9 +120,7 @@ class PupilForm(BaseForm):
         ],
         required="Choose the child's SEN status",
     )
-    status_since = date_field(
-        "Date the status began", "Date the status began", "Enter the date the status began"
-    )
+    status_since = date_field("Date the status began", required="Enter the date the status began")
     primary_need = SelectField(
         "Primary need", widget=AppSelect(), validate_choice=False,
         validators=[optional_choice("Choose a need from the list")],
@@ -144,7 +141,7 @@ class PupilForm(BaseForm):
         "Parents consent to the child being discussed at a multi-agency panel",
         widget=GovCheckboxInput(),
     )
-    panel_consent_date = date_field("Date consent was given", "Date consent was given")
+    panel_consent_date = date_field("Date consent was given")
     panel_consent_recorded_by = text_field("Consent recorded by", 120)
     year_group_override = SelectField(
         "Year group taught in", widget=AppSelect(), validate_choice=False,
@@ -180,9 +177,7 @@ class StatusForm(BaseForm):
         required="Choose the new SEN status",
     )
     start_date = date_field(
-        "Date the new status starts",
-        "Date the new status starts",
-        "Enter the date the new status starts",
+        "Date the new status starts", required="Enter the date the new status starts"
     )
     reason = area_field("Reason (optional)", 500)
     submit = SubmitField("Change status", widget=GovSubmitInput())
@@ -199,8 +194,8 @@ class AssessForm(BaseForm):
 
 class DatesForm(BaseForm):
     version = HiddenField()
-    start_date = date_field("Start date", "Start date", "Enter the start date")
-    review_date = date_field("Review date", "Review date", "Enter the review date")
+    start_date = date_field("Start date", required="Enter the start date")
+    review_date = date_field("Review date", required="Enter the review date")
     submit = SubmitField("Save dates", widget=GovSubmitInput())
 
     def validate_review_date(self, field: Field) -> None:
@@ -256,9 +251,7 @@ class RemoveForm(BaseForm):
 
 class ReviewForm(BaseForm):
     version = HiddenField()
-    reviewed_on = date_field(
-        "Date of the review", "Date of the review", "Enter the date of the review"
-    )
+    reviewed_on = date_field("Date of the review", required="Enter the date of the review")
     impact_notes = area_field("Impact of the support", LONG_TEXT)
     next_step = radios(
         "Next step", [(s.value, s.label) for s in NextStep], required="Choose the next step"
@@ -280,7 +273,7 @@ class TransferForm(BaseForm):
         "Setting the child has moved to", widget=AppSelect(), validate_choice=False,
         validators=[chosen("Choose the setting the child has moved to")],
     )  # fmt: skip
-    moved_on = date_field("Date of the move", "Date of the move", "Enter the date of the move")
+    moved_on = date_field("Date of the move", required="Enter the date of the move")
     note = area_field("Note (optional)", 2000)
     submit = SubmitField("Move the record", widget=GovSubmitInput())
 
@@ -296,8 +289,8 @@ class TransferInForm(BaseForm):
     )  # fmt: skip
     legal_forename = text_field("Legal first name", 100)
     legal_surname = text_field("Legal last name", 100)
-    date_of_birth = date_field("Date of birth", "Date of birth")
-    moved_on = date_field("Date the child joined", "Date the child joined")
+    date_of_birth = date_field("Date of birth")
+    moved_on = date_field("Date the child joined")
     confirm = BooleanField("I confirm this child has joined my setting", widget=GovCheckboxInput())
     submit = SubmitField("Find the child", widget=GovSubmitInput())
 

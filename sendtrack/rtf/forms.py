@@ -46,10 +46,7 @@ class ApplicationForm(BaseForm):
     legal_forename = text_field("First name", 100, "Enter the child's first name")
     legal_surname = text_field("Last name", 100, "Enter the child's last name")
     date_of_birth = date_field(
-        "Date of birth",
-        "Date of birth",
-        "Enter the date of birth",
-        description="For example, 27 3 2023",
+        "Date of birth", required="Enter the date of birth", description="For example, 27 3 2023"
     )
     sex = radios("Sex", [(s.value, s.label) for s in Sex], required="Choose the child's sex")
     upn = text_field(
