@@ -22,5 +22,6 @@ def ehcna_requests(user: User) -> HomePanel | None:
         )
     if user.has_role(Role.SENCO) and user.setting_ids:
         rows = ehcna_queues.first_rows(user, ehcna_queues.Filters(view="open"), limit=5)
-        return HomePanel("home/panels/ehcna.html", {"officer": False, "rows": rows}, 35)
+        listed = "EHCNA requests" if rows else None
+        return HomePanel("home/panels/ehcna.html", {"officer": False, "rows": rows}, 35, listed)
     return None

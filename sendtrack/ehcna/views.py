@@ -43,7 +43,7 @@ from sendtrack.models import (
     User,
 )
 from sendtrack.permissions import Permission, requires, user_has
-from sendtrack.services import annual_reviews, audit, ehcna, ehcna_queues, sen2_export
+from sendtrack.services import annual_reviews, audit, ehcna, ehcna_queues, pupils, sen2_export
 from sendtrack.services.errors import DomainError, StaleRecord
 from sendtrack.services.scoping import get_pupil
 
@@ -84,7 +84,8 @@ def _rollback() -> None:
 @requires(Permission.RECORD_EHCNA)
 def new_request(pupil_id: uuid.UUID) -> Any:
     user = _user()
-    pupil = get_pupil(user, pupil_id)
+    viewing = "the new request form" if request.method == "GET" else None
+    pupil = pupils.get_visible_pupil(user, pupil_id, viewing=viewing)
     form = RequestForm()
     officer = user.is_area_wide
     if not officer and request.method == "GET":
@@ -181,7 +182,8 @@ def _workflow(
     """The shared shape of the LA's forms: load in scope, prefill on GET, save on POST with
     the record's version, a stale save or a broken rule re-renders with the input kept."""
     user = _user()
-    found = ehcna.get_request(user, request_id)
+    page = "the " + template.removeprefix("ehcna/").removesuffix(".html") + " form"
+    found = ehcna.open_request(user, request_id, page if request.method == "GET" else None)
     if request.method == "GET":
         form.version.data = str(found.version) if hasattr(form, "version") else None
         fill(form, found)
@@ -299,7 +301,8 @@ def case(request_id: uuid.UUID) -> Any:
 @requires(Permission.MANAGE_EHCNA)
 def add_exception(request_id: uuid.UUID) -> Any:
     user = _user()
-    found = ehcna.get_request(user, request_id)
+    viewing = "the new exception form" if request.method == "GET" else None
+    found = ehcna.open_request(user, request_id, viewing)
     form = ExceptionForm()
     if form.validate_on_submit():
         try:

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from sendtrack.extensions import db
-from sendtrack.models import Cluster, Pupil, Role, Setting, User
+from sendtrack.models import AuditAction, Cluster, Pupil, Role, Setting, User
+from sendtrack.services import audit
 from sendtrack.services.scoping import pupil_scope
 
 
@@ -21,6 +22,8 @@ class HomePanel:
     template: str
     context: dict[str, Any] = field(default_factory=dict)
     order: int = 50
+    # What the panel lists by child's name, in the audit trail's words; None if nobody.
+    lists_children: str | None = None
 
 
 def my_settings(user: User) -> HomePanel | None:
@@ -103,7 +106,8 @@ def apdr_reviews(user: User) -> HomePanel | None:
         return None
     overdue, due, n_overdue, n_due = reviews_due(user)
     context = {"overdue": overdue, "due": due, "n_overdue": n_overdue, "n_due": n_due}
-    return HomePanel("home/panels/apdr_reviews.html", context, 15)
+    listed = "SEN support reviews due" if overdue or due else None
+    return HomePanel("home/panels/apdr_reviews.html", context, 15, listed)
 
 
 PANELS: list[Callable[[User], HomePanel | None]] = [
@@ -119,5 +123,9 @@ PANELS: list[Callable[[User], HomePanel | None]] = [
 
 
 def panels_for(user: User) -> list[HomePanel]:
-    found = [p for p in (fn(user) for fn in PANELS) if p is not None]
-    return sorted(found, key=lambda p: p.order)
+    """The user's panels; one audit event for the page when any of them names children."""
+    found = sorted((p for p in (fn(user) for fn in PANELS) if p is not None), key=lambda p: p.order)
+    listed = [p.lists_children for p in found if p.lists_children]
+    if listed:
+        audit.record(user, AuditAction.VIEW, "home_page", summary="Home page: " + "; ".join(listed))
+    return found

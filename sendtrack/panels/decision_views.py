@@ -157,7 +157,8 @@ def _fill_form(form: DecisionForm, found: PanelDecision) -> None:
 @requires(Permission.RECORD_DECISIONS)
 def edit_decision(decision_id: uuid.UUID) -> Any:
     user = _user()
-    found = decisions.get_decision(user, decision_id)
+    viewing = "the edit form" if request.method == "GET" else None
+    found = decisions.open_decision(user, decision_id, viewing)
     if not decisions.can_record(user, found.referral):
         flash("Only the cluster's Area SEND Lead can change this decision")
         return redirect(url_for("panels.decision", decision_id=found.id))
@@ -268,7 +269,8 @@ def payment(decision_id: uuid.UUID) -> Any:
 @requires(Permission.RECORD_DECISIONS)
 def impact(decision_id: uuid.UUID) -> Any:
     user = _user()
-    found = decisions.get_decision(user, decision_id)
+    viewing = "the impact form" if request.method == "GET" else None
+    found = decisions.open_decision(user, decision_id, viewing)
     form = ImpactForm()
     if request.method == "GET":
         form.version.data = str(found.version)

@@ -32,10 +32,12 @@ def cluster_panels(user: User) -> HomePanel | None:
         )
     if user.has_role(Role.SENCO) and user.setting_ids:
         mine = referrals.latest_referrals(user, limit=10)
+        outcomes = follow_up.school_outcomes(user, limit=5)
         return HomePanel(
             "home/panels/referrals_senco.html",
-            {"referrals": mine, "outcomes": follow_up.school_outcomes(user, limit=5)},
+            {"referrals": mine, "outcomes": outcomes},
             20,
+            "referrals and panel outcomes" if mine or outcomes else None,
         )
     if user.panel_cluster_ids:
         upcoming = meetings.upcoming_meetings(user, limit=5, today=today)

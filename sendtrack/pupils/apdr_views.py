@@ -65,8 +65,20 @@ def _while_open(cycle_id: uuid.UUID, page: Callable[[ApdrCycle, Any], Any], item
     return _reviewed(cycle_id) if cycle is None else page(cycle, item)
 
 
+# The form pages, in the words of the audit trail's "Viewed ... of APDR cycle 2".
+FORM_PAGES = {
+    "pupils/cycle_assess.html": "the assessment form",
+    "pupils/cycle_dates.html": "the dates form",
+    "pupils/cycle_outcome.html": "the outcome form",
+    "pupils/cycle_provision.html": "the provision form",
+    "pupils/cycle_remove.html": "the remove provision page",
+    "pupils/cycle_review.html": "the review form",
+}
+
+
 def _render(template: str, form: Any, cycle: ApdrCycle, stale: bool, **extra: Any) -> Any:
-    pupil = pupils.get_editable_pupil(_user(), cycle.pupil_id)
+    viewing = FORM_PAGES[template] if request.method == "GET" else None
+    pupil = apdr.open_cycle_form(_user(), cycle, viewing)
     return render_template(
         template, form=form, cycle=cycle, pupil=pupil, stale=stale,
         totals=apdr.totals(cycle), **extra,
@@ -77,7 +89,8 @@ def _render(template: str, form: Any, cycle: ApdrCycle, stale: bool, **extra: An
 @requires(Permission.RECORD_APDR)
 def start_cycle(pupil_id: uuid.UUID) -> Any:
     user = _user()
-    pupil = pupils.get_editable_pupil(user, pupil_id)
+    viewing = "the new cycle form" if request.method == "GET" else None
+    pupil = pupils.get_editable_pupil(user, pupil_id, viewing=viewing)
     cycles = apdr.cycles_of(pupil.id)
     current = next((c for c in cycles if c.status.value == "open"), None)
     if current is not None:

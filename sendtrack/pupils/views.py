@@ -305,7 +305,8 @@ def timeline_page(pupil_id: uuid.UUID) -> str:
 @requires(Permission.EDIT_PUPIL)
 def change_status(pupil_id: uuid.UUID) -> Any:
     user = _user()
-    pupil = pupils.get_editable_pupil(user, pupil_id)
+    viewing = "the status form" if request.method == "GET" else None
+    pupil = pupils.get_editable_pupil(user, pupil_id, viewing=viewing)
     form = StatusForm()
     set_choices(
         form.status,
@@ -335,7 +336,8 @@ def change_status(pupil_id: uuid.UUID) -> Any:
 @requires(Permission.TRANSFER_PUPIL)
 def transfer(pupil_id: uuid.UUID) -> Any:
     user = _user()
-    pupil = pupils.get_editable_pupil(user, pupil_id)
+    viewing = "the transfer form" if request.method == "GET" else None
+    pupil = pupils.get_editable_pupil(user, pupil_id, viewing=viewing)
     form = TransferForm()
     choices = transfers.destination_choices(user, pupil)
     set_choices(

@@ -250,7 +250,8 @@ def submitted(referral_id: uuid.UUID) -> str:
 
 def _reason_page(referral_id: uuid.UUID, action: str, template_args: dict[str, Any]) -> Any:
     user = _user()
-    referral = referrals.get_referral(user, referral_id)
+    viewing = f"the {action} form" if request.method == "GET" else None
+    referral = referrals.open_referral(user, referral_id, viewing)
     form = ReasonForm()
     if request.method == "GET":
         form.version.data = str(referral.version)

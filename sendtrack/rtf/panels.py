@@ -47,5 +47,6 @@ def rtf_applications(user: User) -> HomePanel | None:
             "home/panels/rtf_senco.html",
             {"rows": rows, "status_label": rtf.status_label, "follow_ups": due},
             30,
+            "RTF applications" if rows else None,
         )
     return None

@@ -375,7 +375,8 @@ def follow_up(application_id: uuid.UUID) -> Any:
 @requires(Permission.DECIDE_RTF)
 def link(application_id: uuid.UUID) -> Any:
     user = _user()
-    application = rtf.get_application(user, application_id)
+    viewing = "the link form" if request.method == "GET" else None
+    application = rtf.open_application(user, application_id, viewing)
     candidates = rtf_follow_up.link_candidates(application)
     form = LinkForm()
     set_choices(

@@ -103,6 +103,25 @@ def editable_cycle(user: User, cycle_id: uuid.UUID, *, open_only: bool = True) -
     return cycle
 
 
+def open_cycle_form(user: User, cycle: ApdrCycle, viewing: str | None) -> Pupil:
+    """The child of a cycle for one of its form pages: the user must be able to change the
+    record (else 404); `viewing` names the page, audited as a view of the child (None on a
+    post, which is audited as the change it makes)."""
+    pupil = db.session.get(Pupil, cycle.pupil_id)
+    assert pupil is not None
+    editable(user, pupil)
+    if viewing:
+        audit.record(
+            user,
+            AuditAction.VIEW,
+            "apdr_cycle",
+            cycle.id,
+            pupil_id=pupil.id,
+            summary=f"Viewed {viewing} of APDR cycle {cycle.number}",
+        )
+    return pupil
+
+
 def get_provision(user: User, provision_id: uuid.UUID) -> Provision:
     provision = db.session.get(Provision, provision_id)
     if provision is None:

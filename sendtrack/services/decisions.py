@@ -70,6 +70,22 @@ def get_decision(user: User, decision_id: uuid.UUID) -> PanelDecision:
     return decision
 
 
+def open_decision(user: User, decision_id: uuid.UUID, viewing: str | None) -> PanelDecision:
+    """A decision for one of its pages (404 out of scope); `viewing` names the page, audited
+    as a view of the child (None on a post, which is audited as the change it makes)."""
+    decision = get_decision(user, decision_id)
+    if viewing:
+        audit.record(
+            user,
+            AuditAction.VIEW,
+            "panel_decision",
+            decision.id,
+            pupil_id=decision.referral.pupil_id,
+            summary=f"Viewed {viewing} of the decision on {decision.referral.reference}",
+        )
+    return decision
+
+
 def can_record(user: User, referral: Referral) -> bool:
     return user_has(user, Permission.RECORD_DECISIONS) and (
         user.is_area_wide or referral.cluster_id in user.cluster_ids

@@ -106,6 +106,22 @@ def get_request(user: User, request_id: uuid.UUID) -> EhcnaRequest:
     return found
 
 
+def open_request(user: User, request_id: uuid.UUID, viewing: str | None) -> EhcnaRequest:
+    """A request for one of its pages (404 out of scope); `viewing` names the page, audited
+    as a view of the child (None on a post, which is audited as the change it makes)."""
+    found = get_request(user, request_id)
+    if viewing:
+        audit.record(
+            user,
+            AuditAction.VIEW,
+            "ehcna_request",
+            found.id,
+            pupil_id=found.pupil_id,
+            summary=f"Viewed {viewing} of request {found.reference}",
+        )
+    return found
+
+
 def get_exception(user: User, exception_id: uuid.UUID) -> TimescaleException:
     found = db.session.scalar(
         select(TimescaleException)

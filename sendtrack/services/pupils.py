@@ -271,6 +271,24 @@ def get_editable_pupil(user: User, pupil_id: uuid.UUID, *, viewing: str | None =
     return pupil
 
 
+def get_visible_pupil(user: User, pupil_id: uuid.UUID, *, viewing: str | None = None) -> Pupil:
+    """The child, if `user` may see the record (else 404); `viewing` names a page that shows
+    the child, audited as a view (None on a post, which is audited as what it changes)."""
+    from sendtrack.services.scoping import get_pupil
+
+    pupil = get_pupil(user, pupil_id)
+    if viewing:
+        audit.record(
+            user,
+            AuditAction.VIEW,
+            "pupil",
+            pupil.id,
+            pupil_id=pupil.id,
+            summary=f"Viewed {viewing} of {pupil.full_name}",
+        )
+    return pupil
+
+
 def open_record(user: User, pupil_id: uuid.UUID, page: str = "record") -> Pupil:
     """A page showing a child's record, audited as one view event."""
     from sendtrack.services.scoping import get_pupil

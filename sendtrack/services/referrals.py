@@ -107,6 +107,22 @@ def get_referral(user: User, referral_id: uuid.UUID) -> Referral:
     return referral
 
 
+def open_referral(user: User, referral_id: uuid.UUID, viewing: str | None) -> Referral:
+    """A referral for one of its pages (404 out of scope); `viewing` names the page, audited
+    as a view of the child (None on a post, which is audited as the change it makes)."""
+    referral = get_referral(user, referral_id)
+    if viewing:
+        audit.record(
+            user,
+            AuditAction.VIEW,
+            "referral",
+            referral.id,
+            pupil_id=referral.pupil_id,
+            summary=f"Viewed {viewing} of referral {referral.reference}",
+        )
+    return referral
+
+
 def is_own_school(user: User, referral: Referral) -> bool:
     """The referring school (or the area-wide): may edit, submit and withdraw."""
     return user.is_area_wide or referral.setting_id in user.setting_ids

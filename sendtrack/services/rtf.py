@@ -166,6 +166,22 @@ def get_application(user: User, application_id: uuid.UUID) -> RtfApplication:
     return application
 
 
+def open_application(user: User, application_id: uuid.UUID, viewing: str | None) -> RtfApplication:
+    """An application for one of its pages (404 out of scope); `viewing` names the page,
+    audited as a view of the child (None on a post, which is audited as what it changes)."""
+    application = get_application(user, application_id)
+    if viewing:
+        audit.record(
+            user,
+            AuditAction.VIEW,
+            "rtf_application",
+            application.id,
+            pupil_id=application.pupil_id,
+            summary=f"Viewed {viewing} of application {application.reference}",
+        )
+    return application
+
+
 @dataclass
 class SchoolTotal:
     school: str
