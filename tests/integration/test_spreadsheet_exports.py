@@ -15,6 +15,7 @@ every command with a csv or xlsx format choice must be a CLI export here.
 from __future__ import annotations
 
 import csv
+import html
 import inspect
 import io
 import re
@@ -33,6 +34,7 @@ from sqlalchemy import select
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, Cluster, EhcnaRequest, Pupil, Setting
 from sendtrack.services import audit, sen2_export
+from sendtrack.services.imports import run_import
 from tests.conftest import sign_in
 from tests.integration.test_dashboard import QUARTER
 from tests.integration.test_dashboard import build as build_2011_figures
@@ -291,3 +293,61 @@ def test_r6_a_negative_number_stays_a_number(app: Flask) -> None:
     assert cells[1].value == "-3" and cells[1].data_type == "s" and cells[1].quotePrefix
     assert cells[2].value == '=HYPERLINK("x")' and cells[2].data_type == "s"
     assert cells[3].value == "plain" and not cells[3].quotePrefix
+
+
+# --- names that would run as formulas are refused where clusters and settings are named ------
+
+FORMULA_NAMES = [
+    '=HYPERLINK("http://evil.example/c","Southfield")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)",
+]
+
+
+def test_r6_clusters_import_refuses_names_that_would_run_as_formulas(ctx: None) -> None:
+    body = "name,financial_year,delegated_budget\n" + "".join(
+        f'"{name.replace(chr(34), chr(34) * 2)}",,\n' for name in FORMULA_NAMES
+    )
+    result = run_import("clusters", (body + "Plain Cluster,,\n").encode(), actor=None)
+    assert [str(e) for e in result.errors] == [
+        f"row {n}, column name: must not start with =, +, - or @" for n in range(2, 6)
+    ]
+    assert db.session.scalar(select(Cluster).where(Cluster.name == "Plain Cluster")) is None
+
+
+def test_r6_settings_import_refuses_names_that_would_run_as_formulas(ctx: None) -> None:
+    body = "urn,name,phase,cluster\n" + "".join(
+        f'30010{n},"{name.replace(chr(34), chr(34) * 2)}",primary,\n'
+        for n, name in enumerate(FORMULA_NAMES)
+    )
+    result = run_import("settings", (body + "300109,Plain Primary,primary,\n").encode(), actor=None)
+    assert [str(e) for e in result.errors] == [
+        f"row {n}, column name: must not start with =, +, - or @" for n in range(2, 6)
+    ]
+    assert db.session.scalar(select(Setting).where(Setting.urn == "300109")) is None
+
+
+def test_r6_cluster_and_setting_forms_refuse_names_that_would_run_as_formulas(
+    app: Flask, world: World
+) -> None:
+    client = _client(app, "officer")
+    for name in FORMULA_NAMES:
+        for url, data in (
+            ("/admin/clusters/new", {"name": name, "quorum": "3"}),
+            (f"/admin/clusters/{world['A']}/edit", {"name": name, "quorum": "3"}),
+            ("/admin/settings/new", {"urn": "300201", "name": name, "phase": "primary"}),
+            (
+                f"/admin/settings/{world['a1']}/edit",
+                {"urn": "100001", "name": name, "phase": "primary"},
+            ),
+        ):
+            response = client.post(url, data={**data, "cluster_id": ""})
+            page = response.get_data(as_text=True)
+            assert response.status_code == 400, (url, name)
+            assert "name must not start with =, +, - or @" in page, (url, name)
+            assert name in html.unescape(page), (url, name)  # what was typed is kept
+    with app.app_context():
+        assert db.session.get_one(Cluster, world["A"]).name == "Cluster A"
+        assert db.session.get_one(Setting, world["a1"]).name == "A One Primary"
+        assert db.session.scalar(select(Setting).where(Setting.urn == "300201")) is None
