@@ -18,6 +18,7 @@ import csv
 import html
 import inspect
 import io
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -229,7 +230,7 @@ def test_r6_command_line_exports_neutralise_formulas(
 # --- guards: a new export is walked here or this fails --------------------------------------
 
 WRITERS = re.compile(
-    r"csv\.(writer|DictWriter)\(|from openpyxl import|import openpyxl|Workbook\(|"
+    r"csv\.(writer|DictWriter)\(|from openpyxl import .*\bWorkbook\b|\bWorkbook\(|"
     r"text/csv|spreadsheetml"
 )
 
@@ -351,3 +352,17 @@ def test_r6_cluster_and_setting_forms_refuse_names_that_would_run_as_formulas(
         assert db.session.get_one(Cluster, world["A"]).name == "Cluster A"
         assert db.session.get_one(Setting, world["a1"]).name == "A One Primary"
         assert db.session.scalar(select(Setting).where(Setting.urn == "300201")) is None
+
+
+def test_r6_statistics_csv_keeps_every_figure_exactly_as_the_json(
+    app: Flask, hostile: None
+) -> None:
+    # The contract (docs/data-exchange.md): numbers written exactly as in the JSON.
+    period = ["--from", "2011-04-01", "--to", "2011-06-30", "--as-at", "2012-06-30"]
+    runner = app.test_cli_runner()
+    as_json = json.loads(runner.invoke(args=["stats", *period, "--format", "json"]).stdout)
+    as_csv = runner.invoke(args=["stats", *period, "--format", "csv"]).stdout
+    rows = list(csv.reader(io.StringIO(as_csv)))
+    assert rows[0] == ["measure", "value"]
+    assert {m: v for m, v in rows[1:]} == {m: json.dumps(v) for m, v in as_json.items()}
+    assert any(isinstance(v, float) for v in as_json.values())
