@@ -8,7 +8,7 @@ from flask_login import current_user
 from sendtrack.audit_trail.forms import AuditSearchForm
 from sendtrack.models import AuditAction
 from sendtrack.permissions import Permission, requires
-from sendtrack.services import audit_search
+from sendtrack.services import audit_search, spreadsheets
 
 bp = Blueprint("audit_trail", __name__, url_prefix="/audit")
 
@@ -50,6 +50,6 @@ def export() -> Response | tuple[str, int]:
     rows = audit_search.export_csv(current_user, _filter(form))
     return Response(
         stream_with_context(rows),
-        mimetype="text/csv",
+        mimetype=spreadsheets.CSV_TYPE,
         headers={"Content-Disposition": "attachment; filename=audit-trail.csv"},
     )

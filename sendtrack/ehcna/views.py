@@ -43,7 +43,15 @@ from sendtrack.models import (
     User,
 )
 from sendtrack.permissions import Permission, requires, user_has
-from sendtrack.services import annual_reviews, audit, ehcna, ehcna_queues, pupils, sen2_export
+from sendtrack.services import (
+    annual_reviews,
+    audit,
+    ehcna,
+    ehcna_queues,
+    pupils,
+    sen2_export,
+    spreadsheets,
+)
 from sendtrack.services.errors import DomainError, StaleRecord
 from sendtrack.services.scoping import get_pupil
 
@@ -492,7 +500,7 @@ def sen2() -> Any:
             )
             return Response(
                 "\ufeff" + text,
-                mimetype="text/csv",
+                mimetype=spreadsheets.CSV_TYPE,
                 headers={"Content-Disposition": f'attachment; filename="sen2-{year}-{module}.csv"'},
             )
         form.year.errors = ["Choose a year from the list"]

@@ -22,7 +22,7 @@ from sendtrack.pupils.forms import (
     TransferInForm,
 )
 from sendtrack.school_year import year_group, year_group_label
-from sendtrack.services import apdr, pupils, register, timeline, transfers
+from sendtrack.services import apdr, pupils, register, spreadsheets, timeline, transfers
 from sendtrack.services.errors import DomainError, NotFound, StaleRecord
 
 bp = Blueprint("pupils", __name__, url_prefix="/pupils")
@@ -127,10 +127,10 @@ def export(setting_id: uuid.UUID, fmt: str) -> Any:
     name = f"register-{setting.urn}-{date.today().isoformat()}.{fmt}"
     if fmt == "csv":
         body: Any = register.to_csv(setting, rows)
-        mimetype = "text/csv"
+        mimetype = spreadsheets.CSV_TYPE
     else:
         body = register.to_xlsx(setting, rows)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        mimetype = spreadsheets.XLSX_TYPE
     return Response(
         body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import uuid
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ from sqlalchemy import Select, func, or_, select
 
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, AuditEvent, Pupil, User
-from sendtrack.services import audit
+from sendtrack.services import audit, spreadsheets
 
 EXPORT_COLUMNS = [
     "id",
@@ -87,7 +86,7 @@ def export_csv(actor: User, f: AuditFilter) -> Iterator[str]:
 
 def _csv_lines(query: Select[AuditEvent]) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = spreadsheets.CsvWriter(buffer)
     writer.writerow(EXPORT_COLUMNS)
     yield buffer.getvalue()
     result = db.session.execute(
@@ -106,14 +105,9 @@ def _csv_lines(query: Select[AuditEvent]) -> Iterator[str]:
                 event.object_type,
                 event.object_id or "",
                 str(event.pupil_id or ""),
-                _safe_cell(event.summary or ""),
-                _safe_cell(str(event.changes) if event.changes else ""),
+                event.summary or "",
+                str(event.changes) if event.changes else "",
                 event.address or "",
             ]
         )
         yield buffer.getvalue()
-
-
-def _safe_cell(value: str) -> str:
-    """Stop a spreadsheet treating a cell as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

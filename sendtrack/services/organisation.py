@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, Cluster, ClusterBudget, Phase, Setting, User
-from sendtrack.services import audit
+from sendtrack.services import audit, spreadsheets
 from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.rtf_budget import check_financial_year
 
@@ -90,6 +90,8 @@ def _check_cluster(name: str, quorum: int | None, cluster_id: uuid.UUID | None) 
     name = " ".join(name.split())
     if not name:
         raise DomainError("Enter the cluster's name", field="name")
+    if spreadsheets.starts_like_formula(name):
+        raise DomainError(f"The cluster's name {spreadsheets.FORMULA_NAME_MESSAGE}", field="name")
     query = select(Cluster.id).where(func.lower(Cluster.name) == name.lower())
     if cluster_id is not None:
         query = query.where(Cluster.id != cluster_id)
@@ -233,6 +235,8 @@ def _check_setting(details: SettingDetails, setting_id: uuid.UUID | None) -> Set
     name = " ".join(details.name.split())
     if not name:
         raise DomainError("Enter the setting's name", field="name")
+    if spreadsheets.starts_like_formula(name):
+        raise DomainError(f"The setting's name {spreadsheets.FORMULA_NAME_MESSAGE}", field="name")
     if details.cluster_id is not None:
         get_cluster(details.cluster_id)
     return SettingDetails(urn=urn, name=name, phase=details.phase, cluster_id=details.cluster_id)

@@ -7,8 +7,6 @@ in the same statement) and one (selectin) for the page's ranked needs."""
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import uuid
 from dataclasses import dataclass, field
@@ -32,7 +30,7 @@ from sendtrack.models import (
     User,
 )
 from sendtrack.school_year import reception_cohort, school_year_start, year_group, year_group_label
-from sendtrack.services import audit
+from sendtrack.services import audit, spreadsheets
 from sendtrack.services.scoping import pupil_scope, setting_scope
 
 PAGE_SIZE = 50
@@ -323,13 +321,6 @@ EXPORT_HEADINGS = [
 ]
 
 
-def _safe(value: Any) -> Any:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def export_rows(
     user: User, setting: Setting, f: RegisterFilter, fmt: str, today: date | None = None
 ) -> list[list[Any]]:
@@ -372,20 +363,14 @@ def export_rows(
 
 
 def to_csv(setting: Setting, rows: list[list[Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([MARKING, f"SEN support register: {setting.name} ({setting.urn})"])
-    writer.writerow(EXPORT_HEADINGS)
-    for row in rows:
-        writer.writerow([_safe(v) for v in row])
-    return buffer.getvalue()
+    heading = [MARKING, f"SEN support register: {setting.name} ({setting.urn})"]
+    return spreadsheets.csv_text([heading, EXPORT_HEADINGS, *rows], lineterminator="\n")
 
 
 def to_xlsx(setting: Setting, rows: list[list[Any]]) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    book = Workbook()
+    book = spreadsheets.new_workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "Register"
@@ -394,10 +379,6 @@ def to_xlsx(setting: Setting, rows: list[list[Any]]) -> bytes:
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        values = [_safe(v) for v in row]
-        values[-1] = float(row[-1])
-        sheet.append(values)
+        sheet.append([*row[:-1], float(row[-1])])
     sheet.freeze_panes = "A3"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.workbook_bytes(book)

@@ -9,8 +9,6 @@ sendtrack's own words (assess, not_assess...) and are listed in docs/ehcna.md.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Any
 
@@ -25,6 +23,7 @@ from sendtrack.models import (
     Setting,
     TimescaleException,
 )
+from sendtrack.services import spreadsheets
 
 MODULES: dict[str, tuple[str, list[str]]] = {
     "person": (
@@ -206,10 +205,4 @@ def to_csv(module: str, year: int) -> tuple[str, int]:
     """(CSV text with the SEN2 header row, number of data rows)."""
     header = MODULES[module][1]
     data = rows(module, year)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in data:
-        # A cell starting with = + - @ would run as a formula in Excel: prefix it.
-        writer.writerow([f"'{c}" if c[:1] in ("=", "+", "-", "@") else c for c in row])
-    return buffer.getvalue(), len(data)
+    return spreadsheets.csv_text([header, *data]), len(data)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sendtrack.extensions import db
 from sendtrack.models import Cluster, ClusterBudget, User
 from sendtrack.services.imports import ImportKind, ImportResult, Row
+from sendtrack.services.spreadsheets import FORMULA_NAME_MESSAGE, starts_like_formula
 
 FINANCIAL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -39,6 +40,10 @@ class ClustersImport(ImportKind):
 
     def parse(self, row: Row) -> ClusterRow | None:
         name = row.text("name", required=True, max_length=120)
+        if name is not None and starts_like_formula(name):
+            # Names go into every export: refused here as well as neutralised there.
+            row.error("name", FORMULA_NAME_MESSAGE)
+            name = None
         year = row.text("financial_year", max_length=7)
         if year and not valid_financial_year(year):
             row.error("financial_year", f"'{year}' must be a financial year like 2024-25")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sendtrack.extensions import db
 from sendtrack.models import Cluster, Phase, Setting, User
 from sendtrack.services.imports import ImportKind, ImportResult, Row
+from sendtrack.services.spreadsheets import FORMULA_NAME_MESSAGE, starts_like_formula
 
 PHASES = ", ".join(p.value for p in Phase)
 
@@ -39,6 +40,10 @@ class SettingsImport(ImportKind):
             row.error("urn", f"'{urn}' must be 6 digits")
             urn = None
         name = row.text("name", required=True, max_length=200)
+        if name is not None and starts_like_formula(name):
+            # Names go into every export: refused here as well as neutralised there.
+            row.error("name", FORMULA_NAME_MESSAGE)
+            name = None
         phase = row.choice("phase", lambda v: Phase(v.lower()), required=True, label=PHASES)
         cluster_name = row.text("cluster", max_length=120)
         cluster_id = None

@@ -8,14 +8,13 @@ OFFICIAL-SENSITIVE, with the method on a sheet / page of its own.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from flask import render_template
 
+from sendtrack.services import spreadsheets
 from sendtrack.services.statistics.measures import (
     MONEY,
     long_date,
@@ -52,21 +51,16 @@ def to_json(measures: dict[str, int | float]) -> str:
 
 
 def to_csv(measures: dict[str, int | float]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["measure", "value"])
-    for measure in sorted(measures):
-        writer.writerow([measure, json.dumps(measures[measure])])
-    return out.getvalue()
+    # Numbers as numbers (the csv module writes them as json.dumps does): a figure is never
+    # mistaken for text that needs neutralising.
+    rows = [[measure, measures[measure]] for measure in sorted(measures)]
+    return spreadsheets.csv_text([["measure", "value"], *rows], lineterminator="\n")
 
 
 def to_xlsx(report: Report) -> bytes:
-    # Imported here: the app builds this module's command on every start; only exports
-    # need openpyxl.
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    book = Workbook()
+    book = spreadsheets.new_workbook()
     figures = book.worksheets[0]
     figures.title = "Figures"
     bold = Font(bold=True)
@@ -116,9 +110,7 @@ def to_xlsx(report: Report) -> bytes:
     notes.column_dimensions["A"].width = 30
     notes.column_dimensions["B"].width = 110
 
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.workbook_bytes(book)
 
 
 def to_html(report: Report) -> str:

@@ -8,7 +8,6 @@ transaction.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,7 +15,8 @@ from typing import Any
 
 from sendtrack.models import AuditAction, User
 from sendtrack.pdf import render_pdf
-from sendtrack.services import audit
+from sendtrack.services import audit, spreadsheets
+from sendtrack.services.spreadsheets import CSV_TYPE, XLSX_TYPE
 from sendtrack.services.statistics import charts
 from sendtrack.services.statistics.breakdowns import BROKEN_DOWN, DIMENSION_LABELS, short_label
 from sendtrack.services.statistics.dashboard import Dashboard
@@ -31,8 +31,7 @@ from sendtrack.services.statistics.measures import (
 )
 from sendtrack.services.statistics.suppression import SUPPRESSED, Shown, note, suppress
 
-FORMATS = {"pdf": "application/pdf", "xlsx": None, "csv": "text/csv"}
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = {"pdf": "application/pdf", "xlsx": XLSX_TYPE, "csv": CSV_TYPE}
 INTERNAL = "internal"
 SHARED = "shared"
 AUDIENCES = (INTERNAL, SHARED)
@@ -146,10 +145,9 @@ def _method(shared: Shared) -> list[tuple[str, str]]:
 
 
 def to_xlsx(shared: Shared) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    book = Workbook()
+    book = spreadsheets.new_workbook()
     book.remove(book.worksheets[0])
     d = shared.dashboard
     for title, header, rows in _tables(shared):
@@ -178,16 +176,14 @@ def to_xlsx(shared: Shared) -> bytes:
     notes.append(["Produced", f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"])
     notes.column_dimensions["A"].width = 30
     notes.column_dimensions["B"].width = 110
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.workbook_bytes(book)
 
 
 def to_csv(shared: Shared) -> str:
     """Tidy rows for BI tools: one figure per row, with its period and breakdown."""
     d = shared.dashboard
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = spreadsheets.CsvWriter(out, lineterminator="\n")
     writer.writerow(
         ["period", "period_start", "period_end", "breakdown", "group", "measure", "value"]
     )
@@ -302,4 +298,4 @@ def download(
             "audience": [None, audience],
         },
     )
-    return content, FORMATS[fmt] or XLSX_TYPE, _filename(shared, fmt)
+    return content, FORMATS[fmt], _filename(shared, fmt)
