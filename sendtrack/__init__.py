@@ -14,6 +14,7 @@ from flask_login import current_user, logout_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as app_config
 from sendtrack.extensions import csrf, db, login_manager, migrate
@@ -89,6 +90,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     )
     app.config.from_object(app_config.load(config_name))
     app.config.update(overrides)
+    app.wsgi_app = TrustedProxies(app.wsgi_app, app.config)  # type: ignore[method-assign]
     app_config.INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     _prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
@@ -110,6 +112,25 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
     cli.register(app)
     return app
+
+
+class TrustedProxies:
+    """Werkzeug's ProxyFix with the number of trusted proxies read from the configuration
+    (TRUSTED_PROXIES) on each request: the client address (request.remote_addr, which the
+    sign-in throttle counts and the audit records) is then the one the nearest trusted proxy
+    saw, and X-Forwarded-Proto says whether the browser used HTTPS. With 0, the default,
+    X-Forwarded-For is ignored: anyone can send that header."""
+
+    def __init__(self, wsgi_app: Any, config: Any) -> None:
+        self.wsgi_app = wsgi_app
+        self.config = config
+
+    def __call__(self, environ: Any, start_response: Any) -> Any:
+        trusted = int(self.config.get("TRUSTED_PROXIES") or 0)
+        if trusted <= 0:
+            return self.wsgi_app(environ, start_response)
+        fixed = ProxyFix(self.wsgi_app, x_for=trusted, x_proto=trusted)
+        return fixed(environ, start_response)
 
 
 def _prepare_sqlite_file(uri: str) -> None:
