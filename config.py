@@ -63,6 +63,8 @@ class Config:
     # X-Forwarded-For it likes, and only the entries your own proxies add can be believed.
     TRUSTED_PROXIES = int(os.environ.get("SENDTRACK_TRUSTED_PROXIES", "0"))
 
+    # Production refuses SQLite unless this is set (docs/security.md).
+    ALLOW_SQLITE = _bool("SENDTRACK_ALLOW_SQLITE", False)
     DEMO_PASSWORD = os.environ.get("SENDTRACK_DEMO_PASSWORD", "demo-password-2026")
     PACK_DIR = Path(os.environ.get("SENDTRACK_PACK_DIR", INSTANCE_DIR / "packs"))
     BACKUP_DIR = Path(os.environ.get("SENDTRACK_BACKUP_DIR", INSTANCE_DIR / "backups"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import uuid
 from datetime import UTC, datetime
@@ -103,6 +104,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
+    _check_environment(app)
     _configure_jinja(app)
     _register_blueprints(app)
     _register_request_hooks(app)
@@ -131,6 +133,42 @@ class TrustedProxies:
             return self.wsgi_app(environ, start_response)
         fixed = ProxyFix(self.wsgi_app, x_for=trusted, x_proto=trusted)
         return fixed(environ, start_response)
+
+
+DEVELOPMENT_WARNING = (
+    "SENDTRACK_ENV is not set to production: this is a DEVELOPMENT configuration (a fixed "
+    "secret key, two-factor sign-in not required, no Secure cookie). Never use it for real "
+    "children's data: set SENDTRACK_ENV=production (README, Production)."
+)
+
+
+def _check_environment(app: Flask) -> None:
+    """Development: say so, on the console and in the log. Production: refuse to start
+    when a check of `flask doctor` fails (SQLite without SENDTRACK_ALLOW_SQLITE; the audit
+    table's triggers missing or removable by the app's database role). `flask` commands
+    skip the database checks, since `flask db upgrade` runs as the tables' owner; run
+    `flask --app wsgi doctor` to see them."""
+    if app.config.get("ENV_NAME") == "development":
+        # Flask's handler writes this to standard error; a configured logging setup
+        # records it too.
+        app.logger.warning(DEVELOPMENT_WARNING)
+        return
+    if app.config.get("ENV_NAME") != "production":
+        return
+    from sendtrack.services import doctor
+
+    failed = doctor.problems(doctor.configuration_findings(app.config))
+    if not failed and os.environ.get("FLASK_RUN_FROM_CLI") != "true":
+        try:
+            with app.app_context():
+                with db.engine.connect() as connection:
+                    failed = doctor.problems(doctor.database_findings(connection))
+                # No connection kept from before gunicorn forks its workers.
+                db.engine.dispose()
+        except Exception as exc:  # the database cannot be reached: refuse, clearly
+            failed = [f"Cannot check the database: {exc}"]
+    if failed:
+        raise app_config.ConfigError("Refusing to start in production: " + " ".join(failed))
 
 
 def _prepare_sqlite_file(uri: str) -> None:
