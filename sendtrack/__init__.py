@@ -251,11 +251,12 @@ def _register_request_hooks(app: Flask) -> None:
         from sendtrack.services import two_factor
 
         if (
-            two_factor.required_for(current_user)
-            and not current_user.totp_confirmed
+            not current_user.totp_confirmed
             and request.endpoint not in TWO_FACTOR_EXEMPT
+            and two_factor.required_for(current_user)
         ):
-            # LA officers and administrators set up two-factor sign-in before anything else.
+            # Whoever must use two-factor sign-in (LA officers and administrators in
+            # production, and the roles the council chose) sets it up before anything else.
             return redirect(url_for("auth.two_factor_setup"))  # type: ignore[return-value]
         return None
 

@@ -42,5 +42,6 @@ from sendtrack.admin import (  # noqa: E402, F401  (registers the routes on bp)
     import_views,
     reference_views,
     setting_views,
+    two_factor_views,
     user_views,
 )
