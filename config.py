@@ -51,9 +51,20 @@ class Config:
     # off by default for the local demo (no authenticator app needed) and the general test
     # suite, whose two-factor tests switch it on.
     TWO_FACTOR_ENFORCED = _bool("SENDTRACK_REQUIRE_2FA", False)
+    # Failed sign-ins are counted per account and per client address, separately: this many
+    # for one account locks that account (and only it) for the window; the higher address
+    # limit slows one address trying many accounts without locking out an office's users.
     LOGIN_FAILURE_LIMIT = int(os.environ.get("SENDTRACK_LOGIN_FAILURE_LIMIT", "10"))
+    LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SENDTRACK_LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
     LOGIN_FAILURE_WINDOW = timedelta(minutes=5)
+    # How many reverse proxies in front of the app append to X-Forwarded-For (and set
+    # X-Forwarded-Proto). 0: trust no such header, the client address is the connection's.
+    # Set it to exactly the number of proxies you run, never more: a client can write any
+    # X-Forwarded-For it likes, and only the entries your own proxies add can be believed.
+    TRUSTED_PROXIES = int(os.environ.get("SENDTRACK_TRUSTED_PROXIES", "0"))
 
+    # Production refuses SQLite unless this is set (docs/security.md).
+    ALLOW_SQLITE = _bool("SENDTRACK_ALLOW_SQLITE", False)
     DEMO_PASSWORD = os.environ.get("SENDTRACK_DEMO_PASSWORD", "demo-password-2026")
     PACK_DIR = Path(os.environ.get("SENDTRACK_PACK_DIR", INSTANCE_DIR / "packs"))
     BACKUP_DIR = Path(os.environ.get("SENDTRACK_BACKUP_DIR", INSTANCE_DIR / "backups"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import uuid
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from flask_login import current_user, logout_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as app_config
 from sendtrack.extensions import csrf, db, login_manager, migrate
@@ -89,6 +91,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     )
     app.config.from_object(app_config.load(config_name))
     app.config.update(overrides)
+    app.wsgi_app = TrustedProxies(app.wsgi_app, app.config)  # type: ignore[method-assign]
     app_config.INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     _prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
@@ -101,6 +104,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
+    _check_environment(app)
     _configure_jinja(app)
     _register_blueprints(app)
     _register_request_hooks(app)
@@ -110,6 +114,61 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
     cli.register(app)
     return app
+
+
+class TrustedProxies:
+    """Werkzeug's ProxyFix with the number of trusted proxies read from the configuration
+    (TRUSTED_PROXIES) on each request: the client address (request.remote_addr, which the
+    sign-in throttle counts and the audit records) is then the one the nearest trusted proxy
+    saw, and X-Forwarded-Proto says whether the browser used HTTPS. With 0, the default,
+    X-Forwarded-For is ignored: anyone can send that header."""
+
+    def __init__(self, wsgi_app: Any, config: Any) -> None:
+        self.wsgi_app = wsgi_app
+        self.config = config
+
+    def __call__(self, environ: Any, start_response: Any) -> Any:
+        trusted = int(self.config.get("TRUSTED_PROXIES") or 0)
+        if trusted <= 0:
+            return self.wsgi_app(environ, start_response)
+        fixed = ProxyFix(self.wsgi_app, x_for=trusted, x_proto=trusted)
+        return fixed(environ, start_response)
+
+
+DEVELOPMENT_WARNING = (
+    "SENDTRACK_ENV is not set to production: this is a DEVELOPMENT configuration (a fixed "
+    "secret key, two-factor sign-in not required, no Secure cookie). Never use it for real "
+    "children's data: set SENDTRACK_ENV=production (README, Production)."
+)
+
+
+def _check_environment(app: Flask) -> None:
+    """Development: say so, on the console and in the log. Production: refuse to start
+    when a check of `flask doctor` fails (SQLite without SENDTRACK_ALLOW_SQLITE; the audit
+    table's triggers missing or removable by the app's database role). `flask` commands
+    skip the database checks, since `flask db upgrade` runs as the tables' owner; run
+    `flask --app wsgi doctor` to see them."""
+    if app.config.get("ENV_NAME") == "development":
+        # Flask's handler writes this to standard error; a configured logging setup
+        # records it too.
+        app.logger.warning(DEVELOPMENT_WARNING)
+        return
+    if app.config.get("ENV_NAME") != "production":
+        return
+    from sendtrack.services import doctor
+
+    failed = doctor.problems(doctor.configuration_findings(app.config))
+    if not failed and os.environ.get("FLASK_RUN_FROM_CLI") != "true":
+        try:
+            with app.app_context():
+                with db.engine.connect() as connection:
+                    failed = doctor.problems(doctor.database_findings(connection))
+                # No connection kept from before gunicorn forks its workers.
+                db.engine.dispose()
+        except Exception as exc:  # the database cannot be reached: refuse, clearly
+            failed = [f"Cannot check the database: {exc}"]
+    if failed:
+        raise app_config.ConfigError("Refusing to start in production: " + " ".join(failed))
 
 
 def _prepare_sqlite_file(uri: str) -> None:
@@ -192,11 +251,12 @@ def _register_request_hooks(app: Flask) -> None:
         from sendtrack.services import two_factor
 
         if (
-            two_factor.required_for(current_user)
-            and not current_user.totp_confirmed
+            not current_user.totp_confirmed
             and request.endpoint not in TWO_FACTOR_EXEMPT
+            and two_factor.required_for(current_user)
         ):
-            # LA officers and administrators set up two-factor sign-in before anything else.
+            # Whoever must use two-factor sign-in (LA officers and administrators in
+            # production, and the roles the council chose) sets it up before anything else.
             return redirect(url_for("auth.two_factor_setup"))  # type: ignore[return-value]
         return None
 

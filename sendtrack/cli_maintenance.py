@@ -85,5 +85,25 @@ def retention_command(dry_run: bool, today: object) -> None:
     click.echo("Removed.")
 
 
+@click.command("doctor")
+@with_appcontext
+def doctor_command() -> None:
+    """Check the deployment: the configuration, and that the audit trail stays append-only
+    (its triggers are there and enabled; on PostgreSQL the app's role does not own it)."""
+    from sendtrack.services import doctor
+
+    findings = doctor.configuration_findings(current_app.config)
+    try:
+        findings += doctor.database_findings(db.session.connection())
+    except Exception as exc:  # any failure to connect is a finding, never a traceback
+        findings.append(doctor.Finding(False, f"Cannot check the database: {exc}"))
+    for finding in findings:
+        click.echo(f"{'OK     ' if finding.ok else 'PROBLEM'}  {finding.message}")
+    failed = doctor.problems(findings)
+    if failed:
+        raise click.ClickException(f"{len(failed)} problem(s) found; see above.")
+    click.echo("No problems found.")
+
+
 def commands() -> list[click.Command]:
-    return [backup_command, restore_command, retention_command]
+    return [backup_command, restore_command, retention_command, doctor_command]

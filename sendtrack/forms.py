@@ -29,6 +29,18 @@ from wtforms.validators import DataRequired, Length, Optional, StopValidation, V
 from sendtrack.services.errors import DomainError, StaleRecord
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Far past the last page of any list; the list itself then shows its last page.
+MAX_PAGE = 1_000_000
+
+
+def page_number(raw: str | None) -> int:
+    """The page a `?page=` asks for, from 1 to MAX_PAGE: anything that is not a whole number
+    (empty, "two", "-1") is page 1 and a huge number is MAX_PAGE, never an integer too big
+    for the database's OFFSET. Each list then clamps it to its own last page."""
+    text = (raw or "").strip()
+    if not text.isascii() or not text.isdigit():
+        return 1
+    return max(1, min(int(text), MAX_PAGE)) if len(text) <= 7 else MAX_PAGE
 
 
 class AppSelect(GovSelect):

@@ -50,10 +50,18 @@ def render_pdf(template_name: str, context: dict[str, Any], title: str) -> bytes
         pdf_title=title,
         protective_marking=PROTECTIVE_MARKING,
     )
-    static_folder = current_app.static_folder or ""
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher(static_folder))
     # Tagged (a structure tree for screen readers): these are single documents. A panel
     # pack is merged from separately rendered parts and merging drops the tags
     # (docs/packs.md).
-    pdf: bytes = document.write_pdf(pdf_tags=True)
-    return pdf
+    return html_to_pdf(html, tagged=True)
+
+
+def html_to_pdf(html: str, *, tagged: bool = False) -> bytes:
+    """PDF bytes of an HTML document that may load only the app's static files: every PDF
+    the app writes goes through here (or, for pack parts, through the same fetcher)."""
+    static_folder = current_app.static_folder or ""
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher(static_folder))
+    pdf = document.write_pdf(pdf_tags=tagged)
+    if pdf is None:  # only when writing to a target, which this never does
+        raise RuntimeError("WeasyPrint returned no PDF")
+    return bytes(pdf)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
+from sendtrack import forms
 from sendtrack.models import User
 from sendtrack.permissions import Permission, requires, user_has
 
@@ -20,9 +21,7 @@ def acting_user() -> User:
 
 
 def page_number() -> int:
-    raw = request.args.get("page", "1")
-    # Digits only and a sane length: the list clamps it to its last page anyway.
-    return int(raw) if raw.isdigit() and len(raw) < 7 else 1
+    return forms.page_number(request.args.get("page"))
 
 
 def status_for(form: object) -> int:
@@ -43,5 +42,6 @@ from sendtrack.admin import (  # noqa: E402, F401  (registers the routes on bp)
     import_views,
     reference_views,
     setting_views,
+    two_factor_views,
     user_views,
 )

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 from flask_login import current_user
 
 from sendtrack.audit_trail.forms import AuditSearchForm
+from sendtrack.forms import page_number
 from sendtrack.models import AuditAction
 from sendtrack.permissions import Permission, requires
 from sendtrack.services import audit_search, spreadsheets
@@ -31,8 +32,9 @@ def search() -> str | tuple[str, int]:
         return render_template(
             "audit_trail/search.html", form=form, events=[], total=0, page=1, pages=1
         ), 400
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    events, total = audit_search.search(current_user, _filter(form), page)
+    events, total, page = audit_search.search(
+        current_user, _filter(form), page_number(request.args.get("page"))
+    )
     pages = max((total + 49) // 50, 1)
     return render_template(
         "audit_trail/search.html", form=form, events=events, total=total, page=page, pages=pages

@@ -125,6 +125,8 @@ def two_factor_setup() -> str | Response | tuple[str, int]:
 def logout() -> Response:
     if current_user.is_authenticated:
         audit.record(current_user, AuditAction.LOGOUT, "user", current_user.id)
+        # A copy of the session cookie (taken before now) must not stay signed in.
+        accounts.end_all_sessions(current_user)
     logout_user()
     session.clear()
     flash("You have signed out", "success")

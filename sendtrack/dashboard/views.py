@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask_login import current_user
 
 from sendtrack.dashboard.forms import DashboardForm, query_args
+from sendtrack.forms import page_number
 from sendtrack.models import User
 from sendtrack.permissions import Permission, requires, user_has
 from sendtrack.services.errors import NotFound
@@ -109,12 +110,11 @@ def children() -> tuple[str, int] | str:
         raise NotFound("figure")
     if choice is None:
         return render_template("dashboard/index.html", form=form, d=None), 400
-    page = request.args.get("page", "1")
     found = drilldown.children(
         _user(),
         choice,
         category,
-        int(page) if page.isdigit() else 1,
+        page_number(request.args.get("page")),
         current_app.config["PAGE_SIZE"],
     )
     return render_template(

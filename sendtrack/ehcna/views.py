@@ -32,7 +32,7 @@ from sendtrack.ehcna.forms import (
     ReviewForm,
     Sen2Form,
 )
-from sendtrack.forms import as_uuid, set_choices
+from sendtrack.forms import as_uuid, page_number, set_choices
 from sendtrack.models import (
     AssessDecision,
     AssessmentOutcome,
@@ -407,8 +407,7 @@ def reviews() -> str:
     user = _user()
     which = request.args.get("view", "due")
     which = which if which in dict(REVIEW_VIEWS) else "due"
-    raw_page = request.args.get("page", "1")
-    page = int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1
+    page = page_number(request.args.get("page"))
     found = annual_reviews.queue(
         which=which, page=page, page_size=current_app.config.get("PAGE_SIZE", 50)
     )

@@ -46,7 +46,14 @@ from sendtrack.models.pupils import (
 from sendtrack.models.referrals import Referral, ReferralStatus, RequestType, WouldRequestEhcna
 from sendtrack.models.rtf import RtfApplication, RtfDecision, RtfStatus
 from sendtrack.models.stamps import StatisticsResult, StatisticsStamp
-from sendtrack.models.users import LoginAttempt, RecoveryCode, Role, RoleMembership, User
+from sendtrack.models.users import (
+    LoginAttempt,
+    RecoveryCode,
+    Role,
+    RoleMembership,
+    TwoFactorPolicy,
+    User,
+)
 
 __all__ = [
     "AgendaItem",
@@ -102,6 +109,7 @@ __all__ = [
     "StatisticsResult",
     "StatisticsStamp",
     "TimescaleException",
+    "TwoFactorPolicy",
     "UnitRate",
     "User",
     "WouldRequestEhcna",

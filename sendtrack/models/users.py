@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sendtrack.models.base import Base, Timestamps, UuidPk, enum_column
+from sendtrack.models.base import Base, Timestamps, UuidPk, Versioned, enum_column
 from sendtrack.models.org import Cluster, Setting
 
 
@@ -171,3 +171,13 @@ class LoginAttempt(Base):
     attempted_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+
+class TwoFactorPolicy(UuidPk, Timestamps, Versioned, Base):
+    """The roles the council requires two-factor sign-in for, chosen by an administrator.
+    One row at most; without it, the deployment's default (services/two_factor.py)."""
+
+    __tablename__ = "two_factor_policy"
+
+    # Role values separated by commas, e.g. "senco,panel_member".
+    roles: Mapped[str] = mapped_column(String(120), server_default="")

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from sendtrack.forms import as_uuid, set_choices
+from sendtrack.forms import as_uuid, page_number, set_choices
 from sendtrack.models import NeedCode, SenStatus, Sex, User
 from sendtrack.permissions import Permission, requires, user_has
 from sendtrack.pupils.actions import ACTIONS
@@ -53,7 +53,7 @@ def _filter(form: RegisterFilterForm, setting_id: uuid.UUID) -> register.Registe
         status=SenStatus(status) if status else None,
         review=form.review.data if form.review.data in register.REVIEW_FILTERS else None,
         sort=form.sort.data if form.sort.data in register.SORTS else "name",
-        page=int(page) if page.isdigit() and len(page) < 7 else 1,
+        page=page_number(page),
     )
 
 

@@ -78,9 +78,14 @@ def _recent_failures(email: str, address: str) -> tuple[int, int]:
 
 
 def check_throttle(email: str, address: str) -> None:
-    limit = current_app.config["LOGIN_FAILURE_LIMIT"]
-    by_email, by_address = _recent_failures(email, address)
-    if by_email >= limit or by_address >= limit:
+    """Refuse a sign-in when the account has had too many recent failures (that account is
+    locked for the window, from every address, and no other account is), or when the client
+    address has (a higher limit: one office behind one address is many people)."""
+    by_email, by_address = _recent_failures(email.strip().lower(), address)
+    if (
+        by_email >= current_app.config["LOGIN_FAILURE_LIMIT"]
+        or by_address >= current_app.config["LOGIN_ADDRESS_FAILURE_LIMIT"]
+    ):
         raise SignInThrottled(
             "Too many failed attempts to sign in. Wait 5 minutes and try again", field="email"
         )
@@ -118,6 +123,8 @@ def user_for_session(user_id: uuid.UUID, token: str) -> User | None:
 
 
 def end_all_sessions(user: User) -> None:
+    """Rotate the user's session token: every session cookie issued before, on any device
+    (including one copied by someone else), no longer signs anyone in."""
     user.session_token = new_session_token()
     db.session.flush()
 
@@ -209,6 +216,9 @@ def update_user(
         "is_active": user.is_active,
         "roles": sorted(f"{m.role.value}:{m.setting_id}:{m.cluster_id}" for m in user.memberships),
     }
+    if before["roles"] != after["roles"] and actor is not None and actor.id != user.id:
+        # The person signs in again and starts with their new roles.
+        end_all_sessions(user)
     audit.record(actor, AuditAction.UPDATE, "user", user.id, changes=audit.diff(before, after))
     return user
 

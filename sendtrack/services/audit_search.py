@@ -64,13 +64,16 @@ def _query(f: AuditFilter) -> Select[AuditEvent]:
 
 def search(
     actor: User, f: AuditFilter, page: int, per_page: int = 50
-) -> tuple[list[AuditEvent], int]:
+) -> tuple[list[AuditEvent], int, int]:
+    """(events on the page, how many match, the page shown): a page past the last shows the
+    last, and one before the first shows the first."""
     total = db.session.scalar(select(func.count()).select_from(_query(f).subquery())) or 0
+    page = min(max(page, 1), max((total + per_page - 1) // per_page, 1))
     rows = db.session.scalars(
         _query(f).order_by(AuditEvent.id.desc()).limit(per_page).offset((page - 1) * per_page)
     ).all()
     audit.record(actor, AuditAction.VIEW, "audit_trail", summary=f"Searched: {f.describe()}")
-    return list(rows), total
+    return list(rows), total, page
 
 
 def pupil_for_event(pupil_id: uuid.UUID | None) -> Pupil | None:

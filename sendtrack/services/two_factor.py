@@ -1,6 +1,7 @@
 """Time-based one-time passwords (TOTP, RFC 6238) and single-use recovery codes.
 
-Required for LA officers and administrators when TWO_FACTOR_ENFORCED is on (always in
+Who must use them: the roles the council ticks on /admin/two-factor (TwoFactorPolicy), and
+always LA officers and administrators when TWO_FACTOR_ENFORCED is on (always in
 production). A code is accepted once: the step it was accepted for is stored, so the same
 code cannot be replayed within its 30-second validity."""
 
@@ -11,6 +12,7 @@ import hmac
 import io
 import secrets
 import time
+import uuid
 from datetime import UTC, datetime
 
 import pyotp
@@ -18,20 +20,91 @@ import qrcode
 import qrcode.image.svg
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from sendtrack.extensions import db
-from sendtrack.models import AuditAction, LoginAttempt, RecoveryCode, Role, User
+from sendtrack.models import (
+    AuditAction,
+    LoginAttempt,
+    RecoveryCode,
+    Role,
+    TwoFactorPolicy,
+    User,
+)
 from sendtrack.services import audit
-from sendtrack.services.errors import DomainError
+from sendtrack.services.errors import DomainError, StaleRecord
 
+# Always required in production (TWO_FACTOR_ENFORCED), whatever the council has chosen.
 ROLES_REQUIRING_2FA = (Role.LA_OFFICER, Role.ADMIN)
 RECOVERY_CODE_COUNT = 10
+# The council's choice is one row with this id, so two first saves at once cannot make two.
+POLICY_ID = uuid.UUID(int=1)
+
+
+def floor_roles() -> set[Role]:
+    """The roles the deployment requires two-factor sign-in for, whatever the council
+    chooses: LA officers and administrators in production, none in development."""
+    return set(ROLES_REQUIRING_2FA) if current_app.config.get("TWO_FACTOR_ENFORCED") else set()
+
+
+def policy() -> TwoFactorPolicy | None:
+    return db.session.get(TwoFactorPolicy, POLICY_ID)
+
+
+def _parse(roles: str) -> set[Role]:
+    return {Role(value) for value in roles.split(",") if value in Role.__members__.values()}
+
+
+def council_roles() -> set[Role]:
+    """The roles the council has ticked (none until an administrator saves the form)."""
+    found = policy()
+    return _parse(found.roles) if found is not None else set()
+
+
+def required_roles() -> set[Role]:
+    return floor_roles() | council_roles()
 
 
 def required_for(user: User) -> bool:
-    return bool(current_app.config.get("TWO_FACTOR_ENFORCED")) and user.has_role(
-        *ROLES_REQUIRING_2FA
+    roles = user.roles
+    if roles & floor_roles():
+        return True  # no query: the usual case for officers and administrators
+    return bool(roles & council_roles())
+
+
+def set_council_roles(actor: User, values: list[str], version: int | None) -> TwoFactorPolicy:
+    """Save the roles the council requires two-factor sign-in for. `version` is the one the
+    form showed (0 before the first save): a form opened before someone else saved is
+    refused (StaleRecord), never saved over their choice."""
+    unknown = [v for v in values if v not in Role.__members__.values()]
+    if unknown:
+        raise DomainError("Select roles from the list", field="roles")
+    chosen = {Role(v) for v in values}
+    found = policy()
+    if version is None or version != (found.version if found is not None else 0):
+        raise StaleRecord(found)
+    before = sorted(r.value for r in (_parse(found.roles) if found is not None else set()))
+    if found is None:
+        found = TwoFactorPolicy(id=POLICY_ID, roles="")
+        db.session.add(found)
+    found.roles = ",".join(sorted(r.value for r in chosen))
+    try:
+        db.session.flush()
+    except (IntegrityError, StaleDataError):
+        # Another administrator saved first (the row's first insert, or a later update).
+        db.session.rollback()
+        raise StaleRecord(None) from None
+    after = sorted(r.value for r in chosen)
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        "two_factor_policy",
+        found.id,
+        summary="Two-factor sign-in required for: " + (", ".join(after) or "no roles chosen"),
+        changes={"roles": [before, after]} if before != after else None,
     )
+    return found
 
 
 def new_secret() -> str:
@@ -136,8 +209,6 @@ def remaining_recovery_codes(user: User) -> int:
 
 
 def user_by_id(user_id: str) -> User | None:
-    import uuid
-
     try:
         return db.session.scalar(
             select(User).where(User.id == uuid.UUID(user_id), User.is_active.is_(True))

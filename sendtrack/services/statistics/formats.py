@@ -125,10 +125,8 @@ def to_html(report: Report) -> str:
 
 
 def to_pdf(report: Report) -> bytes:
-    # Imported here: WeasyPrint takes a while to load and only this export needs it.
-    from weasyprint import HTML
+    # Imported here: WeasyPrint takes a while to load and only this export needs it. The
+    # same locked fetcher as every other PDF: the document may load only static files.
+    from sendtrack.pdf import html_to_pdf
 
-    pdf = HTML(string=to_html(report)).write_pdf()
-    if pdf is None:  # only when writing to a target, which we never do
-        raise RuntimeError("WeasyPrint returned no PDF")
-    return bytes(pdf)
+    return html_to_pdf(to_html(report))
