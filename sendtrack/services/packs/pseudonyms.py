@@ -110,19 +110,28 @@ class Pseudonyms:
         self._pattern = _pattern(self._initials)
         # What the check looks for: a name that is an ordinary word of the documents'
         # wording counts only as part of a full name; a full name always counts.
-        self._search = [
-            (c.initials, _pattern(k for k in _variants(c) if " " in k or k not in _wording()))
+        wanted = [
+            (c.initials, {k for k in _variants(c) if " " in k or k not in _wording()})
             for c in self.children
         ]
+        self._search = [(initials, _pattern(keys)) for initials, keys in wanted]
+        # One pass for all the children first: a clean document (the usual case) is read once.
+        self._search_any = _pattern(k for _, keys in wanted for k in keys)
+        self._own: dict[Child, dict[str, str]] = {}
+
+    def _initials_for(self, own: Child | None) -> dict[str, str]:
+        if own is None:
+            return self._initials
+        if own not in self._own:
+            self._own[own] = {**self._initials, **dict.fromkeys(_variants(own), own.initials)}
+        return self._own[own]
 
     def text(self, value: str, own: Child | None = None) -> str:
         """`value` with every child's names replaced by their initials; a name shared by
         several children becomes the initials of `own` (the child the text is about)."""
         if not value or self._pattern is None:
             return value
-        initials = self._initials
-        if own is not None:
-            initials = {**initials, **dict.fromkeys(_variants(own), own.initials)}
+        initials = self._initials_for(own)
 
         def replace(match: re.Match[str]) -> str:
             found = initials[_key(match.group(0))]
@@ -146,6 +155,8 @@ class Pseudonyms:
     def found_in(self, text: str) -> list[str]:
         """The initials of every child whose name is in `text` (a document's text)."""
         readings = _readings(text)
+        if self._search_any is None or not any(self._search_any.search(r) for r in readings):
+            return []
         return [
             initials
             for initials, pattern in self._search
