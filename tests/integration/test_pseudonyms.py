@@ -170,6 +170,10 @@ def test_r3_names_are_replaced_whole_words_only(ctx: None) -> None:
         "Annual review with F.K., F.K. and F.K.'s leeway."
     )
     assert names.text("Ann Lee.") == "F.K."
+    may = pseudonyms.Pseudonyms([pseudonyms.Child("M.J.", ("May", "Jones", None, None))])
+    assert may.text("Panel, 21 May 2026: May's mum met Mrs Jones in May.") == (
+        "Panel, 21 May 2026: M.J.'s mum met Mrs M.J. in M.J."
+    )
 
 
 def test_r3_checker_reads_names_broken_over_lines(ctx: None) -> None:
@@ -240,3 +244,19 @@ def test_r11_superseded_pack_naming_removed_child_officers_only(
     client.get("/sign-out")
     as_user("panel")
     assert client.get(f"/packs/{new_id}/download").status_code == 200
+
+
+def test_r3_panel_pack_command_refuses_a_pack_naming_a_child(
+    app: Flask, world: World, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    with app.app_context():
+        _finley(world).conflicts_declared = "Mrs Okafor teaches Finley Kowalczyk"
+        on = _meeting(world).meeting_date.isoformat()
+        db.session.commit()
+    monkeypatch.setattr(pseudonyms.Pseudonyms, "text", lambda self, value, own=None: value)
+    out = tmp_path / "pack.pdf"
+    args = ["panel-pack", "--cluster", "Cluster A", "--date", on, "--pseudonymised"]
+    result = app.test_cli_runner().invoke(args=[*args, "--out", str(out)])
+    assert result.exit_code == 1
+    assert "still named a child (F.K., page" in result.output
+    assert not out.exists()

@@ -62,6 +62,8 @@ def execute(pack: GeneratedPack, save: Callable[[], None]) -> GeneratedPack:
             "generated_by": pack.generated_by_name or "",
             "fingerprint": snap.fingerprint,
         }
+        if pack.pseudonymised:
+            cover = snap.names.replaced(cover)  # who built it may share a child's name
 
         def progress(done: int, total: int) -> None:
             pack.progress_total, pack.progress_done = total, min(done, total)

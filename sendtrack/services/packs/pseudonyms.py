@@ -90,6 +90,16 @@ def _pattern(keys: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
+_MONTHS = frozenset(m.casefold() for m in calendar.month_name if m)
+
+
+def _is_date(text: str, match: re.Match[str]) -> bool:
+    """A month name with a day before it or a year after it."""
+    before = text[max(0, match.start() - 6) : match.start()]
+    after = text[match.end() : match.end() + 6]
+    return bool(re.search(r"\d(st|nd|rd|th)?\s+$", before) or re.match(r"\s+\d{4}", after))
+
+
 @dataclass
 class Leak:
     initials: str
@@ -132,15 +142,19 @@ class Pseudonyms:
         if not value or self._pattern is None:
             return value
         initials = self._initials_for(own)
+        text = unicodedata.normalize("NFKC", value)
 
         def replace(match: re.Match[str]) -> str:
-            found = initials[_key(match.group(0))]
+            key = _key(match.group(0))
+            if key in _MONTHS and _is_date(text, match):
+                return match.group(0)  # "21 May 2026" stays a date, though a child is May
+            found = initials[key]
             # "Ann Lee." -> "F.K." rather than "F.K..".
-            if value[match.end() : match.end() + 1] == ".":
+            if text[match.end() : match.end() + 1] == ".":
                 return found[:-1]
             return found
 
-        return self._pattern.sub(replace, unicodedata.normalize("NFKC", value))
+        return self._pattern.sub(replace, text)
 
     def replaced(self, value: Any, own: Child | None = None) -> Any:
         """Every string inside dicts and lists passed through `text`, identifiers kept."""
