@@ -125,7 +125,9 @@ def decision_record(user: User | None, meeting: PanelMeeting) -> tuple[bytes, st
         "decided_count": sum(1 for r in rows if r["decision"]),
         "pdf_title": title,
     }
-    names = pseudonyms.Pseudonyms([pseudonyms.child(i.referral.pupil) for i in items])
+    names = pseudonyms.Pseudonyms(
+        [pseudonyms.child(i.referral.pupil) for i in items] if pseudonymised else []
+    )
     if pseudonymised:
         # Each item's text about its own child first; the rest (attendance, place) too.
         context["items"] = [
