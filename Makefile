@@ -34,7 +34,8 @@ setup: $(STAMP) $(ASSETS) pdf-libs
 
 # WeasyPrint subsets fonts with HarfBuzz's subset library (without it every PDF embeds whole
 # fonts and WeasyPrint warns); Debian ships it apart from libharfbuzz0b. The tests read PDFs
-# back with poppler's pdftotext and pdftoppm.
+# back with poppler's pdftotext and pdftoppm, and pseudonymised packs are checked for
+# children's names with pdftotext before they are stored (docs/pseudonymisation.md).
 pdf-libs:
 	@{ ldconfig -p | grep -q libharfbuzz-subset && command -v pdftotext >/dev/null; } \
 	  || ! command -v apt-get >/dev/null 2>&1 || { (apt-get update -qq && \

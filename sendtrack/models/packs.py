@@ -77,6 +77,12 @@ class GeneratedPack(UuidPk, Base):
     # Pages per case from this build: the next build guesses the agenda's page numbers from
     # them, so the agenda can be rendered while changed cases are still rendering.
     case_pages: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The agenda this version was built from (referral ids) and the children it names
+    # (pupil ids): a version whose agenda is no longer the meeting's is superseded, and one
+    # naming a child since taken off the agenda is for LA officers only. NULL: built before
+    # these were recorded (migration 0021).
+    referral_ids: Mapped[list[str] | None] = mapped_column(JSON)
+    pupil_ids: Mapped[list[str] | None] = mapped_column(JSON)
     generated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )

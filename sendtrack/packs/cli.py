@@ -41,6 +41,10 @@ def panel_pack_command(
     pack = requested.pack
     if not requested.reused or pack.pdf is None:
         jobs.run_inline(pack)
+    if pack.pdf is None:  # a pseudonymised pack that still named a child is not stored
+        db.session.commit()
+        click.echo(pack.error or "The pack could not be built", err=True)
+        sys.exit(1)
     out.write_bytes(packs.download(None, pack))
     db.session.commit()
     state = "unchanged, reused" if requested.reused else "new"

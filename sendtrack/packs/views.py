@@ -22,7 +22,7 @@ from sendtrack.models import PanelMeeting, User
 from sendtrack.packs.forms import BuildPackForm
 from sendtrack.permissions import Permission, requires
 from sendtrack.services import packs
-from sendtrack.services.packs import jobs, letters
+from sendtrack.services.packs import jobs, letters, pseudonyms
 
 bp = Blueprint("packs", __name__, url_prefix="/packs")
 
@@ -73,7 +73,8 @@ def build(meeting_id: uuid.UUID) -> Any:
     response = redirect(url_for("packs.show", pack_id=pack.id))
     if current_app.config.get("PACK_BUILDS_INLINE"):
         jobs.run_inline(pack)
-        flash(f"Version {pack.version_number} of the pack is ready", "success")
+        if pack.pdf is not None:  # a refused pseudonymised pack says why on its page
+            flash(f"Version {pack.version_number} of the pack is ready", "success")
     else:
         # Start only once the request has committed the queued version. The id is read
         # now: by then the request's session is gone and `pack` is detached.
@@ -93,6 +94,7 @@ def show(pack_id: uuid.UUID) -> str:
         meeting=pack.meeting,
         stale=packs.is_stale(pack),
         title=packs.data.meeting_title(pack.meeting),
+        currency=packs.state_for(_user(), pack),
     )
 
 
@@ -106,9 +108,14 @@ def download(pack_id: uuid.UUID) -> Response:
 
 @bp.route("/meetings/<uuid:meeting_id>/decision-record.pdf")
 @requires(Permission.VIEW_PANELS)
-def decision_record(meeting_id: uuid.UUID) -> Response:
+def decision_record(meeting_id: uuid.UUID) -> Any:
     user = _user()
-    pdf, filename = letters.decision_record(user, packs.get_meeting(user, meeting_id))
+    meeting = packs.get_meeting(user, meeting_id)
+    try:
+        pdf, filename = letters.decision_record(user, meeting)
+    except pseudonyms.NotIssued as refused:
+        page = render_template("packs/not_issued.html", meeting=meeting, message=refused.message)
+        return page, 409
     return _pdf(pdf, filename)
 
 

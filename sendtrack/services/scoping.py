@@ -121,3 +121,10 @@ def restricted_pupil_ids() -> Select[uuid.UUID]:
 
     restricted = aliased(Pupil)
     return select(restricted.id).where(restricted.is_restricted.is_(True))
+
+
+def may_read_packs_naming_removed_children(user: User) -> bool:
+    """A panel pack version that names a child since taken off the meeting's agenda: LA
+    officers and administrators only; the lead and panel members read the current version
+    (issue 19, R11)."""
+    return user.is_area_wide

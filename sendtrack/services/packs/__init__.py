@@ -17,16 +17,18 @@ from sqlalchemy.orm import selectinload
 
 from sendtrack.extensions import db
 from sendtrack.models import (
+    AgendaItem,
     AuditAction,
     Cluster,
     GeneratedPack,
     PackStatus,
     PanelMeeting,
+    Referral,
     User,
 )
-from sendtrack.services import audit
+from sendtrack.services import audit, scoping
 from sendtrack.services.errors import NotFound
-from sendtrack.services.packs import build, data
+from sendtrack.services.packs import build, data, pseudonyms
 
 # A build still "in progress" after this long died with its process: it may be rebuilt.
 STALE_AFTER = timedelta(minutes=20)
@@ -96,12 +98,36 @@ class Snapshot:
     meeting: dict[str, Any]
     cases: list[dict[str, Any]]
     fingerprint: str
+    referral_ids: list[str]
+    pupil_ids: list[str]
+    names: pseudonyms.Pseudonyms  # the children on the pack, for the final check
 
 
 def snapshot(meeting: PanelMeeting, pseudonymised: bool) -> Snapshot:
     meeting_dict = data.meeting_data(meeting)
     cases = data.case_data(meeting, pseudonymised)
-    return Snapshot(meeting_dict, cases, build.fingerprint(meeting_dict, cases, pseudonymised))
+    referral_ids = [c["referral_id"] for c in cases]
+    pupils = {
+        str(r.id): r.pupil
+        for r in db.session.scalars(
+            select(Referral)
+            .where(Referral.id.in_([uuid.UUID(i) for i in referral_ids]))
+            .options(selectinload(Referral.pupil))
+        )
+    }
+    children = [pupils[i] for i in referral_ids]
+    names = pseudonyms.Pseudonyms([pseudonyms.child(p) for p in children])
+    if pseudonymised:
+        # The cover's free text too (place, chair, members): a relative on the panel.
+        meeting_dict = names.replaced(meeting_dict)
+    return Snapshot(
+        meeting_dict,
+        cases,
+        build.fingerprint(meeting_dict, cases, pseudonymised),
+        referral_ids,
+        list(dict.fromkeys(str(p.id) for p in children)),
+        names,
+    )
 
 
 @dataclass
@@ -122,10 +148,14 @@ def request_build(user: User | None, meeting: PanelMeeting, pseudonymised: bool)
             changes={"pseudonymised_pack": [meeting.pseudonymised_pack, pseudonymised]},
         )
         meeting.pseudonymised_pack = pseudonymised
-    fingerprint = snapshot(meeting, pseudonymised).fingerprint
+    snap = snapshot(meeting, pseudonymised)
+    fingerprint = snap.fingerprint
     for existing in versions(meeting):
         usable = existing.status is not PackStatus.FAILED and not is_stale(existing)
         if existing.fingerprint == fingerprint and usable:
+            if existing.referral_ids is None:
+                # Built before its cases were recorded: the same fingerprint proves these.
+                existing.referral_ids, existing.pupil_ids = snap.referral_ids, snap.pupil_ids
             return BuildRequest(existing, reused=True)
     number = (
         db.session.scalar(
@@ -157,10 +187,57 @@ def request_build(user: User | None, meeting: PanelMeeting, pseudonymised: bool)
     return BuildRequest(pack, reused=False)
 
 
+@dataclass
+class Agenda:
+    """The referrals and children on a meeting's agenda now."""
+
+    referral_ids: set[str]
+    pupil_ids: set[str]
+
+
+def current_agenda(meeting_id: uuid.UUID) -> Agenda:
+    rows = db.session.execute(
+        select(AgendaItem.referral_id, Referral.pupil_id)
+        .join(Referral, AgendaItem.referral_id == Referral.id)
+        .where(AgendaItem.meeting_id == meeting_id)
+    ).all()
+    return Agenda({str(r) for r, _ in rows}, {str(p) for _, p in rows})
+
+
+@dataclass
+class Currency:
+    superseded: bool  # built from an agenda that is no longer the meeting's
+    names_removed_child: bool  # names a child no longer on the agenda
+
+
+def currency(pack: GeneratedPack, agenda: Agenda) -> Currency:
+    if pack.status is not PackStatus.READY:
+        return Currency(False, False)
+    if pack.referral_ids is None:
+        # Built before versions recorded their cases: only the count can be compared, and
+        # a different count may hide a child since removed.
+        changed = pack.case_count != len(agenda.referral_ids)
+        return Currency(changed, changed)
+    return Currency(
+        set(pack.referral_ids) != agenda.referral_ids,
+        bool(set(pack.pupil_ids or []) - agenda.pupil_ids),
+    )
+
+
+def may_download(user: User | None, pack: GeneratedPack, agenda: Agenda | None = None) -> bool:
+    """A superseded version naming a child taken off the agenda is for LA officers and
+    administrators only (the CLI, user None, runs as the council)."""
+    if not currency(pack, agenda or current_agenda(pack.meeting_id)).names_removed_child:
+        return True
+    return user is None or scoping.may_read_packs_naming_removed_children(user)
+
+
 def download(user: User | None, pack: GeneratedPack) -> bytes:
     """The stored PDF, with one audit row per download."""
     if pack.status is not PackStatus.READY or pack.pdf is None:
         raise NotFound("finished pack")
+    if not may_download(user, pack):
+        raise NotFound("pack")
     audit.record(
         user,
         AuditAction.DOWNLOAD,
@@ -181,6 +258,7 @@ def summary_for(user: User, meeting: PanelMeeting) -> dict[str, Any]:
     """Plain data for the meeting page's pack section."""
     from sendtrack.permissions import Permission, user_has
 
+    agenda = current_agenda(meeting.id)
     return {
         "meeting_id": meeting.id,
         "pseudonymised": meeting.pseudonymised_pack,
@@ -197,7 +275,20 @@ def summary_for(user: User, meeting: PanelMeeting) -> dict[str, Any]:
                 "generated_at": p.generated_at,
                 "generated_by": p.generated_by_name,
                 "ready": p.status is PackStatus.READY,
+                "superseded": currency(p, agenda).superseded,
+                "may_download": may_download(user, p, agenda),
             }
             for p in versions(meeting)
         ],
+    }
+
+
+def state_for(user: User, pack: GeneratedPack) -> dict[str, Any]:
+    """What the pack page says about the version being current, and whether it offers it."""
+    agenda = current_agenda(pack.meeting_id)
+    found = currency(pack, agenda)
+    return {
+        "superseded": found.superseded,
+        "names_removed_child": found.names_removed_child,
+        "may_download": may_download(user, pack, agenda),
     }

@@ -3,12 +3,13 @@
 Templates never see ORM objects: each case becomes a dict of strings, numbers and dates,
 which can be hashed (the cache key), pickled to a render worker and rendered without any
 way back to the database. The pseudonymised pack is made here, before rendering: names
-become initials (also inside free text), and UPN, date of birth and addresses are left out.
+become initials, every string of a case goes through services.packs.pseudonyms (so the
+names of every child on the agenda are replaced inside free text too), and UPN, date of
+birth and addresses are left out.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterable
 from datetime import date
@@ -31,6 +32,7 @@ from sendtrack.models import (
     RtfApplication,
 )
 from sendtrack.school_year import age_on, year_group, year_group_label
+from sendtrack.services.packs import pseudonyms
 
 DEFAULT_THRESHOLD = Decimal("6000")
 
@@ -76,43 +78,11 @@ def meeting_data(meeting: PanelMeeting) -> dict[str, Any]:
     }
 
 
-class Pseudonymiser:
-    """Replaces a child's names by their initials, in fields and in free text."""
-
-    def __init__(self, pupil: Pupil, enabled: bool) -> None:
-        self.enabled = enabled
-        self.initials = ".".join(pupil.initials) + "."
-        names = {
-            n
-            for n in (
-                pupil.legal_forename,
-                pupil.legal_surname,
-                pupil.preferred_forename,
-                pupil.preferred_surname,
-            )
-            if n and n.strip()
-        }
-        # Longest first, whole words only, so "Ann" does not eat into "Annual".
-        parts = sorted({p for n in names for p in re.split(r"[\s\-']+", n) if len(p) > 1}, key=len)
-        self.pattern = (
-            re.compile(r"\b(" + "|".join(re.escape(p) for p in reversed(parts)) + r")\b", re.I)
-            if parts
-            else None
-        )
-
-    def text(self, value: str | None) -> str:
-        if not value:
-            return ""
-        if not self.enabled or self.pattern is None:
-            return value
-        return self.pattern.sub(lambda m: m.group(0)[0].upper() + ".", value)
-
-
 def _money(value: Decimal | None) -> str:
     return str(Decimal(value or 0).quantize(Decimal("0.01")))
 
 
-def _cycle(cycle: ApdrCycle, p: Pseudonymiser) -> dict[str, Any]:
+def _cycle(cycle: ApdrCycle) -> dict[str, Any]:
     total = sum((Decimal(x.annual_cost or 0) for x in cycle.provisions), Decimal(0))
     return {
         "number": cycle.number,
@@ -120,22 +90,22 @@ def _cycle(cycle: ApdrCycle, p: Pseudonymiser) -> dict[str, Any]:
         "start_date": cycle.start_date,
         "review_date": cycle.review_date,
         "reviewed_on": cycle.reviewed_on,
-        "needs_summary": p.text(cycle.needs_summary),
-        "assessments_used": p.text(cycle.assessments_used),
-        "impact_notes": p.text(cycle.impact_notes),
+        "needs_summary": cycle.needs_summary or "",
+        "assessments_used": cycle.assessments_used or "",
+        "impact_notes": cycle.impact_notes or "",
         "next_step": cycle.next_step.label if cycle.next_step else "",
         "outcomes": [
             {
-                "description": p.text(o.description),
-                "success_criteria": p.text(o.success_criteria),
+                "description": o.description or "",
+                "success_criteria": o.success_criteria or "",
                 "progress": o.progress.label if o.progress else "Not reviewed yet",
-                "progress_notes": p.text(o.progress_notes),
+                "progress_notes": o.progress_notes or "",
             }
             for o in cycle.outcomes
         ],
         "provisions": [
             {
-                "description": p.text(x.description),
+                "description": x.description or "",
                 "provision_type": x.provision_type or "",
                 "frequency": x.frequency or "",
                 "group_size": x.group_size,
@@ -150,15 +120,15 @@ def _cycle(cycle: ApdrCycle, p: Pseudonymiser) -> dict[str, Any]:
     }
 
 
-def _child(pupil: Pupil, on: date, p: Pseudonymiser) -> dict[str, Any]:
+def _child(pupil: Pupil, on: date, pseudonymised: bool) -> dict[str, Any]:
     years, months = age_on(pupil.date_of_birth, on)
     year = year_group(pupil.date_of_birth, on, pupil.year_group_override)
     return {
-        "name": p.initials if p.enabled else pupil.full_name,
-        "legal_name": "" if p.enabled else f"{pupil.legal_forename} {pupil.legal_surname}",
+        "name": pseudonyms.child(pupil).initials if pseudonymised else pupil.full_name,
+        "legal_name": "" if pseudonymised else f"{pupil.legal_forename} {pupil.legal_surname}",
         "age": f"{years} years {months} month{'s' if months != 1 else ''}",
-        "date_of_birth": None if p.enabled else pupil.date_of_birth,
-        "upn": "" if p.enabled else (pupil.upn or ""),
+        "date_of_birth": None if pseudonymised else pupil.date_of_birth,
+        "upn": "" if pseudonymised else (pupil.upn or ""),
         "sex": pupil.sex.label,
         "year_group": year_group_label(year),
         "setting": pupil.setting.name,
@@ -168,7 +138,7 @@ def _child(pupil: Pupil, on: date, p: Pseudonymiser) -> dict[str, Any]:
             {"rank": n.rank, "code": n.code.value, "label": n.code.label} for n in pupil.needs
         ],
         "status_history": [
-            {"status": s.status.label, "start_date": s.start_date, "reason": p.text(s.reason)}
+            {"status": s.status.label, "start_date": s.start_date, "reason": s.reason or ""}
             for s in pupil.status_history
         ],
     }
@@ -180,21 +150,21 @@ def _case(
     decisions: list[PanelDecision],
     rtf: list[RtfApplication],
     meeting: PanelMeeting,
-    pseudonymised: bool,
+    names: pseudonyms.Pseudonyms | None,
     threshold: Decimal,
 ) -> dict[str, Any]:
     referral = item.referral
     pupil = referral.pupil
-    p = Pseudonymiser(pupil, pseudonymised)
-    cycle_data = [_cycle(c, p) for c in cycles]
+    pseudonymised = names is not None
+    cycle_data = [_cycle(c) for c in cycles]
     latest_cost = Decimal(cycle_data[-1]["total_cost"]) if cycle_data else Decimal(0)
-    return {
+    case = {
         "referral_id": str(referral.id),
         "position": item.position,
         "reference": referral.reference,
         "meeting_title": meeting_title(meeting),
         "pseudonymised": pseudonymised,
-        "child": _child(pupil, meeting.meeting_date, p),
+        "child": _child(pupil, meeting.meeting_date, pseudonymised),
         "cycles": cycle_data,
         "threshold": _money(threshold),
         "latest_cost": _money(latest_cost),
@@ -204,8 +174,8 @@ def _case(
                 "date": d.decision_date,
                 "outcome": d.outcome.label,
                 "amount_awarded": _money(d.amount_awarded),
-                "rationale": p.text(d.rationale),
-                "advice_given": p.text(d.advice_given),
+                "rationale": d.rationale or "",
+                "advice_given": d.advice_given or "",
                 "review_date": d.review_date,
             }
             for d in decisions
@@ -222,17 +192,19 @@ def _case(
         "request": {
             "type": referral.request_type.label,
             "amount": _money(referral.amount_requested) if referral.amount_requested else "",
-            "reason": p.text(referral.reason),
+            "reason": referral.reason or "",
             "submitted_date": referral.submitted_date,
             "would_request_ehcna": referral.would_request_ehcna.label
             if referral.would_request_ehcna
             else "Not answered",
         },
-        "child_views": p.text(referral.child_views),
-        "parent_views": p.text(referral.parent_views),
-        "professionals_involved": p.text(referral.professionals_involved),
+        "child_views": referral.child_views or "",
+        "parent_views": referral.parent_views or "",
+        "professionals_involved": referral.professionals_involved or "",
         "conflicts_declared": item.conflicts_declared or "",
     }
+    # Every string, not a list of fields: a field added later is covered too.
+    return names.replaced(case, own=pseudonyms.child(pupil)) if names else case
 
 
 def _group(rows: Iterable[Any], key: str) -> dict[uuid.UUID, list[Any]]:
@@ -285,6 +257,11 @@ def case_data(meeting: PanelMeeting, pseudonymised: bool) -> list[dict[str, Any]
         "pupil_id",
     )
     threshold = notional_threshold()
+    names = (
+        pseudonyms.Pseudonyms([pseudonyms.child(i.referral.pupil) for i in items])
+        if pseudonymised
+        else None
+    )
     return [
         _case(
             item,
@@ -292,7 +269,7 @@ def case_data(meeting: PanelMeeting, pseudonymised: bool) -> list[dict[str, Any]
             decisions.get(item.referral.pupil_id, []),
             rtf.get(item.referral.pupil_id, []),
             meeting,
-            pseudonymised,
+            names,
             threshold,
         )
         for item in items

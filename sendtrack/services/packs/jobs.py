@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from sendtrack.extensions import db
 from sendtrack.models import GeneratedPack, PackStatus, PanelMeeting
-from sendtrack.services.packs import build, data, snapshot
+from sendtrack.services.packs import build, data, pseudonyms, snapshot
 from sendtrack.services.packs.cache import PartCache
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ def execute(pack: GeneratedPack, save: Callable[[], None]) -> GeneratedPack:
         # The records may have changed since the request: the version says what it shows.
         pack.fingerprint = snap.fingerprint
         pack.case_count = len(snap.cases)
+        pack.referral_ids, pack.pupil_ids = snap.referral_ids, snap.pupil_ids
         generated = pack.generated_at
         cover = {
             "version": pack.version_number,
@@ -61,6 +62,8 @@ def execute(pack: GeneratedPack, save: Callable[[], None]) -> GeneratedPack:
             "generated_by": pack.generated_by_name or "",
             "fingerprint": snap.fingerprint,
         }
+        if pack.pseudonymised:
+            cover = snap.names.replaced(cover)  # who built it may share a child's name
 
         def progress(done: int, total: int) -> None:
             pack.progress_total, pack.progress_done = total, min(done, total)
@@ -74,6 +77,15 @@ def execute(pack: GeneratedPack, save: Callable[[], None]) -> GeneratedPack:
             previous_pages=_previous_pages(pack),
             progress=progress,
         )
+        if pack.pseudonymised:
+            # The final text, as a reader gets it: a name left anywhere and it is not stored.
+            pseudonyms.refuse_names(built.pdf, snap.names, f"pack version {pack.version_number}")
+    except pseudonyms.NotIssued as refused:
+        log.error("panel pack %s refused: %s", pack.id, refused.message)
+        pack.status = PackStatus.FAILED
+        pack.error = refused.message
+        save()
+        return pack
     except Exception as exc:  # a broken build must show as failed, not hang "in progress"
         log.exception("panel pack build failed")
         pack.status = PackStatus.FAILED

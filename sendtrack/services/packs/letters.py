@@ -22,7 +22,7 @@ from sendtrack.models import (
 )
 from sendtrack.services import audit
 from sendtrack.services.errors import NotFound
-from sendtrack.services.packs import data, render
+from sendtrack.services.packs import data, pseudonyms, render
 
 
 def referral_scope(user: User) -> Any:
@@ -115,7 +115,7 @@ def decision_record(user: User | None, meeting: PanelMeeting) -> tuple[bytes, st
             }
         )
     title = f"Decision record: {data.meeting_title(meeting)}"
-    context = {
+    context: dict[str, Any] = {
         "meeting": data.meeting_data(meeting),
         "attendance": [
             {"name": m.name, "role": m.professional_role, "attended": m.attended}
@@ -125,7 +125,19 @@ def decision_record(user: User | None, meeting: PanelMeeting) -> tuple[bytes, st
         "decided_count": sum(1 for r in rows if r["decision"]),
         "pdf_title": title,
     }
+    names = pseudonyms.Pseudonyms(
+        [pseudonyms.child(i.referral.pupil) for i in items] if pseudonymised else []
+    )
+    if pseudonymised:
+        # Each item's text about its own child first; the rest (attendance, place) too.
+        context["items"] = [
+            names.replaced(row, own=pseudonyms.child(item.referral.pupil))
+            for row, item in zip(rows, items, strict=True)
+        ]
+        context = names.replaced(context)
     pdf, _ = render.render_template("pdf/pack/decision_record.html", context, tagged=True)
+    if pseudonymised:
+        pseudonyms.refuse_names(pdf, names, "decision record")
     audit.record(
         user,
         AuditAction.DOWNLOAD,
