@@ -46,6 +46,7 @@ from sendtrack.models.pupils import (
 from sendtrack.models.referrals import Referral, ReferralStatus, RequestType, WouldRequestEhcna
 from sendtrack.models.rtf import RtfApplication, RtfDecision, RtfStatus
 from sendtrack.models.stamps import StatisticsResult, StatisticsStamp
+from sendtrack.models.submissions import Submission
 from sendtrack.models.users import LoginAttempt, RecoveryCode, Role, RoleMembership, User
 
 __all__ = [
@@ -101,6 +102,7 @@ __all__ = [
     "Sex",
     "StatisticsResult",
     "StatisticsStamp",
+    "Submission",
     "TimescaleException",
     "UnitRate",
     "User",

@@ -1,0 +1,391 @@
+"""Issue 19, R8-R10: a form opened before someone else saved the record is refused rather
+than overwriting it (R8); the same create form posted twice makes one record and the second
+post is shown the first's record (R9); and a save that loses a race is a message, never a
+500 (R10)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from sendtrack.extensions import db
+from sendtrack.models import (
+    AgendaItem,
+    AnnualReview,
+    ApdrCycle,
+    ApdrOutcome,
+    Cluster,
+    EhcnaRequest,
+    PanelAction,
+    PanelMeeting,
+    PanelMember,
+    Provision,
+    Pupil,
+    Referral,
+    Role,
+    RtfApplication,
+    RtfBand,
+    Setting,
+    TimescaleException,
+    UnitRate,
+    User,
+)
+from tests.integration.panels_helpers import client_for, day, referral_form, version_in
+from tests.integration.test_rtf import application_form
+from tests.world import World
+
+STALE = "This record was changed by someone else"
+
+
+def token_in(page: str) -> str:
+    """The form's submission token ("" on a form without one, as before issue 19)."""
+    match = re.search(r'name="submission"[^>]*value="([^"]+)"', page)
+    return match.group(1) if match else ""
+
+
+def maybe_version(page: str) -> str:
+    """The form's version, or nothing for a form without one (as before issue 19)."""
+    match = re.search(r'name="version"[^>]*value="(\d+)"', page)
+    return match.group(1) if match else ""
+
+
+def count(app: Flask, model: Any) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+
+# --- R8: lost updates -------------------------------------------------------------------
+
+
+def _user_form(world: World, **changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "name": "Lee Lead",
+        "senco_urns": "",
+        "lead_clusters": [str(world["A"])],
+        "panel_clusters": [],
+    }
+    data.update(changes)
+    return data
+
+
+def test_r8_user_form_opened_earlier_cannot_restore_revoked_role(app: Flask, world: World) -> None:
+    first, second = client_for(app, "admin"), client_for(app, "admin")
+    lead_id = world["lead"]
+    url = f"/admin/users/{lead_id}/edit"
+    opened = first.get(url).get_data(as_text=True)
+    stale_version = maybe_version(opened)
+    # The second administrator revokes the lead role (leaving a panel seat).
+    revoked = second.post(
+        url,
+        data=_user_form(
+            world,
+            lead_clusters=[],
+            panel_clusters=[str(world["A"])],
+            version=maybe_version(second.get(url).get_data(as_text=True)),
+        ),
+    )
+    assert revoked.status_code == 302
+    # The first, from the form opened before, saves the name: the old role must not return.
+    response = first.post(url, data=_user_form(world, name="Lee Q Lead", version=stale_version))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert STALE in html and 'value="Lee Q Lead"' in html
+    with app.app_context():
+        user = db.session.get(User, lead_id)
+        assert user is not None and user.roles == {Role.PANEL_MEMBER} and user.name == "Lee Lead"
+
+
+def test_r8_user_status_confirmed_twice_does_not_undo_itself(app: Flask, world: World) -> None:
+    first, second = client_for(app, "admin"), client_for(app, "admin")
+    url = f"/admin/users/{world['senco_a2']}/status"
+    page = first.get(url).get_data(as_text=True)
+    assert second.post(url, data={"version": maybe_version(page)}).status_code == 302
+    response = first.post(url, data={"version": maybe_version(page)})
+    assert response.status_code == 400 and STALE in response.get_data(as_text=True)
+    with app.app_context():
+        user = db.session.get(User, world["senco_a2"])
+        assert user is not None and user.is_active is False
+
+
+def test_r8_review_notes_stale(app: Flask, world: World) -> None:
+    first, second = client_for(app, "officer"), client_for(app, "officer")
+    url = f"/ehcna/reviews/{world['review_a']}"
+    opened = first.get(url).get_data(as_text=True)
+    meeting = day(date.today() - timedelta(days=3))
+    form = {"meeting_date": meeting, "decision": "", "decision_date": ["", "", ""]}
+    saved = second.post(
+        url,
+        data={**form, "notes": "Mum asked for speech therapy", "version": maybe_version(opened)},
+    )
+    assert saved.status_code == 302
+    response = first.post(
+        url,
+        data={**form, "notes": "Plan working well", "version": maybe_version(opened)},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and STALE in html and "Plan working well" in html
+    with app.app_context():
+        review = db.session.get(AnnualReview, world["review_a"])
+        assert review is not None and review.notes == "Mum asked for speech therapy"
+
+
+def test_r8_conflicts_stale(app: Flask, world: World) -> None:
+    first, second = client_for(app, "lead"), client_for(app, "lead")
+    with app.app_context():
+        item = db.session.scalars(
+            select(AgendaItem).where(AgendaItem.meeting_id == world["meeting_a"])
+        ).first()
+        assert item is not None
+        item_id = item.id
+    url = f"/panels/meetings/{world['meeting_a']}/conflicts"
+    opened = first.get(f"{url}?item={item_id}").get_data(as_text=True)
+    saved = second.post(
+        url,
+        data={
+            "item_id": str(item_id),
+            "conflicts_declared": "The EP assessed this child",
+            "version": maybe_version(opened),
+        },
+    )
+    assert saved.status_code == 302
+    response = first.post(
+        url,
+        data={
+            "item_id": str(item_id),
+            "conflicts_declared": "None",
+            "version": maybe_version(opened),
+        },
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and STALE in html and ">None</textarea>" in html
+    with app.app_context():
+        item = db.session.get(AgendaItem, item_id)
+        assert item is not None and item.conflicts_declared == "The EP assessed this child"
+
+
+@pytest.mark.parametrize(
+    ("account", "url", "data"),
+    [
+        ("officer", "/admin/clusters/{A}/edit", {"name": "Cluster A", "quorum": "4"}),
+        ("officer", "/admin/clusters/{A}/status", {}),
+        (
+            "officer",
+            "/admin/settings/{a2}/edit",
+            {"urn": "100002", "name": "A2", "phase": "primary", "cluster_id": "{A}"},
+        ),
+        ("officer", "/admin/settings/{a2}/status", {}),
+        (
+            "officer",
+            "/admin/unit-rates/{unit_rate_a}/edit",
+            {"staff_role": "TA", "hourly_rate": "2"},
+        ),
+        ("officer", "/admin/unit-rates/{unit_rate_a}/status", {}),
+        ("senco", "/pupils/{pupil_a_quiet}/status", {"sen_status": "N", "reason": "Caught up"}),
+    ],
+)
+def test_r8_every_edit_form_refuses_a_stale_version(
+    app: Flask, world: World, account: str, url: str, data: dict[str, Any]
+) -> None:
+    """A form opened at version v is refused once someone else has saved the record."""
+    url = url.format(**{k: str(v) for k, v in world.ids.items()})
+    data = {k: v.format(**{k: str(v) for k, v in world.ids.items()}) for k, v in data.items()}
+    client = client_for(app, account)
+    version = maybe_version(client.get(url).get_data(as_text=True))
+    stale = str(int(version or "1") - 1)
+    response = client.post(url, data={**data, "version": stale})
+    assert response.status_code == 400, response.get_data(as_text=True)[:2000]
+    assert STALE in response.get_data(as_text=True)
+
+
+# --- R9: double submit --------------------------------------------------------------------
+
+
+def _child_form(world: World) -> dict[str, Any]:
+    return {
+        "legal_forename": "Tilly",
+        "legal_surname": "Twice",
+        "date_of_birth": ["4", "5", "2018"],
+        "sex": "F",
+        "upn": "",
+        "setting_id": str(world["a1"]),
+        "sen_status": "K",
+        "status_since": ["1", "9", str(date.today().year - 1)],
+        "primary_need": "SLCN",
+    }
+
+
+def _post_twice(client: FlaskClient, url: str, data: dict[str, Any]) -> tuple[Any, Any]:
+    token = token_in(client.get(url).get_data(as_text=True))
+    first = client.post(url, data={**data, "submission": token})
+    second = client.post(url, data={**data, "submission": token})
+    return first, second
+
+
+def test_r9_double_post_creates_one_child(app: Flask, world: World) -> None:
+    senco = client_for(app, "senco")
+    before = count(app, Pupil)
+    first, second = _post_twice(senco, "/pupils/new", _child_form(world))
+    assert first.status_code == 302, first.get_data(as_text=True)[:2000]
+    assert count(app, Pupil) == before + 1
+    assert second.status_code == 302 and second.headers["Location"] == first.headers["Location"]
+    assert "Tilly Twice" in senco.get(second.headers["Location"]).get_data(as_text=True)
+
+
+def test_r9_double_post_creates_one_referral(app: Flask, world: World) -> None:
+    senco = client_for(app, "senco")
+    before = count(app, Referral)
+    url = f"/children/{world['pupil_a_quiet']}/referrals/new"
+    first, second = _post_twice(senco, url, referral_form())
+    assert first.status_code == 302
+    assert count(app, Referral) == before + 1
+    assert second.status_code == 302 and second.headers["Location"] == first.headers["Location"]
+
+
+def test_r9_double_post_creates_one_action(app: Flask, world: World) -> None:
+    lead = client_for(app, "lead")
+    before = count(app, PanelAction)
+    url = f"/panels/decisions/{world['decision_a']}/actions/new"
+    data = {"description": "Phone the parents", "owner": "Lead", "due_date": day(date.today())}
+    first, second = _post_twice(lead, url, data)
+    assert first.status_code == 302
+    assert count(app, PanelAction) == before + 1
+    assert second.status_code == 302 and second.headers["Location"] == first.headers["Location"]
+
+
+def test_r9_double_post_creates_one_member(app: Flask, world: World) -> None:
+    lead = client_for(app, "lead")
+    before = count(app, PanelMember)
+    url = f"/panels/meetings/{world['meeting_a']}/members/new"
+    data = {"name": "Dr Ede", "professional_role": "EP", "user_id": "", "setting_id": ""}
+    first, second = _post_twice(lead, url, data)
+    assert first.status_code == 302
+    assert count(app, PanelMember) == before + 1
+    assert second.status_code == 302 and second.headers["Location"] == first.headers["Location"]
+
+
+CreateCase = tuple[str, str, Callable[[World], dict[str, Any]], Any]
+
+CREATE_FORMS: list[CreateCase] = [
+    ("senco", "/pupils/new", _child_form, Pupil),
+    ("senco", "/children/{pupil_a_quiet}/referrals/new", lambda w: referral_form(), Referral),
+    ("senco", "/pupils/{pupil_a_quiet}/cycles/new", lambda w: {}, ApdrCycle),
+    (
+        "senco",
+        "/pupils/cycles/{cycle_a}/outcomes/new",
+        lambda w: {"description": "Reads 50 words", "success_criteria": "Weekly check"},
+        ApdrOutcome,
+    ),
+    (
+        "senco",
+        "/pupils/cycles/{cycle_a}/provisions/new",
+        lambda w: {
+            "description": "Reading group",
+            "provision_type": "Other",
+            "frequency": "Weekly",
+            "group_size": "3",
+            "delivered_by": "",
+            "minutes_per_week": "60",
+            "weeks": "10",
+            "manual_cost": "100",
+        },
+        Provision,
+    ),
+    (
+        "senco",
+        "/children/{pupil_a_quiet}/ehcna/new",
+        lambda w: {"received_date": day(date.today()), "request_source": "setting"},
+        EhcnaRequest,
+    ),
+    (
+        "officer",
+        "/ehcna/{request_a}/exceptions/new",
+        lambda w: {"ground": "absence", "reason": "Away", "start_date": day(date.today())},
+        TimescaleException,
+    ),
+    ("ey_senco", "/rtf/apply", application_form, RtfApplication),
+    ("officer", "/rtf/bands", lambda w: {"name": "High", "amount": "6000"}, RtfBand),
+    (
+        "lead",
+        "/panels/meetings/new",
+        lambda w: {
+            "cluster_id": str(w["A"]),
+            "meeting_date": day(date.today() + timedelta(days=30)),
+            "start_time": "9:30am",
+            "location": "Teachers' Centre",
+            "online_link": "",
+            "chair_name": "Lee Lead",
+            "co_chair_name": "",
+        },
+        PanelMeeting,
+    ),
+    (
+        "lead",
+        "/panels/meetings/{meeting_a}/members/new",
+        lambda w: {"name": "Dr Ede", "professional_role": "EP", "user_id": "", "setting_id": ""},
+        PanelMember,
+    ),
+    (
+        "lead",
+        "/panels/decisions/{decision_a}/actions/new",
+        lambda w: {"description": "Call", "owner": "Lead", "due_date": day(date.today())},
+        PanelAction,
+    ),
+    ("officer", "/admin/clusters/new", lambda w: {"name": "North Hills", "quorum": "4"}, Cluster),
+    (
+        "officer",
+        "/admin/settings/new",
+        lambda w: {"urn": "300999", "name": "New Nursery", "phase": "early_years"},
+        Setting,
+    ),
+    (
+        "officer",
+        "/admin/unit-rates",
+        lambda w: {"staff_role": "Tutor", "hourly_rate": "41"},
+        UnitRate,
+    ),
+    (
+        "admin",
+        "/admin/users/new",
+        lambda w: {
+            "name": "Nia Jones",
+            "email": "nia.jones@test.example",
+            "password": "correct horse battery staple 9",
+            "senco_urns": "100001",
+        },
+        User,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("account", "url", "form", "model"), CREATE_FORMS, ids=[c[1] for c in CREATE_FORMS]
+)
+def test_r9_every_create_form_posted_twice_makes_one_record(
+    app: Flask,
+    world: World,
+    account: str,
+    url: str,
+    form: Callable[[World], dict[str, Any]],
+    model: Any,
+) -> None:
+    url = url.format(**{k: str(v) for k, v in world.ids.items()})
+    client = client_for(app, account)
+    page = client.get(url).get_data(as_text=True)
+    data = form(world)
+    data["version"] = maybe_version(page)
+    before = count(app, model)
+    token = token_in(page)
+    first = client.post(url, data={**data, "submission": token})
+    assert first.status_code == 302, first.get_data(as_text=True)[:3000]
+    second = client.post(url, data={**data, "submission": token})
+    assert count(app, model) == before + 1
+    assert second.status_code == 302, second.get_data(as_text=True)[:3000]
+    assert second.headers["Location"] == first.headers["Location"]
+    assert token, "no submission token on the form"
