@@ -9,9 +9,9 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 
 from sendtrack.admin.forms import ConfirmForm, LocalAuthorityForm, SearchForm, UnitRateForm
 from sendtrack.admin.views import acting_user, bp, page_number, status_for
-from sendtrack.permissions import Permission, requires
 from sendtrack.forms import saved
 from sendtrack.models import UnitRate
+from sendtrack.permissions import Permission, requires
 from sendtrack.services import reference_data, submissions
 from sendtrack.services.errors import DomainError
 

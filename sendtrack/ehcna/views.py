@@ -40,10 +40,18 @@ from sendtrack.models import (
     EhcnaRequest,
     ExceptionGround,
     RequestSource,
+    TimescaleException,
     User,
 )
 from sendtrack.permissions import Permission, requires, user_has
-from sendtrack.services import annual_reviews, audit, ehcna, ehcna_queues, sen2_export
+from sendtrack.services import (
+    annual_reviews,
+    audit,
+    ehcna,
+    ehcna_queues,
+    sen2_export,
+    submissions,
+)
 from sendtrack.services.errors import DomainError, StaleRecord
 from sendtrack.services.scoping import get_pupil
 
@@ -92,12 +100,17 @@ def new_request(pupil_id: uuid.UUID) -> Any:
         form.request_source.data = RequestSource.SETTING.value
     if form.validate_on_submit():
         try:
-            made = ehcna.record_request(
+            made = submissions.once(
                 user,
-                pupil,
-                form.received_date.data,
-                RequestSource(form.request_source.data),
-                form.notes.data,
+                form.submission.data,
+                EhcnaRequest,
+                lambda: ehcna.record_request(
+                    user,
+                    pupil,
+                    form.received_date.data,
+                    RequestSource(form.request_source.data),
+                    form.notes.data,
+                ),
             )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
@@ -303,13 +316,18 @@ def add_exception(request_id: uuid.UUID) -> Any:
     form = ExceptionForm()
     if form.validate_on_submit():
         try:
-            ehcna.add_exception(
+            submissions.once(
                 user,
-                found,
-                ExceptionGround(form.ground.data),
-                form.reason.data,
-                form.start_date.data,
-                form.end_date.data,
+                form.submission.data,
+                TimescaleException,
+                lambda: ehcna.add_exception(
+                    user,
+                    found,
+                    ExceptionGround(form.ground.data),
+                    form.reason.data,
+                    form.start_date.data,
+                    form.end_date.data,
+                ),
             )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
@@ -430,6 +448,7 @@ def review(review_id: uuid.UUID) -> Any:
         form.decision.data = found.decision
         form.decision_date.data = found.decision_date
         form.notes.data = found.notes
+        form.version.data = str(found.version)
         audit.record(user, AuditAction.VIEW, "annual_review", found.id, pupil_id=pupil.id)
     if form.validate_on_submit():
         try:
@@ -442,6 +461,7 @@ def review(review_id: uuid.UUID) -> Any:
                 else None,
                 decision_date=form.decision_date.data,
                 notes=form.notes.data,
+                version=form.version.number,
             )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)

@@ -163,7 +163,7 @@ class ConflictForm(BaseForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
-class DecisionForm(BaseForm):
+class DecisionForm(SubmissionToken, BaseForm):
     version = HiddenField()
     outcome = radios(
         "Decision",

@@ -22,7 +22,7 @@ from sendtrack.models import (
 )
 from sendtrack.permissions import Permission, requires, user_has
 from sendtrack.referrals.forms import FilterForm, ReasonForm, ReferralForm, SubmitForm
-from sendtrack.services import audit, meetings, referrals
+from sendtrack.services import audit, meetings, referrals, submissions
 from sendtrack.services.errors import DomainError, StaleRecord
 from sendtrack.services.scoping import get_pupil
 
@@ -123,8 +123,13 @@ def new(pupil_id: uuid.UUID) -> Any:
         )
     if form.validate_on_submit():
         try:
-            referral = referrals.create_referral(
-                user, pupil, _details(form), submit=bool(form.submit.data)
+            referral = submissions.once(
+                user,
+                form.submission.data,
+                Referral,
+                lambda: referrals.create_referral(
+                    user, pupil, _details(form), submit=bool(form.submit.data)
+                ),
             )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)

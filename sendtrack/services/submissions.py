@@ -67,7 +67,7 @@ def once(actor: User, token: str | None, kind: type[T], create: Callable[[], T])
             )
         )
         db.session.flush()
-    except (IntegrityError, StaleDataError, OperationalError) as exc:
+    except (IntegrityError, StaleDataError, StaleRecord, OperationalError) as exc:
         # A post with the same token got there first (the unique key, a versioned parent it
         # also changed, or SQLite's lock it held): nothing of this one is kept.
         db.session.rollback()

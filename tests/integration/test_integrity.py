@@ -37,7 +37,7 @@ from sendtrack.models import (
     UnitRate,
     User,
 )
-from tests.integration.panels_helpers import client_for, day, referral_form, version_in
+from tests.integration.panels_helpers import client_for, day, referral_form
 from tests.integration.test_rtf import application_form
 from tests.world import World
 
@@ -187,15 +187,20 @@ def test_r8_conflicts_stale(app: Flask, world: World) -> None:
             {"staff_role": "TA", "hourly_rate": "2"},
         ),
         ("officer", "/admin/unit-rates/{unit_rate_a}/status", {}),
-        ("senco", "/pupils/{pupil_a_quiet}/status", {"sen_status": "N", "reason": "Caught up"}),
+        (
+            "senco",
+            "/pupils/{pupil_a_quiet}/status",
+            {"status": "N", "start_date": day(date.today()), "reason": "Caught up"},
+        ),
     ],
 )
 def test_r8_every_edit_form_refuses_a_stale_version(
     app: Flask, world: World, account: str, url: str, data: dict[str, Any]
 ) -> None:
     """A form opened at version v is refused once someone else has saved the record."""
-    url = url.format(**{k: str(v) for k, v in world.ids.items()})
-    data = {k: v.format(**{k: str(v) for k, v in world.ids.items()}) for k, v in data.items()}
+    names = {k: str(v) for k, v in world.ids.items()}
+    url = url.format(**names)
+    data = {k: v.format(**names) if isinstance(v, str) else v for k, v in data.items()}
     client = client_for(app, account)
     version = maybe_version(client.get(url).get_data(as_text=True))
     stale = str(int(version or "1") - 1)
