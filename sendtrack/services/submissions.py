@@ -15,13 +15,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import delete
+from sqlalchemy import Engine, delete
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from sendtrack.extensions import db
 from sendtrack.models import Submission, User
 from sendtrack.services.errors import StaleRecord
+from sendtrack.services.statistics.cache import has_uncommitted_writes
 
 T = TypeVar("T")
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -52,6 +53,7 @@ def once(actor: User, token: str | None, kind: type[T], create: Callable[[], T])
     token = valid_token(token)
     if token is None:
         return create()
+    _queue_behind_other_writers()
     earlier = _earlier(actor, token, kind)
     if earlier is not None:
         return earlier
@@ -79,6 +81,30 @@ def once(actor: User, token: str | None, kind: type[T], create: Callable[[], T])
             raise StaleRecord() from None
         raise
     return record
+
+
+def _queue_behind_other_writers() -> None:
+    """SQLite: a transaction that has only read cannot become the writer once another
+    connection has committed ("database is locked" at once, whatever busy_timeout says), so
+    the second of two identical posts would fail rather than find the first's record. The
+    read ends here (it wrote nothing) and the next transaction takes the write lock first,
+    waiting under busy_timeout for the other post to commit, as services/audit.py does for
+    views. PostgreSQL needs none of this: the primary key makes the second insert wait."""
+    session = db.session()
+    bind = session.get_bind()
+    if not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
+        return  # PostgreSQL, or a session bound to one connection (the tests' savepoints)
+    if session.new or session.dirty or session.deleted:
+        return
+    if session.in_transaction() and has_uncommitted_writes(session.connection()):
+        return
+    expire = session.expire_on_commit
+    session.expire_on_commit = False  # what the page has loaded stays loaded
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
 def purge(now: datetime | None = None) -> int:

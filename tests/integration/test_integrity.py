@@ -6,6 +6,7 @@ post is shown the first's record (R9); and a save that loses a race is a message
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from sendtrack.extensions import db
 from sendtrack.models import (
@@ -37,7 +38,7 @@ from sendtrack.models import (
     UnitRate,
     User,
 )
-from tests.integration.panels_helpers import client_for, day, referral_form
+from tests.integration.panels_helpers import client_for, day, referral_form, version_in
 from tests.integration.test_rtf import application_form
 from tests.world import World
 
@@ -394,3 +395,125 @@ def test_r9_every_create_form_posted_twice_makes_one_record(
     assert second.status_code == 302, second.get_data(as_text=True)[:3000]
     assert second.headers["Location"] == first.headers["Location"]
     assert token, "no submission token on the form"
+
+
+def _at_once(clients: list[FlaskClient], url: str, data: dict[str, Any]) -> list[Any]:
+    """Each client posts `data` to `url`, all released at the same moment."""
+    start = threading.Barrier(len(clients))
+    responses: list[Any] = [None] * len(clients)
+
+    def post(i: int) -> None:
+        start.wait()
+        responses[i] = clients[i].post(url, data=data)
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return responses
+
+
+def test_r9_concurrent_double_post_one_child_postgres(committed: tuple[Flask, World]) -> None:
+    """Two identical posts at the same moment (a double click on a slow page) against an
+    app that really commits: one child, and both responses go to it. Runs on the database
+    the suite runs on (SQLite, or PostgreSQL with TEST_DATABASE_URL)."""
+    app, world = committed
+    clients = [client_for(app, "senco"), client_for(app, "senco")]
+    for n in range(3):
+        surname = f"Racer{n}"
+        token = token_in(clients[0].get("/pupils/new").get_data(as_text=True))
+        assert token
+        data = {**_child_form(world), "legal_surname": surname, "submission": token}
+        responses = _at_once(clients, "/pupils/new", data)
+        assert [r.status_code for r in responses] == [302, 302], [
+            r.get_data(as_text=True)[:1000] for r in responses
+        ]
+        assert responses[0].headers["Location"] == responses[1].headers["Location"]
+        with app.app_context():
+            made = db.session.scalar(
+                select(func.count()).select_from(Pupil).where(Pupil.legal_surname == surname)
+            )
+            db.session.remove()
+        assert made == 1
+
+
+# --- R10: a lost race is a message, not a 500 -------------------------------------------
+
+
+def test_r10_stale_data_error_not_500(
+    app: Flask, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone else saves the cycle between this request's read and its write: the flush's
+    version check fails (SQLAlchemy's StaleDataError, what PostgreSQL gave as a 500 on
+    outcomes/new); the form says so and keeps what was typed."""
+    from sendtrack.services import apdr
+
+    real = apdr.save_outcome
+
+    def racing(user: Any, cycle: Any, *args: Any, **kw: Any) -> Any:
+        db.session.execute(
+            update(ApdrCycle)
+            .where(ApdrCycle.id == cycle.id)
+            .values(version=ApdrCycle.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        return real(user, cycle, *args, **kw)
+
+    monkeypatch.setattr(apdr, "save_outcome", racing)
+    senco = client_for(app, "senco")
+    url = f"/pupils/cycles/{world['cycle_a']}/outcomes/new"
+    before = count(app, ApdrOutcome)
+    version = version_in(senco.get(url).get_data(as_text=True))
+    response = senco.post(url, data={"version": version, "description": "Reads 50 words"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert STALE in html and "Reads 50 words" in html
+    assert count(app, ApdrOutcome) == before
+
+
+def test_r10_stale_data_error_without_a_form_is_a_409_page(
+    app: Flask, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Anywhere a lost race is not caught by a form, the person is told what happened and
+    what to do (409), not "Sorry, there is a problem with the service"."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from sendtrack.services import meetings
+
+    def lost_race(*_args: Any, **_kw: Any) -> None:
+        raise StaleDataError("UPDATE statement on table 'agenda_item' expected to update 1 row")
+
+    monkeypatch.setattr(meetings, "move_item", lost_race)
+    lead = client_for(app, "lead")
+    with app.app_context():
+        item = db.session.scalars(
+            select(AgendaItem).where(AgendaItem.meeting_id == world["meeting_a"])
+        ).first()
+        assert item is not None
+        item_id = item.id
+    response = lead.post(
+        f"/panels/meetings/{world['meeting_a']}/agenda/move",
+        data={"item_id": str(item_id), "direction": "down"},
+    )
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "This record was changed by someone else" in html and "reload the page" in html
+
+
+def test_r9_tokens_older_than_a_day_are_purged_by_retention(app: Flask, world: World) -> None:
+    from datetime import UTC, datetime
+
+    from sendtrack.models import Submission
+    from sendtrack.services import retention
+
+    senco = client_for(app, "senco")
+    first, _second = _post_twice(senco, "/pupils/new", _child_form(world))
+    assert first.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Submission)) == 1
+        db.session.execute(
+            update(Submission).values(created_at=datetime.now(UTC) - timedelta(days=2))
+        )
+        retention.apply(retention.RetentionRules())
+        assert db.session.scalar(select(func.count()).select_from(Submission)) == 0
