@@ -140,7 +140,12 @@ class MoneyField(StringField):
             raise ValueError(
                 f"{self.subject} must be an amount in pounds, like 1200 or 1200.50"
             ) from None
-        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        try:
+            in_pence = amount.quantize(Decimal("0.01")) == amount
+        except InvalidOperation:
+            # Too many digits to have pence at all: the range checks below refuse it.
+            in_pence = True
+        if not amount.is_finite() or not in_pence:
             self.data = None
             raise ValueError(f"{self.subject} must be in pounds and pence, like 1200.50")
         if amount < 0:

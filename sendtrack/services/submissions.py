@@ -50,10 +50,10 @@ def once(actor: User, token: str | None, kind: type[T], create: Callable[[], T])
     """`create()`'s record, made once per token: a token seen before returns the record its
     first post made (the same kind of record, made by the same user). Without a token the
     record is simply created."""
+    _queue_behind_other_writers()
     token = valid_token(token)
     if token is None:
         return create()
-    _queue_behind_other_writers()
     earlier = _earlier(actor, token, kind)
     if earlier is not None:
         return earlier
@@ -86,7 +86,8 @@ def once(actor: User, token: str | None, kind: type[T], create: Callable[[], T])
 def _queue_behind_other_writers() -> None:
     """SQLite: a transaction that has only read cannot become the writer once another
     connection has committed ("database is locked" at once, whatever busy_timeout says), so
-    the second of two identical posts would fail rather than find the first's record. The
+    the second of two simultaneous posts would fail rather than find the first's record (or
+    be told the record changed). The
     read ends here (it wrote nothing) and the next transaction takes the write lock first,
     waiting under busy_timeout for the other post to commit, as services/audit.py does for
     views. PostgreSQL needs none of this: the primary key makes the second insert wait."""

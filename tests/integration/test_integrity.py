@@ -517,3 +517,37 @@ def test_r9_tokens_older_than_a_day_are_purged_by_retention(app: Flask, world: W
         )
         retention.apply(retention.RetentionRules())
         assert db.session.scalar(select(func.count()).select_from(Submission)) == 0
+
+
+def test_r10_simultaneous_outcome_posts_are_not_500(committed: tuple[Flask, World]) -> None:
+    """outcomes/new posted twice at once gave a 500 StaleDataError on PostgreSQL: the same
+    form (one token) now makes one outcome, and two different forms opened at the same
+    version save one and tell the other person the cycle changed."""
+    app, world = committed
+    clients = [client_for(app, "senco"), client_for(app, "senco")]
+    url = f"/pupils/cycles/{world['cycle_a']}/outcomes/new"
+
+    def outcomes() -> int:
+        with app.app_context():
+            made = db.session.scalar(
+                select(func.count())
+                .select_from(ApdrOutcome)
+                .where(ApdrOutcome.cycle_id == world["cycle_a"])
+            )
+            db.session.remove()
+        return made or 0
+
+    before = outcomes()
+    page = clients[0].get(url).get_data(as_text=True)
+    data = {"version": version_in(page), "description": "Reads 50 words"}
+    same_form = _at_once(clients, url, {**data, "submission": token_in(page)})
+    assert [r.status_code for r in same_form] == [302, 302]
+    assert outcomes() == before + 1
+
+    page = clients[0].get(url).get_data(as_text=True)
+    data = {"version": version_in(page), "description": "Writes a sentence"}
+    two_forms = _at_once(clients, url, data)
+    assert sorted(r.status_code for r in two_forms) == [302, 400]
+    refused = next(r for r in two_forms if r.status_code == 400).get_data(as_text=True)
+    assert STALE in refused and "Writes a sentence" in refused
+    assert outcomes() == before + 2
