@@ -60,6 +60,7 @@ def once(actor: User, token: str | None, kind: type[T], create: Callable[[], T])
     actor_id = actor.id
     try:
         record = create()
+        db.session.flush()  # the record's id, if the service has not flushed it yet
         db.session.add(
             Submission(
                 user_id=actor_id,
@@ -87,10 +88,10 @@ def _queue_behind_other_writers() -> None:
     """SQLite: a transaction that has only read cannot become the writer once another
     connection has committed ("database is locked" at once, whatever busy_timeout says), so
     the second of two simultaneous posts would fail rather than find the first's record (or
-    be told the record changed). The
-    read ends here (it wrote nothing) and the next transaction takes the write lock first,
-    waiting under busy_timeout for the other post to commit, as services/audit.py does for
-    views. PostgreSQL needs none of this: the primary key makes the second insert wait."""
+    be told the record changed). The read ends here (it wrote nothing) and the next
+    transaction takes the write lock first, waiting under busy_timeout for the other post to
+    commit, as services/audit.py does for views. PostgreSQL needs none of this: the primary
+    key makes the second insert wait for the first to commit."""
     session = db.session()
     bind = session.get_bind()
     if not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
