@@ -215,7 +215,9 @@ class VersionField(HiddenField):
     @property
     def number(self) -> int | None:
         raw = self.data
-        return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 10 else None
+        if not isinstance(raw, str) or not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+            return None  # not a version we drew ("²" is a digit to Python, not to int())
+        return int(raw)
 
 
 def error_summary(form: Any) -> dict[str, Any]:

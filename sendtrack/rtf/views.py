@@ -65,7 +65,7 @@ def _user() -> User:
 
 
 def _version(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+    return int(raw) if raw and raw.isascii() and raw.isdigit() else None
 
 
 def _setting_choices(phases: set[Phase] | frozenset[Phase]) -> list[tuple[str, str]]:

@@ -551,3 +551,33 @@ def test_r10_simultaneous_outcome_posts_are_not_500(committed: tuple[Flask, Worl
     refused = next(r for r in two_forms if r.status_code == 400).get_data(as_text=True)
     assert STALE in refused and "Writes a sentence" in refused
     assert outcomes() == before + 2
+
+
+@pytest.mark.parametrize(
+    ("account", "url", "data"),
+    [
+        (
+            "lead",
+            "/panels/meetings/{meeting_a}/edit",
+            {
+                "cluster_id": "{A}",
+                "meeting_date": day(date.today() + timedelta(days=40)),
+                "start_time": "9:30am",
+                "location": "Teachers' Centre",
+                "chair_name": "Lee Lead",
+            },
+        ),
+        ("senco", "/pupils/cycles/{cycle_a}/outcomes/new", {"description": "Reads 50 words"}),
+        ("officer", "/admin/clusters/{A}/edit", {"name": "Cluster A", "quorum": "3"}),
+    ],
+)
+def test_r8_a_version_that_is_not_a_number_is_not_an_error(
+    app: Flask, world: World, account: str, url: str, data: dict[str, Any]
+) -> None:
+    """'²' is a digit to Python's str.isdigit but not to int(): a hand-edited version is
+    ignored or refused like a stale one, never a 500."""
+    names = {k: str(v) for k, v in world.ids.items()}
+    url = url.format(**names)
+    data = {k: v.format(**names) if isinstance(v, str) else v for k, v in data.items()}
+    response = client_for(app, account).post(url, data={**data, "version": "²"})
+    assert response.status_code in (302, 400), response.get_data(as_text=True)[:2000]
