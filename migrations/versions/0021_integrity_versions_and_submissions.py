@@ -62,6 +62,7 @@ def upgrade():
 def downgrade():
     op.drop_index("ix_submission_created_at", table_name="submission")
     op.drop_table("submission")
+    # A plain DROP COLUMN (SQLite 3.35+), not batch mode's copy of the table: dropping the
+    # old table would break the foreign keys pointing at it (settings, clusters, users).
     for table in reversed(VERSIONED):
-        with op.batch_alter_table(table) as batch_op:
-            batch_op.drop_column("version")
+        op.drop_column(table, "version")
