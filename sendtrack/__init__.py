@@ -287,11 +287,21 @@ def _register_request_hooks(app: Flask) -> None:
 
 
 def _register_errors(app: Flask) -> None:
-    from sendtrack.services.errors import NotFound
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from sendtrack.services.errors import NotFound, StaleRecord
 
     @app.errorhandler(NotFound)
     def not_found(_exc: NotFound) -> tuple[str, int]:
         return render_template("errors/404.html"), 404
+
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(StaleRecord)
+    def stale(_exc: Exception) -> tuple[str, int]:
+        # Someone else saved the record between this request's read and its write (the
+        # mapper's version check on flush), and no form caught it: say so, not a 500.
+        db.session.rollback()
+        return render_template("errors/409.html"), 409
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:

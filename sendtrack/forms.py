@@ -8,6 +8,7 @@ Messages follow the GOV.UK Design System wording ("Enter ...", "... must be a re
 from __future__ import annotations
 
 import re
+import secrets
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -23,7 +24,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from markupsafe import Markup, escape
-from wtforms import Field, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import Field, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from sendtrack.services.errors import DomainError, StaleRecord
@@ -151,7 +152,12 @@ class MoneyField(StringField):
             raise ValueError(
                 f"{self.subject} must be an amount in pounds, like 1200 or 1200.50"
             ) from None
-        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        try:
+            in_pence = amount.quantize(Decimal("0.01")) == amount
+        except InvalidOperation:
+            # Too many digits to have pence at all: the range checks below refuse it.
+            in_pence = True
+        if not amount.is_finite() or not in_pence:
             self.data = None
             raise ValueError(f"{self.subject} must be in pounds and pence, like 1200.50")
         if amount < 0:
@@ -193,6 +199,37 @@ class BaseForm(FlaskForm):
         if isinstance(field.errors, tuple):
             field.errors = list(field.errors)
         field.errors.append(message)
+
+
+class SubmissionTokenField(HiddenField):
+    """A random token drawn with the form; the create service remembers the record it made
+    against it (services/submissions.py), so the same form posted twice makes one record.
+    A post without one is simply not de-duplicated."""
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(default=lambda: secrets.token_urlsafe(24), **kw)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = valuelist[0] if valuelist else None
+
+
+class SubmissionToken:
+    """Mixed into every form that creates a record. Templates draw `{{ form.submission }}`
+    beside the CSRF token (on a form without it, it draws nothing)."""
+
+    submission = SubmissionTokenField()
+
+
+class VersionField(HiddenField):
+    """The version of the record the form was opened at (Versioned models and user
+    accounts); the service refuses the save if the record has moved on since."""
+
+    @property
+    def number(self) -> int | None:
+        raw = self.data
+        if not isinstance(raw, str) or not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+            return None  # not a version we drew ("²" is a digit to Python, not to int())
+        return int(raw)
 
 
 def error_summary(form: Any) -> dict[str, Any]:

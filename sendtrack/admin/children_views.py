@@ -47,7 +47,7 @@ def restriction_page(pupil_id: uuid.UUID) -> Any:
                 child,
                 not child.is_restricted,
                 form.reason.data or "",
-                int(raw) if raw.isdigit() and len(raw) < 10 else None,
+                int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None,
             )
         except StaleRecord:
             form.add_error(None, "This record was changed by someone else: check it and try again")

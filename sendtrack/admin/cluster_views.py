@@ -9,9 +9,11 @@ from flask import flash, redirect, render_template, request, url_for
 
 from sendtrack.admin.forms import BudgetForm, ClusterForm, ConfirmForm, SearchForm
 from sendtrack.admin.views import acting_user, bp, page_number, status_for
+from sendtrack.forms import saved
+from sendtrack.models import Cluster
 from sendtrack.permissions import Permission, requires
 from sendtrack.school_year import financial_year_of
-from sendtrack.services import organisation
+from sendtrack.services import organisation, submissions
 from sendtrack.services.errors import DomainError
 
 
@@ -35,8 +37,13 @@ def new_cluster() -> Any:
         form.quorum.data = "3"
     if form.validate_on_submit():
         try:
-            cluster = organisation.create_cluster(
-                acting_user(), name=form.name.data or "", quorum=int(form.quorum.data or 0)
+            cluster = submissions.once(
+                acting_user(),
+                form.submission.data,
+                Cluster,
+                lambda: organisation.create_cluster(
+                    acting_user(), name=form.name.data or "", quorum=int(form.quorum.data or 0)
+                ),
             )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
@@ -66,10 +73,15 @@ def edit_cluster(cluster_id: uuid.UUID) -> Any:
     if request.method == "GET":
         form.name.data = found.name
         form.quorum.data = str(found.quorum)
+        form.version.data = str(found.version)
     if form.validate_on_submit():
         try:
             organisation.update_cluster(
-                acting_user(), found, name=form.name.data or "", quorum=int(form.quorum.data or 0)
+                acting_user(),
+                found,
+                name=form.name.data or "",
+                quorum=int(form.quorum.data or 0),
+                version=form.version.number,
             )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
@@ -92,13 +104,13 @@ def cluster_budget(cluster_id: uuid.UUID) -> Any:
             form.allocation.data = current[form.financial_year.data].allocation
     if form.validate_on_submit():
         try:
-            saved = organisation.set_cluster_budget(
+            budget = organisation.set_cluster_budget(
                 acting_user(), found, form.financial_year.data or "", form.allocation.data
             )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:
-            flash(f"Delegated budget for {saved.financial_year} saved", "success")
+            flash(f"Delegated budget for {budget.financial_year} saved", "success")
             return redirect(url_for("admin.cluster", cluster_id=found.id))
     return render_template("admin/cluster_budget.html", form=form, cluster=found), status_for(form)
 
@@ -110,8 +122,14 @@ def cluster_status(cluster_id: uuid.UUID) -> Any:
     referrals, panels and budgets refer to it."""
     found = organisation.get_cluster(cluster_id)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        organisation.set_cluster_active(acting_user(), found, not found.is_active)
+    if request.method == "GET":
+        form.version.data = str(found.version)
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: organisation.set_cluster_active(
+            acting_user(), found, not found.is_active, version=form.version.number
+        ),
+    ):
         state = "reactivated" if found.is_active else "deactivated"
         flash(f"Cluster {found.name} {state}", "success")
         return redirect(url_for("admin.cluster", cluster_id=found.id))
@@ -129,7 +147,7 @@ def cluster_status(cluster_id: uuid.UUID) -> Any:
             {"text": "Clusters", "href": url_for("admin.clusters")},
             {"text": found.name, "href": url_for("admin.cluster", cluster_id=found.id)},
         ],
-    )
+    ), status_for(form)
 
 
 def _today() -> Any:

@@ -28,6 +28,8 @@ from sendtrack.forms import (
     AppSelect,
     BaseForm,
     MoneyField,
+    SubmissionToken,
+    VersionField,
     area_field,
     entered,
     optional_choice,
@@ -80,7 +82,8 @@ class UserSearchForm(SearchForm):
     )
 
 
-class ClusterForm(BaseForm):
+class ClusterForm(SubmissionToken, BaseForm):
+    version = VersionField()
     name = text_field("Name", 120, "Enter the cluster's name")
     quorum = StringField(
         "Quorum",
@@ -109,10 +112,12 @@ class BudgetForm(BaseForm):
 class ConfirmForm(BaseForm):
     """A confirmation page's one button (deactivate, reactivate)."""
 
+    version = VersionField()
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
 
-class SettingForm(BaseForm):
+class SettingForm(SubmissionToken, BaseForm):
+    version = VersionField()
     urn = text_field(
         "URN",
         20,
@@ -139,6 +144,7 @@ ROLE_CHOICES = options(
 
 
 class UserForm(BaseForm):
+    version = VersionField()
     name = text_field("Full name", 120, "Enter the person's full name")
     senco_urns = area_field(
         "SENCO of these settings (URNs)",
@@ -167,7 +173,7 @@ class UserForm(BaseForm):
     submit = SubmitField("Save user", widget=GovSubmitInput())
 
 
-class NewUserForm(UserForm):
+class NewUserForm(SubmissionToken, UserForm):
     email = text_field("Email address", 254, "Enter the email address")
     password = PasswordField(
         "Password",
@@ -195,7 +201,8 @@ class PasswordForm(BaseForm):
     submit = SubmitField("Reset password", widget=GovSubmitInput())
 
 
-class UnitRateForm(BaseForm):
+class UnitRateForm(SubmissionToken, BaseForm):
+    version = VersionField()
     staff_role = text_field("Staff role", 100, "Enter the staff role")
     hourly_rate = MoneyField(
         "Hourly rate", subject="The hourly rate", validators=[entered("Enter the hourly rate")]
@@ -204,6 +211,7 @@ class UnitRateForm(BaseForm):
 
 
 class LocalAuthorityForm(BaseForm):
+    version = VersionField()
     name = text_field("Council name", 120, "Enter the council's name")
     la_code = text_field(
         "LA code (optional)", 3, description="The 3-digit DfE local authority number, as in UPNs"

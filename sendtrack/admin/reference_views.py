@@ -9,8 +9,10 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 
 from sendtrack.admin.forms import ConfirmForm, LocalAuthorityForm, SearchForm, UnitRateForm
 from sendtrack.admin.views import acting_user, bp, page_number, status_for
+from sendtrack.forms import saved
+from sendtrack.models import UnitRate
 from sendtrack.permissions import Permission, requires
-from sendtrack.services import reference_data
+from sendtrack.services import reference_data, submissions
 from sendtrack.services.errors import DomainError
 
 
@@ -22,10 +24,15 @@ def unit_rates() -> Any:
     form = UnitRateForm()
     if form.validate_on_submit():
         try:
-            rate = reference_data.save_unit_rate(
+            rate = submissions.once(
                 acting_user(),
-                staff_role=form.staff_role.data or "",
-                hourly_rate=form.hourly_rate.data,
+                form.submission.data,
+                UnitRate,
+                lambda: reference_data.save_unit_rate(
+                    acting_user(),
+                    staff_role=form.staff_role.data or "",
+                    hourly_rate=form.hourly_rate.data,
+                ),
             )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
@@ -46,6 +53,7 @@ def edit_unit_rate(unit_rate_id: uuid.UUID) -> Any:
     if request.method == "GET":
         form.staff_role.data = rate.staff_role
         form.hourly_rate.data = rate.hourly_rate
+        form.version.data = str(rate.version)
     if form.validate_on_submit():
         try:
             reference_data.save_unit_rate(
@@ -53,6 +61,7 @@ def edit_unit_rate(unit_rate_id: uuid.UUID) -> Any:
                 staff_role=form.staff_role.data or "",
                 hourly_rate=form.hourly_rate.data,
                 rate=rate,
+                version=form.version.number,
             )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
@@ -68,8 +77,14 @@ def unit_rate_status(unit_rate_id: uuid.UUID) -> Any:
     """Stop offering a rate for new provisions (provisions already costed keep it)."""
     rate = reference_data.get_unit_rate(unit_rate_id)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        reference_data.set_unit_rate_active(acting_user(), rate, not rate.is_active)
+    if request.method == "GET":
+        form.version.data = str(rate.version)
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: reference_data.set_unit_rate_active(
+            acting_user(), rate, not rate.is_active, version=form.version.number
+        ),
+    ):
         flash(
             f"{rate.staff_role} {'offered again' if rate.is_active else 'no longer offered'}",
             "success",
@@ -88,7 +103,7 @@ def unit_rate_status(unit_rate_id: uuid.UUID) -> Any:
             {"text": "Administration", "href": url_for("admin.index")},
             {"text": "Unit rates", "href": url_for("admin.unit_rates")},
         ],
-    )
+    ), status_for(form)
 
 
 @bp.route("/local-authority", methods=["GET", "POST"])
@@ -102,6 +117,7 @@ def local_authority() -> Any:
         form.follow_up_window_months.data = str(la.follow_up_window_months if la else 12)
         form.suppression_threshold.data = str(la.suppression_threshold if la else 5)
         form.notional_sen_threshold.data = la.notional_sen_threshold if la else None
+        form.version.data = str(la.version) if la else ""
     if form.validate_on_submit():
         try:
             reference_data.update_local_authority(
@@ -113,6 +129,7 @@ def local_authority() -> Any:
                     suppression_threshold=int(form.suppression_threshold.data or 0),
                     notional_sen_threshold=form.notional_sen_threshold.data,
                 ),
+                version=form.version.number,
             )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)

@@ -9,10 +9,10 @@ from flask import flash, redirect, render_template, request, url_for
 
 from sendtrack.admin.forms import ConfirmForm, SettingForm, SettingSearchForm
 from sendtrack.admin.views import acting_user, bp, page_number, status_for
-from sendtrack.forms import as_uuid, options, set_choices
+from sendtrack.forms import as_uuid, options, saved, set_choices
 from sendtrack.models import Phase, Setting
 from sendtrack.permissions import Permission, requires
-from sendtrack.services import organisation
+from sendtrack.services import organisation, submissions
 from sendtrack.services.errors import DomainError
 
 
@@ -57,7 +57,12 @@ def new_setting() -> Any:
     set_choices(form.cluster_id, _cluster_choices("Not in a cluster"))
     if form.validate_on_submit():
         try:
-            setting = organisation.create_setting(acting_user(), _details(form))
+            setting = submissions.once(
+                acting_user(),
+                form.submission.data,
+                Setting,
+                lambda: organisation.create_setting(acting_user(), _details(form)),
+            )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:
@@ -83,9 +88,12 @@ def edit_setting(setting_id: uuid.UUID) -> Any:
         form.name.data = found.name
         form.phase.data = found.phase.value
         form.cluster_id.data = str(found.cluster_id) if found.cluster_id else ""
+        form.version.data = str(found.version)
     if form.validate_on_submit():
         try:
-            organisation.update_setting(acting_user(), found, _details(form))
+            organisation.update_setting(
+                acting_user(), found, _details(form), version=form.version.number
+            )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:
@@ -101,8 +109,14 @@ def setting_status(setting_id: uuid.UUID) -> Any:
     children's histories refer to it."""
     found = organisation.get_setting(setting_id)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        organisation.set_setting_active(acting_user(), found, not found.is_active)
+    if request.method == "GET":
+        form.version.data = str(found.version)
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: organisation.set_setting_active(
+            acting_user(), found, not found.is_active, version=form.version.number
+        ),
+    ):
         flash(f"{found.name} {'reactivated' if found.is_active else 'deactivated'}", "success")
         return redirect(url_for("admin.setting", setting_id=found.id))
     return render_template(
@@ -119,4 +133,4 @@ def setting_status(setting_id: uuid.UUID) -> Any:
             {"text": "Schools and settings", "href": url_for("admin.settings")},
             {"text": found.name, "href": url_for("admin.setting", setting_id=found.id)},
         ],
-    )
+    ), status_for(form)

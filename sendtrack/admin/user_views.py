@@ -20,7 +20,7 @@ from sendtrack.admin.views import acting_user, bp, page_number, status_for
 from sendtrack.forms import as_uuid, set_choices
 from sendtrack.models import Role, User
 from sendtrack.permissions import Permission, requires
-from sendtrack.services import accounts, organisation
+from sendtrack.services import accounts, organisation, submissions
 from sendtrack.services.accounts import MembershipSpec
 from sendtrack.services.errors import DomainError
 
@@ -54,6 +54,7 @@ def _prepare(form: UserForm, user: User | None = None) -> None:
         form.lead_clusters.data = [str(c) for c in user.cluster_ids]
         form.panel_clusters.data = [str(c) for c in user.panel_cluster_ids]
         form.area_roles.data = [r.value for r in user.roles if r in (Role.LA_OFFICER, Role.ADMIN)]
+        form.version.data = str(user.version)
 
 
 def _memberships(form: UserForm) -> list[MembershipSpec]:
@@ -93,12 +94,18 @@ def new_user() -> Any:
     _prepare(form)
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(
+            memberships = _memberships(form)
+            user = submissions.once(
                 acting_user(),
-                email=form.email.data or "",
-                name=form.name.data or "",
-                password=form.password.data or "",
-                memberships=_memberships(form),
+                form.submission.data,
+                User,
+                lambda: accounts.create_user(
+                    acting_user(),
+                    email=form.email.data or "",
+                    name=form.name.data or "",
+                    password=form.password.data or "",
+                    memberships=memberships,
+                ),
             )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
@@ -130,6 +137,7 @@ def edit_user(user_id: uuid.UUID) -> Any:
                 name=form.name.data or "",
                 is_active=found.is_active,
                 memberships=memberships,
+                version=form.version.number,
             )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
@@ -144,9 +152,13 @@ def edit_user(user_id: uuid.UUID) -> Any:
 def user_status(user_id: uuid.UUID) -> Any:
     found = accounts.get_user(user_id)
     form = ConfirmForm()
+    if request.method == "GET":
+        form.version.data = str(found.version)
     if form.validate_on_submit():
         try:
-            accounts.set_active(acting_user(), found, not found.is_active)
+            accounts.set_active(
+                acting_user(), found, not found.is_active, version=form.version.number
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:

@@ -17,7 +17,16 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
-from sendtrack.forms import AppSelect, BaseForm, date_field, entered, optional_choice, radios
+from sendtrack.forms import (
+    AppSelect,
+    BaseForm,
+    SubmissionToken,
+    VersionField,
+    date_field,
+    entered,
+    optional_choice,
+    radios,
+)
 from sendtrack.models import AssessDecision, AssessmentOutcome, ExceptionGround, RequestSource
 from sendtrack.services.annual_reviews import ReviewDecision
 from sendtrack.services.ehcna import DECISION_LABELS, OUTCOME_LABELS
@@ -25,7 +34,7 @@ from sendtrack.services.ehcna import DECISION_LABELS, OUTCOME_LABELS
 LONG_TEXT = 5000
 
 
-class RequestForm(BaseForm):
+class RequestForm(SubmissionToken, BaseForm):
     received_date = date_field(
         "Date the council received the request",
         "The date the request was received",
@@ -97,7 +106,7 @@ class CaseForm(BaseForm):
     submit = SubmitField("Save case details", widget=GovSubmitInput())
 
 
-class ExceptionForm(BaseForm):
+class ExceptionForm(SubmissionToken, BaseForm):
     ground = radios(
         "Ground for the exception",
         [(g.value, g.label) for g in ExceptionGround],
@@ -126,6 +135,7 @@ class RemoveForm(BaseForm):
 
 
 class ReviewForm(BaseForm):
+    version = VersionField()
     meeting_date = date_field(
         "Date of the review meeting", "The meeting date", "Enter the date of the review meeting"
     )

@@ -40,6 +40,7 @@ from sendtrack.models import (
     EhcnaRequest,
     ExceptionGround,
     RequestSource,
+    TimescaleException,
     User,
 )
 from sendtrack.permissions import Permission, requires, user_has
@@ -51,6 +52,7 @@ from sendtrack.services import (
     pupils,
     sen2_export,
     spreadsheets,
+    submissions,
 )
 from sendtrack.services.errors import DomainError, StaleRecord
 from sendtrack.services.scoping import get_pupil
@@ -77,7 +79,7 @@ def _user() -> User:
 
 
 def _version(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+    return int(raw) if raw and raw.isascii() and raw.isdigit() else None
 
 
 def _rollback() -> None:
@@ -101,12 +103,17 @@ def new_request(pupil_id: uuid.UUID) -> Any:
         form.request_source.data = RequestSource.SETTING.value
     if form.validate_on_submit():
         try:
-            made = ehcna.record_request(
+            made = submissions.once(
                 user,
-                pupil,
-                form.received_date.data,
-                RequestSource(form.request_source.data),
-                form.notes.data,
+                form.submission.data,
+                EhcnaRequest,
+                lambda: ehcna.record_request(
+                    user,
+                    pupil,
+                    form.received_date.data,
+                    RequestSource(form.request_source.data),
+                    form.notes.data,
+                ),
             )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
@@ -314,13 +321,18 @@ def add_exception(request_id: uuid.UUID) -> Any:
     form = ExceptionForm()
     if form.validate_on_submit():
         try:
-            ehcna.add_exception(
+            submissions.once(
                 user,
-                found,
-                ExceptionGround(form.ground.data),
-                form.reason.data,
-                form.start_date.data,
-                form.end_date.data,
+                form.submission.data,
+                TimescaleException,
+                lambda: ehcna.add_exception(
+                    user,
+                    found,
+                    ExceptionGround(form.ground.data),
+                    form.reason.data,
+                    form.start_date.data,
+                    form.end_date.data,
+                ),
             )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
@@ -440,6 +452,7 @@ def review(review_id: uuid.UUID) -> Any:
         form.decision.data = found.decision
         form.decision_date.data = found.decision_date
         form.notes.data = found.notes
+        form.version.data = str(found.version)
         audit.record(user, AuditAction.VIEW, "annual_review", found.id, pupil_id=pupil.id)
     if form.validate_on_submit():
         try:
@@ -452,6 +465,7 @@ def review(review_id: uuid.UUID) -> Any:
                 else None,
                 decision_date=form.decision_date.data,
                 notes=form.notes.data,
+                version=form.version.number,
             )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)

@@ -46,6 +46,7 @@ from sendtrack.models.pupils import (
 from sendtrack.models.referrals import Referral, ReferralStatus, RequestType, WouldRequestEhcna
 from sendtrack.models.rtf import RtfApplication, RtfDecision, RtfStatus
 from sendtrack.models.stamps import StatisticsResult, StatisticsStamp
+from sendtrack.models.submissions import Submission
 from sendtrack.models.users import (
     LoginAttempt,
     RecoveryCode,
@@ -108,6 +109,7 @@ __all__ = [
     "Sex",
     "StatisticsResult",
     "StatisticsStamp",
+    "Submission",
     "TimescaleException",
     "TwoFactorPolicy",
     "UnitRate",

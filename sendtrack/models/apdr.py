@@ -64,7 +64,7 @@ class Progress(StrEnum):
         }[self.value]
 
 
-class UnitRate(UuidPk, Timestamps, Base):
+class UnitRate(UuidPk, Timestamps, Versioned, Base):
     """LA-configured hourly cost of a staff role, used to cost provisions."""
 
     __tablename__ = "unit_rate"

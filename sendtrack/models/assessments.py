@@ -145,7 +145,7 @@ class TimescaleException(UuidPk, Timestamps, Base):
     request: Mapped[EhcnaRequest] = relationship(back_populates="exceptions")
 
 
-class AnnualReview(UuidPk, Timestamps, Base):
+class AnnualReview(UuidPk, Timestamps, Versioned, Base):
     __tablename__ = "annual_review"
     __table_args__ = (Index("ix_annual_review_pupil_due", "pupil_id", "due_date"),)
 

@@ -8,13 +8,13 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sendtrack.models.base import Base, Timestamps, UuidPk
+from sendtrack.models.base import Base, Timestamps, UuidPk, Versioned
 from sendtrack.models.org import Cluster
 
 FINANCIAL_YEAR_CHECK = "length(financial_year) = 7 AND substr(financial_year, 5, 1) = '-'"
 
 
-class ClusterBudget(UuidPk, Timestamps, Base):
+class ClusterBudget(UuidPk, Timestamps, Versioned, Base):
     __tablename__ = "cluster_budget"
     __table_args__ = (
         UniqueConstraint("cluster_id", "financial_year"),
@@ -29,7 +29,7 @@ class ClusterBudget(UuidPk, Timestamps, Base):
     cluster: Mapped[Cluster] = relationship()
 
 
-class RtfBudget(UuidPk, Timestamps, Base):
+class RtfBudget(UuidPk, Timestamps, Versioned, Base):
     __tablename__ = "rtf_budget"
     __table_args__ = (
         CheckConstraint("allocation >= 0", name="allocation_nonneg"),
@@ -40,7 +40,7 @@ class RtfBudget(UuidPk, Timestamps, Base):
     allocation: Mapped[Decimal] = mapped_column(Numeric(12, 2))
 
 
-class RtfBand(UuidPk, Timestamps, Base):
+class RtfBand(UuidPk, Timestamps, Versioned, Base):
     """An LA-configured standard rate: the most an RTF award in this band may be."""
 
     __tablename__ = "rtf_band"

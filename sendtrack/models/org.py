@@ -9,7 +9,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sendtrack.models.base import Base, Timestamps, UuidPk, enum_column
+from sendtrack.models.base import Base, Timestamps, UuidPk, Versioned, enum_column
 
 
 class Phase(StrEnum):
@@ -41,7 +41,7 @@ PHASE_LABELS = {
 }
 
 
-class LocalAuthority(UuidPk, Timestamps, Base):
+class LocalAuthority(UuidPk, Timestamps, Versioned, Base):
     """The council running this deployment, and the rules it has configured."""
 
     __tablename__ = "local_authority"
@@ -58,7 +58,7 @@ class LocalAuthority(UuidPk, Timestamps, Base):
     notional_sen_threshold: Mapped[Decimal] = mapped_column(Numeric(10, 2), server_default="6000")
 
 
-class Cluster(UuidPk, Timestamps, Base):
+class Cluster(UuidPk, Timestamps, Versioned, Base):
     """A group of settings sharing a panel and, in some areas, a delegated budget."""
 
     __tablename__ = "cluster"
@@ -71,7 +71,7 @@ class Cluster(UuidPk, Timestamps, Base):
     settings: Mapped[list[Setting]] = relationship(back_populates="cluster")
 
 
-class Setting(UuidPk, Timestamps, Base):
+class Setting(UuidPk, Timestamps, Versioned, Base):
     """A school or early-years setting, identified by its GIAS URN."""
 
     __tablename__ = "setting"

@@ -117,7 +117,7 @@ class PanelMember(UuidPk, Base):
     meeting: Mapped[PanelMeeting] = relationship(back_populates="members")
 
 
-class AgendaItem(UuidPk, Base):
+class AgendaItem(UuidPk, Versioned, Base):
     __tablename__ = "agenda_item"
     __table_args__ = (
         UniqueConstraint("meeting_id", "referral_id"),

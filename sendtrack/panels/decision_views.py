@@ -11,7 +11,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from sendtrack.forms import saved
-from sendtrack.models import AuditAction, DecisionOutcome, PanelDecision, User
+from sendtrack.models import AuditAction, DecisionOutcome, PanelAction, PanelDecision, User
 from sendtrack.panels.forms import (
     ActionForm,
     ConfirmForm,
@@ -23,7 +23,15 @@ from sendtrack.panels.forms import (
 from sendtrack.panels.views import bp
 from sendtrack.permissions import Permission, requires, user_has
 from sendtrack.school_year import financial_year_of
-from sendtrack.services import audit, cluster_budgets, decisions, follow_up, meetings, referrals
+from sendtrack.services import (
+    audit,
+    cluster_budgets,
+    decisions,
+    follow_up,
+    meetings,
+    referrals,
+    submissions,
+)
 from sendtrack.services.errors import DomainError, StaleRecord
 
 
@@ -33,7 +41,7 @@ def _user() -> User:
 
 
 def _version(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+    return int(raw) if raw and raw.isascii() and raw.isdigit() else None
 
 
 def _details(form: DecisionForm) -> decisions.DecisionDetails:
@@ -93,8 +101,13 @@ def decide(meeting_id: uuid.UUID, referral_id: uuid.UUID) -> Any:
         )
     if form.validate_on_submit():
         try:
-            decision = decisions.record_decision(
-                user, meeting, referral, _details(form), confirm=bool(form.confirm.data)
+            decision = submissions.once(
+                user,
+                form.submission.data,
+                PanelDecision,
+                lambda: decisions.record_decision(
+                    user, meeting, referral, _details(form), confirm=bool(form.confirm.data)
+                ),
             )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
@@ -216,8 +229,13 @@ def add_action(decision_id: uuid.UUID) -> Any:
     form = ActionForm()
     if form.validate_on_submit():
         try:
-            decisions.add_action(
-                user, found, form.description.data, form.owner.data, form.due_date.data
+            submissions.once(
+                user,
+                form.submission.data,
+                PanelAction,
+                lambda: decisions.add_action(
+                    user, found, form.description.data, form.owner.data, form.due_date.data
+                ),
             )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)

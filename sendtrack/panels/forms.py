@@ -26,6 +26,8 @@ from sendtrack.forms import (
     AppSelect,
     BaseForm,
     MoneyField,
+    SubmissionToken,
+    VersionField,
     chosen,
     date_field,
     entered,
@@ -57,7 +59,7 @@ def parse_time(text: str | None) -> time | None:
     return time(h, m)
 
 
-class MeetingForm(BaseForm):
+class MeetingForm(SubmissionToken, BaseForm):
     version = HiddenField()
     cluster_id = SelectField(
         "Cluster",
@@ -101,7 +103,7 @@ class MeetingForm(BaseForm):
             raise ValidationError("Enter the start time like 9:30am or 14:00") from None
 
 
-class MemberForm(BaseForm):
+class MemberForm(SubmissionToken, BaseForm):
     user_id = SelectField(
         "Person with an account (optional)",
         widget=AppSelect(),
@@ -150,6 +152,7 @@ class RemoveMemberForm(BaseForm):
 
 
 class ConflictForm(BaseForm):
+    version = VersionField()
     item_id = HiddenField()
     conflicts_declared = TextAreaField(
         "Conflicts of interest declared for this case",
@@ -160,7 +163,7 @@ class ConflictForm(BaseForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
-class DecisionForm(BaseForm):
+class DecisionForm(SubmissionToken, BaseForm):
     version = HiddenField()
     outcome = radios(
         "Decision",
@@ -212,7 +215,7 @@ class ConfirmForm(BaseForm):
     submit = SubmitField("Confirm and lock the decision", widget=GovSubmitInput())
 
 
-class ActionForm(BaseForm):
+class ActionForm(SubmissionToken, BaseForm):
     description = TextAreaField(
         "What needs to be done", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)]
     )

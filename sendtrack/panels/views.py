@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from sendtrack.forms import as_uuid, saved, set_choices
-from sendtrack.models import AuditAction, PanelMeeting, User
+from sendtrack.models import AuditAction, PanelMeeting, PanelMember, User
 from sendtrack.panels.forms import (
     AgendaForm,
     ConflictForm,
@@ -23,7 +23,7 @@ from sendtrack.panels.forms import (
     parse_time,
 )
 from sendtrack.permissions import Permission, requires, user_has
-from sendtrack.services import audit, meetings
+from sendtrack.services import audit, meetings, submissions
 from sendtrack.services.errors import DomainError
 
 bp = Blueprint("panels", __name__, url_prefix="/panels")
@@ -35,7 +35,7 @@ def _user() -> User:
 
 
 def _version(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+    return int(raw) if raw and raw.isascii() and raw.isdigit() else None
 
 
 @bp.route("/")
@@ -100,7 +100,12 @@ def new_meeting() -> Any:
     form = _meeting_form(user)
     if form.validate_on_submit():
         try:
-            meeting = meetings.create_meeting(user, _meeting_details(form))
+            meeting = submissions.once(
+                user,
+                form.submission.data,
+                PanelMeeting,
+                lambda: meetings.create_meeting(user, _meeting_details(form)),
+            )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:
@@ -180,13 +185,18 @@ def add_member(meeting_id: uuid.UUID) -> Any:
     )
     if form.validate_on_submit():
         try:
-            member = meetings.add_member(
+            member = submissions.once(
                 user,
-                found,
-                form.name.data,
-                form.professional_role.data,
-                user_id=as_uuid(form.user_id.data),
-                setting_id=as_uuid(form.setting_id.data),
+                form.submission.data,
+                PanelMember,
+                lambda: meetings.add_member(
+                    user,
+                    found,
+                    form.name.data,
+                    form.professional_role.data,
+                    user_id=as_uuid(form.user_id.data),
+                    setting_id=as_uuid(form.setting_id.data),
+                ),
             )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
@@ -308,9 +318,12 @@ def conflicts(meeting_id: uuid.UUID) -> Any:
     if request.method == "GET":
         form.item_id.data = str(item.id)
         form.conflicts_declared.data = item.conflicts_declared
+        form.version.data = str(item.version)
     if form.validate_on_submit():
         try:
-            meetings.declare_conflict(user, found, item.id, form.conflicts_declared.data)
+            meetings.declare_conflict(
+                user, found, item.id, form.conflicts_declared.data, version=form.version.number
+            )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:

@@ -12,7 +12,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from sendtrack.forms import set_choices
-from sendtrack.models import ApdrCycle, NextStep, Progress, User
+from sendtrack.models import ApdrCycle, ApdrOutcome, NextStep, Progress, Provision, User
 from sendtrack.permissions import Permission, requires
 from sendtrack.pupils.forms import (
     PROGRESS_CHOICES,
@@ -25,7 +25,7 @@ from sendtrack.pupils.forms import (
     ReviewForm,
 )
 from sendtrack.pupils.views import bp
-from sendtrack.services import apdr, pupils
+from sendtrack.services import apdr, pupils, submissions
 from sendtrack.services.errors import DomainError, StaleRecord
 
 STALE = "This record was changed by someone else. What you typed is kept below; the saved plan is shown on the right. Check it, then save again."  # noqa: E501
@@ -37,7 +37,7 @@ def _user() -> User:
 
 
 def _version(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
 
 def _to_cycle(cycle: ApdrCycle) -> Any:
@@ -102,11 +102,17 @@ def start_cycle(pupil_id: uuid.UUID) -> Any:
         form.copy_outcomes.data = form.copy_provisions.data = True
     if request.method == "POST" and form.validate():
         try:
-            cycle = apdr.start_cycle(
-                user, pupil,
-                copy_outcomes=bool(form.copy_outcomes.data),
-                copy_provisions=bool(form.copy_provisions.data),
-            )  # fmt: skip
+            cycle = submissions.once(
+                user,
+                form.submission.data,
+                ApdrCycle,
+                lambda: apdr.start_cycle(
+                    user,
+                    pupil,
+                    copy_outcomes=bool(form.copy_outcomes.data),
+                    copy_provisions=bool(form.copy_provisions.data),
+                ),
+            )
         except DomainError as exc:
             flash(exc.message)
             return redirect(url_for("pupils.record", pupil_id=pupil.id))
@@ -204,10 +210,11 @@ def _outcome_page(cycle: ApdrCycle, outcome: Any) -> Any:
         form.version.data = str(cycle.version)
     elif form.validate_on_submit():
         try:
-            apdr.save_outcome(
+            token = form.submission.data if outcome is None else None
+            submissions.once(_user(), token, ApdrOutcome, lambda: apdr.save_outcome(
                 _user(), cycle, _version(form.version.data),
                 form.description.data or "", form.success_criteria.data, outcome,
-            )  # fmt: skip
+            ))  # fmt: skip
         except StaleRecord:
             stale = True
             form.add_error(None, STALE)
@@ -260,7 +267,10 @@ def _provision_page(cycle: ApdrCycle, provision: Any) -> Any:
             manual_cost=form.manual_cost.data,
         )
         try:
-            apdr.save_provision(_user(), cycle, _version(form.version.data), details, provision)
+            token = form.submission.data if provision is None else None
+            submissions.once(_user(), token, Provision, lambda: apdr.save_provision(
+                _user(), cycle, _version(form.version.data), details, provision
+            ))  # fmt: skip
         except StaleRecord:
             stale = True
             form.add_error(None, STALE)

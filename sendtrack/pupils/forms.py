@@ -26,6 +26,8 @@ from sendtrack.forms import (
     AppSelect,
     BaseForm,
     MoneyField,
+    SubmissionToken,
+    VersionField,
     area_field,
     chosen,
     date_field,
@@ -85,7 +87,7 @@ class WholeNumberField(StringField):
         self.data = value
 
 
-class PupilForm(BaseForm):
+class PupilForm(SubmissionToken, BaseForm):
     version = HiddenField()
     legal_forename = text_field("First name", 100, "Enter the child's first name")
     legal_surname = text_field("Last name", 100, "Enter the child's last name")
@@ -171,6 +173,7 @@ class PupilForm(BaseForm):
 
 
 class StatusForm(BaseForm):
+    version = VersionField()
     status = radios(
         "New SEN status",
         [(s.value, f"{s.label} ({s.value})") for s in SenStatus],
@@ -204,7 +207,7 @@ class DatesForm(BaseForm):
             raise ValidationError("The review date must be the same as or after the start date")
 
 
-class OutcomeForm(BaseForm):
+class OutcomeForm(SubmissionToken, BaseForm):
     version = HiddenField()
     description = TextAreaField(
         "Outcome",
@@ -219,7 +222,7 @@ class OutcomeForm(BaseForm):
     submit = SubmitField("Save outcome", widget=GovSubmitInput())
 
 
-class ProvisionForm(BaseForm):
+class ProvisionForm(SubmissionToken, BaseForm):
     version = HiddenField()
     description = text_field("What the provision is", 500, "Enter what the provision is")
     provision_type = SelectField(
@@ -262,13 +265,14 @@ class ReviewForm(BaseForm):
 PROGRESS_CHOICES = [(p.value, p.label) for p in Progress]
 
 
-class NextCycleForm(BaseForm):
+class NextCycleForm(SubmissionToken, BaseForm):
     copy_outcomes = BooleanField("Copy the outcomes", widget=GovCheckboxInput())
     copy_provisions = BooleanField("Copy the provisions and their costs", widget=GovCheckboxInput())
     submit = SubmitField("Start the cycle", widget=GovSubmitInput())
 
 
 class TransferForm(BaseForm):
+    version = VersionField()
     to_setting_id = SelectField(
         "Setting the child has moved to", widget=AppSelect(), validate_choice=False,
         validators=[chosen("Choose the setting the child has moved to")],

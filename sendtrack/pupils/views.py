@@ -11,7 +11,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 
 from sendtrack.forms import as_uuid, page_number, set_choices
-from sendtrack.models import NeedCode, SenStatus, Sex, User
+from sendtrack.models import NeedCode, Pupil, SenStatus, Sex, User
 from sendtrack.permissions import Permission, requires, user_has
 from sendtrack.pupils.actions import ACTIONS
 from sendtrack.pupils.forms import (
@@ -22,7 +22,15 @@ from sendtrack.pupils.forms import (
     TransferInForm,
 )
 from sendtrack.school_year import year_group, year_group_label
-from sendtrack.services import apdr, pupils, register, spreadsheets, timeline, transfers
+from sendtrack.services import (
+    apdr,
+    pupils,
+    register,
+    spreadsheets,
+    submissions,
+    timeline,
+    transfers,
+)
 from sendtrack.services.errors import DomainError, NotFound, StaleRecord
 
 bp = Blueprint("pupils", __name__, url_prefix="/pupils")
@@ -34,7 +42,7 @@ def _user() -> User:
 
 
 def _version(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
 
 # --- the register ------------------------------------------------------------------------
@@ -188,12 +196,18 @@ def add() -> Any:
         setting_id = as_uuid(form.setting_id.data) or uuid.UUID(int=0)
         assert form.status_since.data is not None
         try:
-            pupil = pupils.add_pupil(
+            status_since = form.status_since.data
+            pupil = submissions.once(
                 user,
-                _details(form, setting_id),
-                _needs(form),
-                SenStatus(form.sen_status.data),
-                form.status_since.data,
+                form.submission.data,
+                Pupil,
+                lambda: pupils.add_pupil(
+                    user,
+                    _details(form, setting_id),
+                    _needs(form),
+                    SenStatus(form.sen_status.data),
+                    status_since,
+                ),
             )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
@@ -312,11 +326,18 @@ def change_status(pupil_id: uuid.UUID) -> Any:
         form.status,
         [(s.value, f"{s.label} ({s.value})") for s in SenStatus if s is not pupil.sen_status],
     )
+    if request.method == "GET":
+        form.version.data = str(pupil.version)
     if form.validate_on_submit():
         assert form.start_date.data is not None
         try:
             change = pupils.change_status(
-                user, pupil, SenStatus(form.status.data), form.start_date.data, form.reason.data
+                user,
+                pupil,
+                SenStatus(form.status.data),
+                form.start_date.data,
+                form.reason.data,
+                version=form.version.number,
             )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
@@ -344,12 +365,14 @@ def transfer(pupil_id: uuid.UUID) -> Any:
         form.to_setting_id,
         [("", "Choose a setting")] + [(str(s.id), f"{s.name} ({s.urn})") for s in choices],
     )
+    if request.method == "GET":
+        form.version.data = str(pupil.version)
     if choices and form.validate_on_submit():
         assert form.moved_on.data is not None
         try:
             transfers.transfer_out(
                 user, pupil.id, as_uuid(form.to_setting_id.data) or uuid.UUID(int=0),
-                form.moved_on.data, form.note.data,
+                form.moved_on.data, form.note.data, version=form.version.number,
             )  # fmt: skip
         except DomainError as exc:
             form.add_error(exc.field, exc.message)

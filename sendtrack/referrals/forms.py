@@ -9,13 +9,13 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, IntegerField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from sendtrack.forms import AppSelect, BaseForm, MoneyField, radios
+from sendtrack.forms import AppSelect, BaseForm, MoneyField, SubmissionToken, radios
 from sendtrack.models import RequestType, WouldRequestEhcna
 
 LONG_TEXT = 5000
 
 
-class ReferralForm(BaseForm):
+class ReferralForm(SubmissionToken, BaseForm):
     version = HiddenField()
     request_type = radios(
         "What is the school asking the panel for?",

@@ -22,7 +22,7 @@ from sendtrack.models import (
 )
 from sendtrack.permissions import Permission, requires, user_has
 from sendtrack.referrals.forms import FilterForm, ReasonForm, ReferralForm, SubmitForm
-from sendtrack.services import audit, meetings, referrals
+from sendtrack.services import audit, meetings, referrals, submissions
 from sendtrack.services.errors import DomainError, StaleRecord
 from sendtrack.services.scoping import get_pupil
 
@@ -35,7 +35,7 @@ def _user() -> User:
 
 
 def _version(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+    return int(raw) if raw and raw.isascii() and raw.isdigit() else None
 
 
 # --- lists ------------------------------------------------------------------------------
@@ -123,8 +123,13 @@ def new(pupil_id: uuid.UUID) -> Any:
         )
     if form.validate_on_submit():
         try:
-            referral = referrals.create_referral(
-                user, pupil, _details(form), submit=bool(form.submit.data)
+            referral = submissions.once(
+                user,
+                form.submission.data,
+                Referral,
+                lambda: referrals.create_referral(
+                    user, pupil, _details(form), submit=bool(form.submit.data)
+                ),
             )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)

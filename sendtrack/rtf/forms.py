@@ -23,6 +23,8 @@ from sendtrack.forms import (
     AppSelect,
     BaseForm,
     MoneyField,
+    SubmissionToken,
+    VersionField,
     date_field,
     entered,
     optional_choice,
@@ -38,7 +40,7 @@ LONG_TEXT = 5000
 NEED_CHOICES = [("", "None")] + [(n.value, f"{n.label} ({n.value})") for n in NeedCode]
 
 
-class ApplicationForm(BaseForm):
+class ApplicationForm(SubmissionToken, BaseForm):
     reception_year = radios(
         "Which September does the child start Reception?",
         required="Choose the September the child starts Reception",
@@ -206,6 +208,7 @@ class FollowUpForm(BaseForm):
 
 
 class LinkForm(BaseForm):
+    version = VersionField()
     pupil_id = radios(
         "Which of the school's records is this child?",
         required="Choose the school's record for this child",
@@ -225,7 +228,7 @@ class BudgetForm(BaseForm):
     submit = SubmitField("Save budget", widget=GovSubmitInput())
 
 
-class BandForm(BaseForm):
+class BandForm(SubmissionToken, BaseForm):
     name = text_field("Band name", 100, "Enter the band's name")
     amount = MoneyField(
         "Standard rate", subject="Standard rate", validators=[entered("Enter the rate")]

@@ -22,6 +22,8 @@ from sendtrack.forms import as_uuid, set_choices
 from sendtrack.models import (
     AuditAction,
     Phase,
+    RtfApplication,
+    RtfBand,
     RtfDecision,
     Setting,
     Sex,
@@ -41,7 +43,7 @@ from sendtrack.rtf.forms import (
     RetireBandForm,
 )
 from sendtrack.school_year import financial_year_of
-from sendtrack.services import audit, rtf, rtf_budget, rtf_follow_up, transactions
+from sendtrack.services import audit, rtf, rtf_budget, rtf_follow_up, submissions, transactions
 from sendtrack.services.errors import DomainError, StaleRecord
 from sendtrack.services.scoping import get_pupil
 
@@ -63,7 +65,7 @@ def _user() -> User:
 
 
 def _version(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+    return int(raw) if raw and raw.isascii() and raw.isdigit() else None
 
 
 def _setting_choices(phases: set[Phase] | frozenset[Phase]) -> list[tuple[str, str]]:
@@ -201,7 +203,9 @@ def apply() -> Any:
             band_id=as_uuid(form.band_id.data),
         )
         try:
-            application = rtf.apply(_user(), details)
+            application = submissions.once(
+                _user(), form.submission.data, RtfApplication, lambda: rtf.apply(_user(), details)
+            )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:
@@ -390,9 +394,13 @@ def link(application_id: uuid.UUID) -> Any:
             for p in candidates
         ],
     )
+    if request.method == "GET":
+        form.version.data = str(application.version)
     if form.validate_on_submit():
         try:
-            rtf_follow_up.confirm_link(user, application, as_uuid(form.pupil_id.data))
+            rtf_follow_up.confirm_link(
+                user, application, as_uuid(form.pupil_id.data), version=form.version.number
+            )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:
@@ -465,7 +473,13 @@ def bands() -> Any:
     elif form.validate_on_submit():
         assert form.amount.data is not None
         try:
-            rtf_budget.save_band(user, form.name.data or "", form.amount.data)
+            amount = form.amount.data
+            submissions.once(
+                user,
+                form.submission.data,
+                RtfBand,
+                lambda: rtf_budget.save_band(user, form.name.data or "", amount),
+            )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:

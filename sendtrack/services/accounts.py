@@ -21,7 +21,7 @@ from sendtrack.models import (
     User,
 )
 from sendtrack.models.users import new_session_token
-from sendtrack.services import audit
+from sendtrack.services import audit, versions
 from sendtrack.services.errors import DomainError, NotFound
 
 MIN_PASSWORD_LENGTH = 12
@@ -187,8 +187,13 @@ def update_user(
     is_active: bool,
     memberships: list[MembershipSpec],
     password: str | None = None,
+    version: int | None = None,
 ) -> User:
+    """Details, roles and status together; `version` is the account's version when the form
+    was opened: a form opened before another administrator's change is refused (StaleRecord)
+    rather than putting back a role they revoked."""
     _check_memberships(memberships)
+    versions.claim(user, version)
     before = {
         "name": user.name,
         "is_active": user.is_active,
@@ -259,8 +264,11 @@ def _not_yourself(actor: User, user: User, message: str) -> None:
         raise DomainError(message)
 
 
-def set_active(actor: User, user: User, active: bool) -> User:
-    """Deactivate (ending every session the person has at once) or reactivate an account."""
+def set_active(actor: User, user: User, active: bool, *, version: int | None = None) -> User:
+    """Deactivate (ending every session the person has at once) or reactivate an account.
+    A confirmation opened before another change to the account is refused (StaleRecord):
+    two administrators confirming "deactivate" must not reactivate the account."""
+    versions.claim(user, version)
     if not active:
         _not_yourself(actor, user, "You cannot deactivate your own account")
     if user.is_active == active:

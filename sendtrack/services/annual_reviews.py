@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from sendtrack.extensions import db
 from sendtrack.models import AnnualReview, AuditAction, EhcnaRequest, Pupil, User
-from sendtrack.services import audit
+from sendtrack.services import audit, versions
 from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.scoping import pupil_scope
 
@@ -181,8 +181,11 @@ def record_review(
     decision_date: date | None,
     notes: str | None,
     today: date | None = None,
+    version: int | None = None,
 ) -> AnnualReview | None:
-    """The meeting and the LA's decision. Returns the next review when one is scheduled."""
+    """The meeting and the LA's decision. Returns the next review when one is scheduled.
+    A form opened before someone else saved the review is refused (StaleRecord)."""
+    versions.check(review, version)
     today = today or date.today()
     if meeting_date is None:
         raise DomainError("Enter the date of the review meeting", field="meeting_date")
@@ -211,7 +214,7 @@ def record_review(
     review.decision = decision.value if decision else None
     review.decision_date = decision_date
     review.notes = (notes or "").strip() or None
-    db.session.flush()
+    versions.save(review)
     audit.record(
         actor,
         AuditAction.UPDATE,

@@ -30,7 +30,7 @@ from sendtrack.models import (
     UnitRate,
     User,
 )
-from sendtrack.services import audit
+from sendtrack.services import audit, versions
 from sendtrack.services.errors import DomainError, NotFound, StaleRecord
 from sendtrack.services.pupils import editable
 from sendtrack.services.scoping import pupil_scope
@@ -256,7 +256,7 @@ def _save_cycle(
     before = audit.snapshot(cycle, CYCLE_FIELDS)
     for key, value in values.items():
         setattr(cycle, key, value)
-    db.session.flush()
+    versions.save(cycle)
     changes = audit.diff(before, audit.snapshot(cycle, CYCLE_FIELDS))
     if changes:
         audit.record(
@@ -323,7 +323,7 @@ def save_outcome(
     outcome.description = description
     outcome.success_criteria = success_criteria or None
     _touch(cycle)
-    db.session.flush()
+    versions.save(cycle)
     audit.record(
         user,
         AuditAction.UPDATE if before else AuditAction.CREATE,
@@ -391,7 +391,7 @@ def save_provision(
     provision.unit_rate_id = rate.id if rate and details.manual_cost is None else None
     provision.annual_cost = annual
     _touch(cycle)
-    db.session.flush()
+    versions.save(cycle)
     audit.record(
         user,
         AuditAction.UPDATE if before else AuditAction.CREATE,
@@ -413,7 +413,7 @@ def remove_provision(user: User, provision: Provision, version: int | None) -> A
     for position, p in enumerate(cycle.provisions, start=1):
         p.position = position
     _touch(cycle)
-    db.session.flush()
+    versions.save(cycle)
     audit.record(
         user,
         AuditAction.DELETE,

@@ -29,7 +29,7 @@ from sendtrack.models import (
     Setting,
     User,
 )
-from sendtrack.services import audit
+from sendtrack.services import audit, versions
 from sendtrack.services.errors import DomainError, NotFound, StaleRecord
 
 MEETING_FIELDS = [
@@ -522,14 +522,22 @@ def remove_item(actor: User, meeting: PanelMeeting, item_id: uuid.UUID | None) -
 
 
 def declare_conflict(
-    actor: User, meeting: PanelMeeting, item_id: uuid.UUID | None, text: str | None
+    actor: User,
+    meeting: PanelMeeting,
+    item_id: uuid.UUID | None,
+    text: str | None,
+    *,
+    version: int | None = None,
 ) -> AgendaItem:
+    """Save the conflicts declared for one case; a form opened before someone else saved
+    them is refused (StaleRecord) rather than overwriting what they wrote."""
     if not can_manage(actor, meeting):
         raise DomainError("Only the cluster's Area SEND Lead can record conflicts of interest")
     item = _item(meeting, item_id)
+    versions.check(item, version)
     before = item.conflicts_declared
     item.conflicts_declared = (text or "").strip() or None
-    db.session.flush()
+    versions.save(item)
     audit.record(
         actor,
         AuditAction.UPDATE,

@@ -14,11 +14,12 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, Cluster, ClusterBudget, Phase, Setting, User
-from sendtrack.services import audit, spreadsheets
-from sendtrack.services.errors import DomainError, NotFound
+from sendtrack.services import audit, spreadsheets, versions
+from sendtrack.services.errors import DomainError, NotFound, StaleRecord
 from sendtrack.services.rtf_budget import check_financial_year
 
 T = TypeVar("T")
@@ -50,10 +51,13 @@ def like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _flush_unique(message: str, field: str) -> None:
+def _flush_unique(message: str, field: str, record: Any = None) -> None:
     # The database is the judge of uniqueness: a race between two officers ends here too.
     try:
         db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleRecord(record) from None
     except IntegrityError:
         # Nothing of this request may be kept, and the session must be usable to render
         # the form again.
@@ -118,20 +122,26 @@ def create_cluster(actor: User, *, name: str, quorum: int | None) -> Cluster:
     return cluster
 
 
-def update_cluster(actor: User, cluster: Cluster, *, name: str, quorum: int | None) -> Cluster:
+def update_cluster(
+    actor: User, cluster: Cluster, *, name: str, quorum: int | None, version: int | None = None
+) -> Cluster:
+    versions.check(cluster, version)
     name = _check_cluster(name, quorum, cluster.id)
     before = audit.snapshot(cluster, CLUSTER_FIELDS)
     cluster.name = name
     cluster.quorum = quorum or cluster.quorum
-    _flush_unique("A cluster with this name already exists", "name")
+    _flush_unique("A cluster with this name already exists", "name", cluster)
     _audit_update(actor, "cluster", cluster, before, CLUSTER_FIELDS, f"Cluster {name}")
     return cluster
 
 
-def set_cluster_active(actor: User, cluster: Cluster, active: bool) -> Cluster:
+def set_cluster_active(
+    actor: User, cluster: Cluster, active: bool, *, version: int | None = None
+) -> Cluster:
+    versions.check(cluster, version)
     before = audit.snapshot(cluster, CLUSTER_FIELDS)
     cluster.is_active = active
-    db.session.flush()
+    versions.save(cluster)
     _audit_update(actor, "cluster", cluster, before, CLUSTER_FIELDS, f"Cluster {cluster.name}")
     return cluster
 
@@ -258,22 +268,28 @@ def create_setting(actor: User, details: SettingDetails) -> Setting:
     return setting
 
 
-def update_setting(actor: User, setting: Setting, details: SettingDetails) -> Setting:
+def update_setting(
+    actor: User, setting: Setting, details: SettingDetails, *, version: int | None = None
+) -> Setting:
+    versions.check(setting, version)
     details = _check_setting(details, setting.id)
     before = audit.snapshot(setting, SETTING_FIELDS)
     for key, value in details.__dict__.items():
         setattr(setting, key, value)
-    _flush_unique("A setting with this URN already exists", "urn")
+    _flush_unique("A setting with this URN already exists", "urn", setting)
     _audit_update(
         actor, "setting", setting, before, SETTING_FIELDS, f"{setting.name} ({setting.urn})"
     )
     return setting
 
 
-def set_setting_active(actor: User, setting: Setting, active: bool) -> Setting:
+def set_setting_active(
+    actor: User, setting: Setting, active: bool, *, version: int | None = None
+) -> Setting:
+    versions.check(setting, version)
     before = audit.snapshot(setting, SETTING_FIELDS)
     setting.is_active = active
-    db.session.flush()
+    versions.save(setting)
     _audit_update(
         actor, "setting", setting, before, SETTING_FIELDS, f"{setting.name} ({setting.urn})"
     )

@@ -24,7 +24,7 @@ from sendtrack.models import (
     Sex,
     User,
 )
-from sendtrack.services import audit
+from sendtrack.services import audit, versions
 from sendtrack.services.errors import DomainError, NotFound, StaleRecord
 
 PUPIL_AUDIT_FIELDS = [
@@ -195,8 +195,11 @@ def change_status(
     status: SenStatus,
     start_date: date,
     reason: str | None = None,
+    *,
+    version: int | None = None,
 ) -> SenStatusChange | None:
     """Add a dated status change. Returns None when the status is already `status`."""
+    versions.check(pupil, version)
     if status == pupil.sen_status:
         return None
     if pupil.sen_status_since and start_date < pupil.sen_status_since:
@@ -216,7 +219,7 @@ def change_status(
     old = pupil.sen_status
     pupil.sen_status = status
     pupil.sen_status_since = start_date
-    db.session.flush()
+    versions.save(pupil)
     audit.record(
         actor,
         AuditAction.UPDATE,

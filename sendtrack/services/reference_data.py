@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, LocalAuthority, UnitRate, User
-from sendtrack.services import audit
+from sendtrack.services import audit, versions
 from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.organisation import Page, like, paginate
 
@@ -60,8 +60,15 @@ def _check_rate(staff_role: str, hourly_rate: Decimal | None, rate_id: uuid.UUID
 
 
 def save_unit_rate(
-    actor: User, *, staff_role: str, hourly_rate: Decimal | None, rate: UnitRate | None = None
+    actor: User,
+    *,
+    staff_role: str,
+    hourly_rate: Decimal | None,
+    rate: UnitRate | None = None,
+    version: int | None = None,
 ) -> UnitRate:
+    if rate is not None:
+        versions.check(rate, version)
     staff_role = _check_rate(staff_role, hourly_rate, rate.id if rate else None)
     assert hourly_rate is not None
     hourly_rate = hourly_rate.quantize(Decimal("0.01"))
@@ -81,15 +88,18 @@ def save_unit_rate(
     before = audit.snapshot(rate, RATE_FIELDS)
     rate.staff_role = staff_role
     rate.hourly_rate = hourly_rate
-    db.session.flush()
+    versions.save(rate)
     _audit(actor, rate, before)
     return rate
 
 
-def set_unit_rate_active(actor: User, rate: UnitRate, active: bool) -> UnitRate:
+def set_unit_rate_active(
+    actor: User, rate: UnitRate, active: bool, *, version: int | None = None
+) -> UnitRate:
+    versions.check(rate, version)
     before = audit.snapshot(rate, RATE_FIELDS)
     rate.is_active = active
-    db.session.flush()
+    versions.save(rate)
     _audit(actor, rate, before)
     return rate
 
@@ -123,8 +133,12 @@ class LocalAuthorityDetails:
     notional_sen_threshold: Decimal | None
 
 
-def update_local_authority(actor: User, details: LocalAuthorityDetails) -> LocalAuthority:
+def update_local_authority(
+    actor: User, details: LocalAuthorityDetails, *, version: int | None = None
+) -> LocalAuthority:
     """Save the LA's settings (the one row is created the first time)."""
+    if (existing := local_authority()) is not None:
+        versions.check(existing, version)
     name = " ".join(details.name.split())
     if not name:
         raise DomainError("Enter the council's name", field="name")
@@ -156,7 +170,7 @@ def update_local_authority(actor: User, details: LocalAuthorityDetails) -> Local
     la.follow_up_window_months = window
     la.suppression_threshold = threshold
     la.notional_sen_threshold = details.notional_sen_threshold.quantize(Decimal("0.01"))
-    db.session.flush()
+    versions.save(la)
     changes = audit.diff(before, audit.snapshot(la, LA_FIELDS))
     if changes:
         audit.record(

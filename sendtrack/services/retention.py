@@ -6,6 +6,7 @@ Rules (configurable, see config.py):
   requests, annual reviews) is kept until the child's date of birth + RETENTION_PUPIL_YEARS
   (31 by default, the usual schedule for SEN files);
 - failed sign-in records: RETENTION_LOGIN_ATTEMPT_DAYS (90 by default).
+- create forms' submission tokens (services/submissions.py): one day.
 The audit trail is append-only and is never removed by the application; the fact that a
 record was removed is itself audited (without the child's personal details).
 Always run with --dry-run first: it reports exactly what would be removed and removes nothing.
@@ -41,7 +42,7 @@ from sendtrack.models import (
     TimescaleException,
     User,
 )
-from sendtrack.services import audit
+from sendtrack.services import audit, submissions
 
 
 @dataclass(frozen=True)
@@ -171,5 +172,7 @@ def apply(
     )
     attempts_cutoff = datetime.now(UTC) - timedelta(days=rules.login_attempt_days)
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < attempts_cutoff))
+    # Create forms' tokens are needed only while a page might be posted again.
+    submissions.purge()
     db.session.flush()
     return report

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, EhcnaRequest, Pupil, RtfApplication, RtfDecision, User
-from sendtrack.services import audit
+from sendtrack.services import audit, versions
 from sendtrack.services.errors import DomainError
 from sendtrack.services.rtf import AUDIT_FIELDS, _check_version, _save
 
@@ -90,9 +90,14 @@ def link_candidates(application: RtfApplication) -> list[Pupil]:
 
 
 def confirm_link(
-    actor: User, application: RtfApplication, pupil_id: uuid.UUID | None
+    actor: User,
+    application: RtfApplication,
+    pupil_id: uuid.UUID | None,
+    *,
+    version: int | None = None,
 ) -> RtfApplication:
     """An officer confirms that a school record is this child: the award moves onto it."""
+    versions.check(application, version)
     candidates = {p.id: p for p in link_candidates(application)}
     if pupil_id is None or pupil_id not in candidates:
         raise DomainError("Choose the school's record for this child", field="pupil_id")
@@ -109,7 +114,7 @@ def confirm_link(
         )
     old = application.pupil_id
     application.pupil_id = pupil_id
-    db.session.flush()
+    versions.save(application)
     audit.record(
         actor,
         AuditAction.UPDATE,

@@ -28,7 +28,7 @@ from sendtrack.models import (
     Setting,
     User,
 )
-from sendtrack.services import audit
+from sendtrack.services import audit, versions
 from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.pupils import editable, normalise_upn
 
@@ -131,12 +131,19 @@ def transfer(
 
 
 def transfer_out(
-    user: User, pupil_id: uuid.UUID, to_setting_id: uuid.UUID, moved_on: date, note: str | None
+    user: User,
+    pupil_id: uuid.UUID,
+    to_setting_id: uuid.UUID,
+    moved_on: date,
+    note: str | None,
+    *,
+    version: int | None = None,
 ) -> PupilTransfer:
     """Moving a record the user can already change (LA officer, or own settings)."""
     from sendtrack.services.scoping import get_pupil
 
     pupil = editable(user, get_pupil(user, pupil_id))
+    versions.check(pupil, version)
     if not user.is_area_wide and to_setting_id not in user.setting_ids:
         raise DomainError("Choose the setting the child has moved to", field="to_setting_id")
     return transfer(user, pupil, to_setting_id, moved_on, note)

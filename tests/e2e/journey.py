@@ -67,7 +67,7 @@ _WIDEST = """() => {
     }
     return out.slice(0, 5).map(el => el.outerHTML.slice(0, 120));
 }"""
-_CSRF = re.compile(r"<input[^>]*csrf_token[^>]*>")
+_CSRF = re.compile(r"<input[^>]*(?:csrf_token|name=\"submission\")[^>]*>")
 _already_passed: set[str] = set()
 
 

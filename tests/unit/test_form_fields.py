@@ -10,7 +10,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 from wtforms import Form
 
-from sendtrack.forms import area_field, date_field, radios, set_choices, text_field
+from sendtrack.forms import MoneyField, area_field, date_field, radios, set_choices, text_field
 
 PAIRS = [("yes", "Yes"), ("no", "No")]
 
@@ -85,3 +85,22 @@ def test_radios_need_exactly_one_kind_of_message() -> None:
         radios("Decision", PAIRS)
     with pytest.raises(TypeError):
         radios("Decision", PAIRS, required="Choose", optional="Choose")
+
+
+class Money(Form):
+    rate = MoneyField("Hourly rate")
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("9" * 400, "Hourly rate must be less than £100,000,000"),
+        ("-" + "9" * 400, "Hourly rate must be £0 or more"),
+        ("Infinity", "Hourly rate must be in pounds and pence, like 1200.50"),
+    ],
+)
+def test_money_with_too_many_digits_is_refused_not_an_error(typed: str, message: str) -> None:
+    # Found by the hostile-input test: Decimal's quantize raised InvalidOperation (a 500).
+    form = Money(MultiDict({"rate": typed}))
+    assert not form.validate()
+    assert form.errors["rate"] == [message]
