@@ -1,0 +1,137 @@
+"""R10: people working at the same time queue for the database instead of getting a 500
+("database is locked" on SQLite). Each test signs its people in first, then sends their
+requests at the same moment from threads, each with its own connection, against a committed
+database (tests/committed.py): a SQLite file, or PostgreSQL with TEST_DATABASE_URL."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from sendtrack.extensions import db
+from sendtrack.models import GeneratedPack, PackStatus, Pupil
+from tests.conftest import PASSWORD
+from tests.world import EMAILS, World
+
+
+def _signed_in(app: Flask, key: str) -> FlaskClient:
+    client = app.test_client()
+    response = client.post("/sign-in", data={"email": EMAILS[key], "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def _at_once(calls: list[Callable[[], Any]]) -> list[Any]:
+    """Run every call on its own thread, released together; a call's exception (what a
+    user would see as a 500) is returned in its place."""
+    start = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(index: int) -> None:
+        start.wait()
+        try:
+            results[index] = calls[index]()
+        except Exception as exc:  # reported by the test as what the user would see
+            results[index] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def _statuses(results: list[Any]) -> list[Any]:
+    return [r.status_code if hasattr(r, "status_code") else repr(r) for r in results]
+
+
+def _child(world: World, surname: str) -> dict[str, object]:
+    since = date.today() - timedelta(days=30)
+    return {
+        "legal_forename": "Queue",
+        "legal_surname": surname,
+        "date_of_birth": ["4", "5", "2018"],
+        "sex": "F",
+        "upn": "",
+        "setting_id": str(world["a1"]),
+        "sen_status": "K",
+        "status_since": [str(since.day), str(since.month), str(since.year)],
+        "primary_need": "SLCN",
+    }
+
+
+def test_r10_statistics_download_right_after_an_edit(committed: tuple[Flask, World]) -> None:
+    app, world = committed
+    officer = _signed_in(app, "officer")
+    for attempt in range(3):
+        edited = officer.post("/pupils/new", data=_child(world, f"Edited{attempt}"))
+        assert edited.status_code == 302, edited.get_data(as_text=True)[:2000]
+        download = officer.get("/statistics/download?format=csv")
+        assert download.status_code == 200, download.get_data(as_text=True)[:2000]
+
+
+def test_r10_two_different_posts_to_one_form_at_once(committed: tuple[Flask, World]) -> None:
+    app, world = committed
+    sencos = [_signed_in(app, "senco"), _signed_in(app, "senco")]
+    for round_ in range(3):
+        results = _at_once(
+            [
+                lambda c=client, n=n, r=round_: c.post(
+                    "/pupils/new", data=_child(world, f"Together{r}x{n}")
+                )
+                for n, client in enumerate(sencos)
+            ]
+        )
+        assert _statuses(results) == [302, 302]
+    with app.app_context():
+        added = db.session.scalar(select(func.count()).where(Pupil.legal_surname.like("Together%")))
+        db.session.remove()
+    assert added == 6
+
+
+def test_r10_three_pack_builds_at_once_give_one_version(
+    committed: tuple[Flask, World],
+) -> None:
+    app, world = committed
+    app.config["PACK_BUILDS_INLINE"] = False
+    leads = [_signed_in(app, "lead") for _ in range(3)]
+    before = _pack_ids(app, world)
+    started = {t.name for t in threading.enumerate()}
+    url = f"/packs/meetings/{world['meeting_a']}/build"
+
+    def build(client: FlaskClient) -> Any:
+        response = client.post(url, data={"identities": "named"})
+        response.close()  # the build starts once the request has committed
+        return response
+
+    results = _at_once([lambda c=c: build(c) for c in leads])
+    assert _statuses(results) == [302, 302, 302]
+    for thread in threading.enumerate():
+        if thread.name.startswith("pack-") and thread.name not in started:
+            thread.join(timeout=120)
+    shown = {uuid.UUID(r.headers["Location"].rstrip("/").rsplit("/", 1)[-1]) for r in results}
+    added = _pack_ids(app, world) - before
+    assert len(added) == 1 and shown == added
+    with app.app_context():
+        pack = db.session.get(GeneratedPack, added.pop())
+        assert pack is not None and pack.status is PackStatus.READY, pack and pack.error
+        db.session.remove()
+
+
+def _pack_ids(app: Flask, world: World) -> set[uuid.UUID]:
+    with app.app_context():
+        ids = set(
+            db.session.scalars(
+                select(GeneratedPack.id).where(GeneratedPack.meeting_id == world["meeting_a"])
+            )
+        )
+        db.session.remove()
+    return ids
