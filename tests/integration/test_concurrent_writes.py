@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import Flask
@@ -16,7 +16,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from sendtrack.extensions import db
-from sendtrack.models import GeneratedPack, PackStatus, Pupil
+from sendtrack.models import GeneratedPack, PackStatus, PanelMeeting, Pupil
+from sendtrack.services import packs
 from tests.conftest import PASSWORD
 from tests.world import EMAILS, World
 
@@ -123,6 +124,7 @@ def test_r10_three_pack_builds_at_once_give_one_version(
     with app.app_context():
         pack = db.session.get(GeneratedPack, added.pop())
         assert pack is not None and pack.status is PackStatus.READY, pack and pack.error
+        assert pack.heartbeat_at is not None  # its worker stamped it while building
         db.session.remove()
 
 
@@ -135,3 +137,36 @@ def _pack_ids(app: Flask, world: World) -> set[uuid.UUID]:
         )
         db.session.remove()
     return ids
+
+
+def _queued_pack(world: World, *, minutes_ago: int) -> GeneratedPack:
+    meeting = db.session.get(PanelMeeting, world["meeting_a"])
+    assert meeting is not None
+    requested = packs.request_build(None, meeting, False)
+    assert not requested.reused
+    pack = requested.pack
+    pack.status = PackStatus.BUILDING
+    pack.generated_at = datetime.now(UTC) - timedelta(minutes=minutes_ago)
+    db.session.flush()
+    return pack
+
+
+def test_r10_a_build_whose_worker_died_is_rebuilt_not_reused(ctx: None, world: World) -> None:
+    stuck = _queued_pack(world, minutes_ago=3)  # its worker died three minutes ago
+
+    again = packs.request_build(None, stuck.meeting, False)
+
+    assert not again.reused and again.pack.id != stuck.id
+    assert again.pack.version_number == stuck.version_number + 1
+    assert stuck.status is PackStatus.FAILED and stuck.error
+
+
+def test_r10_a_build_whose_worker_still_beats_is_reused(ctx: None, world: World) -> None:
+    building = _queued_pack(world, minutes_ago=30)  # a long build, alive a moment ago
+    building.heartbeat_at = datetime.now(UTC) - timedelta(seconds=20)
+    db.session.flush()
+
+    again = packs.request_build(None, building.meeting, False)
+
+    assert again.reused and again.pack.id == building.id
+    assert building.status is PackStatus.BUILDING
