@@ -5,6 +5,10 @@ will write and so takes SQLite's write lock first, and a long import that commit
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy.engine import Engine
 
 from sendtrack.database import IMMEDIATE, holds_write_lock
@@ -31,11 +35,39 @@ def take_write_lock() -> None:
     session.connection(execution_options={"sqlite_begin": IMMEDIATE})
 
 
-def commit_batch() -> None:
-    """Commit what a long job has written so far and go on in a new transaction (with the
-    write lock again on SQLite): other people's writes get their turn in between."""
-    commit_keeping_loaded()
+# After a batch, a long job waits this long before it writes again. SQLite does not queue
+# writers in order: a waiting writer's busy handler looks for the lock every 100 ms at
+# most, and a job that took the lock back at once would keep it from them batch after batch.
+TURN_SECONDS = 0.15
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """One batch of a long job's writes (an import's confirmation): it holds SQLite's write
+    lock, is committed at its end, and then other writers have their turn."""
     take_write_lock()
+    yield
+    commit_keeping_loaded()
+    _give_others_a_turn()
+
+
+@contextmanager
+def rolled_back_batch() -> Iterator[None]:
+    """One batch of a dry run's writes, always rolled back; then other writers' turn."""
+    take_write_lock()
+    nested = db.session.begin_nested()
+    try:
+        yield
+    finally:
+        nested.rollback()
+    commit_keeping_loaded()
+    _give_others_a_turn()
+
+
+def _give_others_a_turn() -> None:
+    bind = db.session().get_bind()
+    if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
+        time.sleep(TURN_SECONDS)
 
 
 def commit_keeping_loaded() -> None:

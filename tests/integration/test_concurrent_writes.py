@@ -5,19 +5,22 @@ database (tests/committed.py): a SQLite file, or PostgreSQL with TEST_DATABASE_U
 
 from __future__ import annotations
 
+import hashlib
+import io
 import threading
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from sendtrack.extensions import db
-from sendtrack.models import GeneratedPack, PackStatus, PanelMeeting, Pupil
-from sendtrack.services import packs
+from sendtrack.models import AuditAction, AuditEvent, GeneratedPack, PackStatus, PanelMeeting, Pupil
+from sendtrack.services import imports, packs
 from tests.conftest import PASSWORD
 from tests.world import EMAILS, World
 
@@ -137,6 +140,70 @@ def _pack_ids(app: Flask, world: World) -> set[uuid.UUID]:
         )
         db.session.remove()
     return ids
+
+
+# A file as large as runs in a few seconds here, in several batches (the limit is lowered
+# so that 5,000 rows make four of them; a county's 100,000 make twenty at the real limit).
+IMPORT_ROWS = 5000
+IMPORT_BATCH_ROWS = 1250
+
+
+def _children_file(count: int) -> bytes:
+    lines = ["surname,forename,date_of_birth,sex,setting_urn,sen_status,primary_need"]
+    lines += [f"Imported{n},Row,2017-0{1 + n % 9}-1{n % 10},F,100001,K,SLCN" for n in range(count)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_r10_import_confirm_while_pages_are_read(
+    committed: tuple[Flask, World], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, world = committed
+    monkeypatch.setattr(imports, "BATCH_ROWS", IMPORT_BATCH_ROWS, raising=False)
+    officer, senco = _signed_in(app, "officer"), _signed_in(app, "senco")
+    data = _children_file(IMPORT_ROWS)
+    uploaded = officer.post(
+        "/admin/import", data={"kind": "pupils", "file": (io.BytesIO(data), "children.csv")}
+    )
+    assert uploaded.status_code == 302, uploaded.get_data(as_text=True)[:2000]
+    confirmed = threading.Event()
+
+    def confirm() -> Any:
+        try:
+            return officer.post(
+                uploaded.headers["Location"], data={"sha256": hashlib.sha256(data).hexdigest()}
+            )
+        finally:
+            confirmed.set()
+
+    def browse() -> list[Any]:
+        seen = []
+        while not confirmed.is_set():
+            for url in (f"/pupils/{world['pupil_a']}", "/pupils/"):
+                try:
+                    seen.append(senco.get(url))
+                except Exception as exc:  # reported by the test as what the user would see
+                    seen.append(exc)
+            confirmed.wait(0.05)  # a person reads a page, not a thousand a second
+        return seen
+
+    imported, pages = _at_once([confirm, browse])
+
+    assert _statuses([imported]) == [302]
+    assert pages and set(_statuses(pages)) == {200}
+    with app.app_context():
+        added = db.session.scalar(select(func.count()).where(Pupil.legal_surname.like("Imported%")))
+        rows = select(func.min(AuditEvent.id), func.max(AuditEvent.id)).where(
+            AuditEvent.summary.like("Imported (row %")
+        )
+        first, last = db.session.execute(rows).one()
+        views_between = db.session.scalar(
+            select(func.count()).where(
+                AuditEvent.action == AuditAction.VIEW, AuditEvent.id.between(first, last)
+            )
+        )
+        db.session.remove()
+    assert added == IMPORT_ROWS
+    assert views_between, "the pages' audit had to wait for the whole import"
 
 
 def _queued_pack(world: World, *, minutes_ago: int) -> GeneratedPack:
