@@ -12,12 +12,11 @@ from typing import Any
 import jinja2
 from flask import Flask, Response, g, redirect, render_template, session, url_for
 from flask_login import current_user, logout_user
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as app_config
+from sendtrack import database as _database  # noqa: F401 (its listeners)
 from sendtrack.extensions import csrf, db, login_manager, migrate
 from sendtrack.services.statistics import cache as _statistics_cache  # noqa: F401 (its listeners)
 
@@ -49,38 +48,6 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # Foreign keys are per connection in SQLite; WAL is set once when the file is created
-    # (_prepare_sqlite_file), since setting it on every connection caused I/O errors under
-    # load. pysqlite's own transaction handling breaks SAVEPOINT, so SQLAlchemy emits BEGIN.
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.execute("PRAGMA mmap_size=1073741824")
-        cursor.execute("PRAGMA cache_size=-32768")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-    elif type(dbapi_connection).__module__.startswith("psycopg"):
-        # PostgreSQL's JIT compiles a statement whose estimated cost passes jit_above_cost;
-        # the statistics' statements pass it and run in milliseconds, so compiling cost more
-        # than it saved (18 ms of 70 ms for the requests-avoided figures on the county).
-        with dbapi_connection.cursor() as cursor:
-            cursor.execute("SET jit = off")
-        dbapi_connection.commit()
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_begin(connection: Any) -> None:
-    # "IMMEDIATE" (execution option sqlite_begin) takes the write lock at once, waiting for
-    # it under busy_timeout: see services/audit.py.
-    if connection.dialect.name == "sqlite":
-        immediate = connection.get_execution_options().get("sqlite_begin") == "IMMEDIATE"
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
@@ -259,6 +226,18 @@ def _register_request_hooks(app: Flask) -> None:
             # production, and the roles the council chose) sets it up before anything else.
             return redirect(url_for("auth.two_factor_setup"))  # type: ignore[return-value]
         return None
+
+    @app.before_request
+    def writers_queue() -> None:
+        # A request that may write takes SQLite's write lock before its view reads anything,
+        # so it queues behind other writers instead of failing ("database is locked") when
+        # it writes after one of them committed (docs/concurrency.md). GETs only read.
+        from flask import request
+
+        from sendtrack.services import transactions
+
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            transactions.take_write_lock()
 
     @app.after_request
     def commit_and_secure(response: Response) -> Response:

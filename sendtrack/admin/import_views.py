@@ -62,22 +62,27 @@ def import_preview(upload_id: uuid.UUID) -> Any:
     """The dry-run result of an uploaded file; its form confirms the import."""
     user = acting_user()
     form = ConfirmImportForm()
-    checked = import_uploads.preview(user, upload_id)
-    if request.method == "GET":
-        form.sha256.data = checked.upload.sha256
-    if request.method == "POST" and form.validate_on_submit() and checked.ok:
+    if request.method == "POST" and form.validate_on_submit():
+        # No dry run first: confirming checks every row before it writes any, and a dry run
+        # of a large file would keep other people's saves waiting once more.
+        checked = import_uploads.Preview(import_uploads.get_upload(user, upload_id), None)
         try:
             result = import_uploads.confirm(user, upload_id, form.sha256.data or "")
         except DomainError as exc:
             form.add_error(None, exc.message)
+            checked = import_uploads.preview(user, upload_id)
         else:
             if result.ok:
                 flash(f"Imported {checked.upload.filename}. {result.summary()}", "success")
                 return redirect(url_for("admin.import_upload"))
-            form.add_error(None, "The file can no longer be imported: see the problems below")
+            form.add_error(None, "This file has problems: correct them and upload it again")
             checked.result = result
-    elif request.method == "POST":
-        form.add_error(None, "This file has problems: correct them and upload it again")
+    else:
+        checked = import_uploads.preview(user, upload_id)
+        if request.method == "GET":
+            form.sha256.data = checked.upload.sha256
+        else:
+            form.add_error(None, "This file has problems: correct them and upload it again")
     return render_template(
         "admin/import_preview.html",
         form=form,

@@ -87,6 +87,9 @@ class GeneratedPack(UuidPk, Base):
         DateTime(timezone=True), server_default=func.now()
     )
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Stamped by the worker every few seconds while it builds (services/packs/jobs.py): a
+    # version whose stamp stops is a build whose worker died (services/packs.is_stale).
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     generated_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     generated_by_name: Mapped[str | None] = mapped_column(String(120))
     # Loaded only when downloading: lists of versions never read megabytes of PDF.

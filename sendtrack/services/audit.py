@@ -17,6 +17,7 @@ from typing import Any
 from flask import current_app, has_request_context, request
 from sqlalchemy import Engine, insert
 
+from sendtrack.database import holds_write_lock
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, AuditEvent, User
 from sendtrack.services.statistics.cache import has_uncommitted_writes
@@ -128,4 +129,8 @@ def _read_only_sqlite_transaction() -> bool:
     if session.new or session.dirty or session.deleted:
         return False
     connection = session.connection()
-    return connection.dialect.name == "sqlite" and not has_uncommitted_writes(connection)
+    return (
+        connection.dialect.name == "sqlite"
+        and not has_uncommitted_writes(connection)
+        and not holds_write_lock(connection)  # a POST: the view is audited in its transaction
+    )

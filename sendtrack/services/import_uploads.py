@@ -18,7 +18,7 @@ from sqlalchemy import delete
 
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, ImportUpload, User
-from sendtrack.services import audit
+from sendtrack.services import audit, transactions
 from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.imports import ImportFileError, ImportResult, kinds, run_import
 
@@ -42,15 +42,20 @@ def kind_names() -> list[str]:
 
 
 def _dry_run(kind: str, data: bytes, actor: User) -> tuple[ImportResult | None, str | None]:
-    # A dry run still writes to find problems only the database can see (duplicate keys
-    # within the file): do it inside a savepoint and always roll that back.
-    nested = db.session.begin_nested()
+    # A dry run still writes to find problems only the database can see: each batch inside
+    # a savepoint that is always rolled back, ending its transaction so that SQLite's write
+    # lock is not held for the whole file (docs/concurrency.md).
     try:
-        result = run_import(kind, data, actor=actor, dry_run=True, preview_rows=PREVIEW_ROWS)
+        result = run_import(
+            kind,
+            data,
+            actor=actor,
+            dry_run=True,
+            preview_rows=PREVIEW_ROWS,
+            batch=transactions.rolled_back_batch,
+        )
     except ImportFileError as exc:
         return None, str(exc)
-    finally:
-        nested.rollback()
     return result, None
 
 
@@ -89,17 +94,21 @@ def preview(actor: User, upload_id: uuid.UUID) -> Preview:
 
 
 def confirm(actor: User, upload_id: uuid.UUID, sha256: str) -> ImportResult:
-    """Apply the previewed file, whose SHA-256 the confirmation carries. All or nothing."""
+    """Apply the previewed file, whose SHA-256 the confirmation carries. Every row is checked
+    before anything is written; the rows are then written in batches, each committed, so
+    that people using the service meanwhile are not kept waiting for the whole file."""
     stored = get_upload(actor, upload_id)
     if sha256 != stored.sha256 or hashlib.sha256(stored.data).hexdigest() != stored.sha256:
         raise DomainError("This is not the file that was checked: upload it again")
+    # Checking the rows only reads: it need not hold the write lock the request took.
+    transactions.commit_keeping_loaded()
     try:
-        result = run_import(stored.kind, stored.data, actor=actor)
+        result = run_import(stored.kind, stored.data, actor=actor, batch=transactions.batch)
     except ImportFileError as exc:
         raise DomainError(str(exc)) from None
     if not result.ok:
-        # The data changed since the preview (someone else imported or edited): nothing of
-        # this attempt is kept; the view shows the problems and the request rolls back.
+        # The data changed since the preview (someone else imported or edited): the view
+        # shows the problems and the request rolls back the batch that found them.
         return result
     audit.record(
         actor,

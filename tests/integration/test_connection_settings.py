@@ -1,4 +1,4 @@
-"""Settings sendtrack puts on every database connection (sendtrack/__init__.py)."""
+"""Settings sendtrack puts on every database connection (sendtrack/database.py)."""
 
 from __future__ import annotations
 
@@ -15,4 +15,4 @@ def test_every_connection_gets_the_settings_for_its_database(ctx: None) -> None:
         else:
             assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert connection.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
-            assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+            assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 30_000

@@ -26,12 +26,14 @@ from sendtrack.models import (
     Referral,
     User,
 )
-from sendtrack.services import audit, scoping
+from sendtrack.services import audit, scoping, transactions
 from sendtrack.services.errors import NotFound
 from sendtrack.services.packs import build, data, pseudonyms
 
-# A build still "in progress" after this long died with its process: it may be rebuilt.
-STALE_AFTER = timedelta(minutes=20)
+# A build's worker stamps its version every few seconds (jobs.HEARTBEAT_SECONDS); a version
+# still "in progress" with no stamp for this long lost its worker (the process died), so it
+# shows as failed and a build request makes a new version instead of reusing it.
+STALE_AFTER = timedelta(minutes=2)
 
 
 def meeting_scope(user: User) -> Any:
@@ -87,10 +89,10 @@ def versions(meeting: PanelMeeting) -> list[GeneratedPack]:
 def is_stale(pack: GeneratedPack) -> bool:
     if pack.status not in (PackStatus.QUEUED, PackStatus.BUILDING):
         return False
-    started = pack.generated_at
-    if started.tzinfo is None:
-        started = started.replace(tzinfo=UTC)
-    return datetime.now(UTC) - started > STALE_AFTER
+    seen = pack.heartbeat_at or pack.generated_at
+    if seen.tzinfo is None:
+        seen = seen.replace(tzinfo=UTC)
+    return datetime.now(UTC) - seen > STALE_AFTER
 
 
 @dataclass
@@ -130,6 +132,16 @@ def snapshot(meeting: PanelMeeting, pseudonymised: bool) -> Snapshot:
     )
 
 
+def _take_turn(meeting: PanelMeeting) -> None:
+    transactions.take_write_lock()
+    db.session.execute(
+        select(PanelMeeting.id)
+        .where(PanelMeeting.id == meeting.id)
+        .with_for_update()  # PostgreSQL; SQLite has no row locks and needs none here
+    )
+    db.session.refresh(meeting, ["pseudonymised_pack"])
+
+
 @dataclass
 class BuildRequest:
     pack: GeneratedPack
@@ -137,7 +149,10 @@ class BuildRequest:
 
 
 def request_build(user: User | None, meeting: PanelMeeting, pseudonymised: bool) -> BuildRequest:
-    """Record the choice on the meeting; reuse the matching version or queue a new one."""
+    """Record the choice on the meeting; reuse the matching version or queue a new one.
+    Requests for one meeting take turns (its row locked; SQLite's write lock), so requests
+    that collide see each other's version: three at once give one build."""
+    _take_turn(meeting)
     if meeting.pseudonymised_pack != pseudonymised:
         audit.record(
             user,
@@ -151,12 +166,16 @@ def request_build(user: User | None, meeting: PanelMeeting, pseudonymised: bool)
     snap = snapshot(meeting, pseudonymised)
     fingerprint = snap.fingerprint
     for existing in versions(meeting):
-        usable = existing.status is not PackStatus.FAILED and not is_stale(existing)
-        if existing.fingerprint == fingerprint and usable:
-            if existing.referral_ids is None:
-                # Built before its cases were recorded: the same fingerprint proves these.
-                existing.referral_ids, existing.pupil_ids = snap.referral_ids, snap.pupil_ids
-            return BuildRequest(existing, reused=True)
+        if existing.fingerprint != fingerprint or existing.status is PackStatus.FAILED:
+            continue
+        if is_stale(existing):  # its worker died: build it again
+            existing.status = PackStatus.FAILED
+            existing.error = "The build stopped (its worker ended) and was started again"
+            continue
+        if existing.referral_ids is None:
+            # Built before its cases were recorded: the same fingerprint proves these.
+            existing.referral_ids, existing.pupil_ids = snap.referral_ids, snap.pupil_ids
+        return BuildRequest(existing, reused=True)
     number = (
         db.session.scalar(
             select(func.max(GeneratedPack.version_number)).where(

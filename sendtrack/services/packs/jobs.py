@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from sendtrack.extensions import db
 from sendtrack.models import GeneratedPack, PackStatus, PanelMeeting
@@ -115,13 +117,67 @@ def _run_in_thread(app: Flask, pack_id: uuid.UUID) -> None:
             pack = db.session.get(GeneratedPack, pack_id)
             if pack is None or pack.status is not PackStatus.QUEUED:
                 return
-            execute(pack, db.session.commit)
+            with _heartbeat(app, pack_id):
+                execute(pack, db.session.commit)
         except Exception:  # the thread must not die silently
             log.exception("background pack build %s failed", pack_id)
             db.session.rollback()
+            _stopped(pack_id)
         finally:
             db.session.remove()
             cache().prune()
+
+
+# The worker stamps its version this often; packs.STALE_AFTER without a stamp means the
+# worker died (a process killed mid-build leaves its version "building" for good otherwise).
+HEARTBEAT_SECONDS = 10.0
+_UNFINISHED = (PackStatus.QUEUED, PackStatus.BUILDING)
+
+
+@contextmanager
+def _heartbeat(app: Flask, pack_id: uuid.UUID) -> Iterator[None]:
+    """Stamp the version now and every HEARTBEAT_SECONDS until the build ends, on a thread
+    and connection of its own (rendering a part can take longer than the beat)."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        with app.app_context():
+            while True:
+                try:
+                    with db.engine.begin() as connection:
+                        connection.execute(
+                            update(GeneratedPack)
+                            .where(
+                                GeneratedPack.id == pack_id, GeneratedPack.status.in_(_UNFINISHED)
+                            )
+                            .values(heartbeat_at=func.now())
+                        )
+                except SQLAlchemyError:  # a missed beat; the next one may get through
+                    log.warning("pack %s heartbeat not recorded", pack_id, exc_info=True)
+                if stop.wait(HEARTBEAT_SECONDS):
+                    return
+
+    ticker = threading.Thread(target=beat, name=f"pack-heartbeat-{pack_id}", daemon=True)
+    ticker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        ticker.join()
+
+
+def _stopped(pack_id: uuid.UUID) -> None:
+    """A build that broke where it could not record it (its own saves failed) is marked
+    failed from a fresh transaction, so it never stays "building"."""
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(
+                update(GeneratedPack)
+                .where(GeneratedPack.id == pack_id, GeneratedPack.status.in_(_UNFINISHED))
+                .values(status=PackStatus.FAILED, error="The build stopped: see the server log")
+            )
+    except SQLAlchemyError:  # the heartbeat has stopped too: it will show as stopped soon
+        log.exception("pack %s could not be marked failed", pack_id)
 
 
 def start_background(app: Flask, pack_id: uuid.UUID) -> threading.Thread:

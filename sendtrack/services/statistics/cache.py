@@ -61,6 +61,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from sendtrack.database import holds_write_lock
+
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
@@ -160,6 +162,8 @@ def version(session: Session) -> int | None:
     (this transaction has uncommitted writes, or the table is not there)."""
     conn = session.connection()
     if conn.info.get(DIRTY) or not _has_stamp(conn):
+        return None
+    if holds_write_lock(conn):  # SQLite: storing figures on another connection would wait
         return None
     value = conn.execute(text(f"SELECT version FROM {STAMP_TABLE}")).scalar()  # noqa: S608
     return None if value is None else int(value)
