@@ -4,15 +4,15 @@ clusters, settings, unit rates, the council's settings, budgets and RTF bands), 
 earlier-opened form is refused instead of overwriting; and the submissions table, which
 remembers the record each create form's token made, so a repeated post makes one record.
 
-Revision ID: 0021_integrity
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_integrity"
-down_revision = "0020"
+revision = "0022"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

@@ -1,13 +1,13 @@
 """Two-factor sign-in required per role: the council's choice of roles.
 
-Revision ID: 0021_sessions
+Revision ID: 0021
 Revises: 0020
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_sessions"
+revision = "0021"
 down_revision = "0020"
 branch_labels = None
 depends_on = None

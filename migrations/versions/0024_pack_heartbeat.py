@@ -2,15 +2,15 @@
 so a version whose worker died is seen as stopped within minutes (services/packs.is_stale)
 and is rebuilt rather than reused.
 
-Revision ID: 0021_sqlite
-Revises: 0020
+Revision ID: 0024
+Revises: 0023
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_sqlite"
-down_revision = "0020"
+revision = "0024"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

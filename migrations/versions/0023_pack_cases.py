@@ -4,15 +4,15 @@ before an agenda change as superseded, and keep one naming a child no longer on 
 for LA officers (issue 19, R11). Versions built before this revision have NULL: their cases
 were not recorded (see docs/pseudonymisation.md).
 
-Revision ID: 0021_pseudonyms
-Revises: 0020
+Revision ID: 0023
+Revises: 0022
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_pseudonyms"
-down_revision = "0020"
+revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
