@@ -42,9 +42,11 @@ def kind_names() -> list[str]:
 
 
 def _dry_run(kind: str, data: bytes, actor: User) -> tuple[ImportResult | None, str | None]:
-    # A dry run still writes to find problems only the database can see: each batch inside
-    # a savepoint that is always rolled back, ending its transaction so that SQLite's write
-    # lock is not held for the whole file (docs/concurrency.md).
+    # A dry run still writes to find problems only the database can see, inside savepoints
+    # that are always rolled back. On SQLite each batch has its own, ending its transaction
+    # so that the write lock is not held for the whole file (docs/concurrency.md).
+    batched = transactions.one_writer_at_a_time()
+    nested = None if batched else db.session.begin_nested()
     try:
         result = run_import(
             kind,
@@ -52,10 +54,13 @@ def _dry_run(kind: str, data: bytes, actor: User) -> tuple[ImportResult | None, 
             actor=actor,
             dry_run=True,
             preview_rows=PREVIEW_ROWS,
-            batch=transactions.rolled_back_batch,
+            batch=transactions.rolled_back_batch if batched else None,
         )
     except ImportFileError as exc:
         return None, str(exc)
+    finally:
+        if nested is not None:
+            nested.rollback()
     return result, None
 
 
@@ -95,15 +100,18 @@ def preview(actor: User, upload_id: uuid.UUID) -> Preview:
 
 def confirm(actor: User, upload_id: uuid.UUID, sha256: str) -> ImportResult:
     """Apply the previewed file, whose SHA-256 the confirmation carries. Every row is checked
-    before anything is written; the rows are then written in batches, each committed, so
-    that people using the service meanwhile are not kept waiting for the whole file."""
+    before anything is written. On PostgreSQL the rows are written in the request's one
+    transaction, all or nothing. On SQLite, which has one writer at a time, they are written
+    in batches, each committed, so that people using the service meanwhile are not kept
+    waiting for the whole file (docs/concurrency.md)."""
     stored = get_upload(actor, upload_id)
     if sha256 != stored.sha256 or hashlib.sha256(stored.data).hexdigest() != stored.sha256:
         raise DomainError("This is not the file that was checked: upload it again")
     # Checking the rows only reads: it need not hold the write lock the request took.
     transactions.commit_keeping_loaded()
     try:
-        result = run_import(stored.kind, stored.data, actor=actor, batch=transactions.batch)
+        batch = transactions.batch if transactions.one_writer_at_a_time() else None
+        result = run_import(stored.kind, stored.data, actor=actor, batch=batch)
     except ImportFileError as exc:
         raise DomainError(str(exc)) from None
     if not result.ok:

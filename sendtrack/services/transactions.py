@@ -64,6 +64,14 @@ def rolled_back_batch() -> Iterator[None]:
     _give_others_a_turn()
 
 
+def one_writer_at_a_time() -> bool:
+    """True on SQLite, where a long write keeps every other writer waiting, so long jobs
+    write in batches. PostgreSQL's writers do not wait for each other's rows, so there a
+    web import stays one transaction: all or nothing, as the import contract says."""
+    bind = db.session().get_bind()
+    return isinstance(bind, Engine) and bind.dialect.name == "sqlite"
+
+
 def _give_others_a_turn() -> None:
     bind = db.session().get_bind()
     if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
