@@ -250,3 +250,6 @@ from tests import world_packs  # noqa: E402
 
 EXTRA_BUILDERS.append(world_packs.build)
 ROUTE_PARAMS["pack_id"] = ("pack_a", "pack_b")
+from tests import world_restricted  # noqa: E402
+
+EXTRA_BUILDERS.append(world_restricted.build)

@@ -1,5 +1,6 @@
 """Panel packs: build a version, list versions, download one (audited), and the decision
-record and outcome letters. Reads take the acting user; outside their clusters -> NotFound.
+record and outcome letters. Reads take the acting user and go through services.scoping:
+outside the user's scope -> NotFound.
 
 A build request records the pseudonymise choice on the meeting and either reuses the
 version whose fingerprint matches (same agenda, same case data, same templates) or adds a
@@ -24,29 +25,17 @@ from sendtrack.models import (
     PanelMeeting,
     User,
 )
-from sendtrack.services import audit
+from sendtrack.services import audit, scoping
 from sendtrack.services.errors import NotFound
 from sendtrack.services.packs import build, data
+from sendtrack.services.scoping import get_pack as get_pack
 
 # A build still "in progress" after this long died with its process: it may be rebuilt.
 STALE_AFTER = timedelta(minutes=20)
 
 
-def meeting_scope(user: User) -> Any:
-    if user.is_area_wide:
-        return PanelMeeting.id.is_not(None)
-    return PanelMeeting.cluster_id.in_(user.cluster_ids | user.panel_cluster_ids)
-
-
 def get_meeting(user: User, meeting_id: uuid.UUID) -> PanelMeeting:
-    meeting = db.session.scalar(
-        select(PanelMeeting)
-        .where(PanelMeeting.id == meeting_id, meeting_scope(user))
-        .options(selectinload(PanelMeeting.members))
-    )
-    if meeting is None:
-        raise NotFound("panel meeting")
-    return meeting
+    return scoping.get_meeting(user, meeting_id, selectinload(PanelMeeting.members))
 
 
 def find_meeting(cluster_name: str, meeting_date: Any) -> PanelMeeting:
@@ -59,17 +48,6 @@ def find_meeting(cluster_name: str, meeting_date: Any) -> PanelMeeting:
     if meeting is None:
         raise NotFound("panel meeting")
     return meeting
-
-
-def get_pack(user: User, pack_id: uuid.UUID) -> GeneratedPack:
-    pack = db.session.scalar(
-        select(GeneratedPack)
-        .join(PanelMeeting, GeneratedPack.meeting_id == PanelMeeting.id)
-        .where(GeneratedPack.id == pack_id, meeting_scope(user))
-    )
-    if pack is None:
-        raise NotFound("pack")
-    return pack
 
 
 def versions(meeting: PanelMeeting) -> list[GeneratedPack]:
@@ -198,6 +176,6 @@ def summary_for(user: User, meeting: PanelMeeting) -> dict[str, Any]:
                 "generated_by": p.generated_by_name,
                 "ready": p.status is PackStatus.READY,
             }
-            for p in versions(meeting)
+            for p in scoping.visible_packs(user, versions(meeting))
         ],
     }
