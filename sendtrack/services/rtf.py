@@ -41,7 +41,7 @@ from sendtrack.services import audit, pupils, rtf_budget
 from sendtrack.services.errors import DomainError, StaleRecord
 from sendtrack.services.scoping import application_scope as application_scope
 from sendtrack.services.scoping import get_application as get_application
-from sendtrack.services.scoping import pupil_scope
+from sendtrack.services.scoping import own_setting_scope, pupil_scope
 
 # Reception is taught in primary, all-through and special schools.
 RECEPTION_PHASES = frozenset({Phase.PRIMARY, Phase.ALL_THROUGH, Phase.SPECIAL})
@@ -115,10 +115,7 @@ def active_settings(phases: set[Phase] | frozenset[Phase]) -> list[Setting]:
 
 def _visible(user: User, *columns: Any) -> Select[Any]:
     """The settings a user's RTF lists can be filtered by: their own, or all for officers."""
-    query = select(*columns).order_by(Setting.name)
-    if not user.is_area_wide:
-        query = query.where(Setting.id.in_(user.setting_ids))
-    return query
+    return select(*columns).where(own_setting_scope(user)).order_by(Setting.name)
 
 
 def visible_settings(user: User) -> list[Setting]:

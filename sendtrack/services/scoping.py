@@ -74,7 +74,13 @@ def pupil_scope(user: User) -> ColumnElement[bool]:
         )
     if not clauses:
         return false()
-    return and_(Pupil.is_restricted.is_(False), or_(*clauses))
+    return and_(unrestricted_pupil(), or_(*clauses))
+
+
+def unrestricted_pupil() -> ColumnElement[bool]:
+    """Pupil rows that are not restricted: for the few searches that look beyond a user's
+    scope on purpose (a receiving school looking for a child transferring in)."""
+    return Pupil.is_restricted.is_(False)
 
 
 def visible_pupils(user: User) -> Any:
@@ -99,6 +105,14 @@ def setting_scope(user: User) -> ColumnElement[bool]:
     if clusters:
         clauses.append(Setting.cluster_id.in_(clusters))
     return or_(*clauses) if clauses else false()
+
+
+def own_setting_scope(user: User) -> ColumnElement[bool]:
+    """The settings a user works in as a SENCO (their register, RTF and transfer choices),
+    or all for the area-wide; a lead's clusters' settings are not their own."""
+    if user.is_area_wide:
+        return Setting.id.is_not(None)
+    return Setting.id.in_(user.setting_ids) if user.setting_ids else false()
 
 
 def cluster_scope(user: User) -> ColumnElement[bool]:
