@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from datetime import date, timedelta
 
 import pytest
 from flask import Flask
@@ -18,6 +19,7 @@ from pypdf import PdfReader
 
 from sendtrack.extensions import db
 from sendtrack.models import PanelMeeting, User
+from sendtrack.school_year import financial_year_of
 from sendtrack.services import meetings
 from sendtrack.services.packs import data
 from tests.conftest import sign_in
@@ -145,3 +147,16 @@ def test_r2_panel_member_cannot_fetch_letter_of_unscheduled_referral(
         found = clients[key].get(letter)
         assert found.status_code == 200 and "Offagenda" in _pdf_text(found.data), key
         assert clients[key].get(f"/referrals/{referral}").status_code == 200, key
+
+
+def test_r1_cluster_budget_lists_no_award_of_restricted_child(
+    clients: dict[str, FlaskClient], world: World
+) -> None:
+    year = financial_year_of(date.today() - timedelta(days=21))  # the world's past meeting
+    url = f"/panels/budgets/{world['A']}?year={year}"
+    restricted = "REF-TEST-REFERRAL-RESTRICTED-DECIDED"
+    page = clients["lead"].get(url)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "REF-TEST-DA" in text and restricted not in text
+    assert restricted in clients["officer"].get(url).get_data(as_text=True)
