@@ -95,7 +95,11 @@ def _referral(w: World, key: str, pupil: str, status: ReferralStatus, submitted:
     return referral
 
 
-def _decision(w: World, key: str, referral: Referral, meeting: str | None, on: date) -> None:
+def _decision(
+    w: World, key: str, referral: Referral, meeting: str | None, on: date, *, settled: bool
+) -> None:
+    """A confirmed award with one action; `settled`: the action done and the review not
+    yet due (an old decision that adds nothing to anyone's follow-up figures)."""
     decision = PanelDecision(
         referral_id=referral.id,
         meeting_id=w[meeting] if meeting else None,
@@ -106,7 +110,7 @@ def _decision(w: World, key: str, referral: Referral, meeting: str | None, on: d
         amount_awarded=Decimal("600"),
         award_start=on,
         award_end=on + timedelta(days=180),
-        review_date=on + timedelta(days=180),
+        review_date=on + timedelta(days=400 if settled else 180),
         confirmed_at=datetime.combine(on, time(16, 0), tzinfo=UTC),
     )
     db.session.add(decision)
@@ -117,6 +121,7 @@ def _decision(w: World, key: str, referral: Referral, meeting: str | None, on: d
         description="Share the speech therapy report",
         owner="SENCO",
         due_date=on + timedelta(days=7),
+        completed_on=on + timedelta(days=6) if settled else None,
     )
     db.session.add(action)
     db.session.flush()
@@ -141,7 +146,7 @@ def build(w: World, password: str) -> None:
         held - timedelta(days=14),
     )
     db.session.add(AgendaItem(meeting_id=w["meeting_past_a"], referral_id=decided.id, position=50))
-    _decision(w, "restricted", decided, "meeting_past_a", held)
+    _decision(w, "restricted", decided, "meeting_past_a", held, settled=False)
 
     # A pack of meeting_past_a built while the child was not yet restricted.
     pack = GeneratedPack(
@@ -174,6 +179,8 @@ def build(w: World, password: str) -> None:
         decision=RtfDecision.APPROVED,
         decision_date=today - timedelta(days=2),
         amount_awarded=Decimal("2000"),
+        linked_at=datetime.now(UTC),  # on a1's roll already: nothing left to link
+        follow_up_due=date(next_september(today), 12, 20),
         application_date=today - timedelta(days=9),
         needs_summary="Finds change hard",
         use_of_funding="Adult support at transitions",
@@ -274,4 +281,4 @@ def build(w: World, password: str) -> None:
         ReferralStatus.DECIDED,
         today - timedelta(days=300),
     )
-    _decision(w, "unscheduled", unscheduled, None, today - timedelta(days=280))
+    _decision(w, "unscheduled", unscheduled, None, today - timedelta(days=280), settled=True)

@@ -443,10 +443,20 @@ def add_to_agenda(
     return len(chosen)
 
 
-def _item(meeting: PanelMeeting, item_id: uuid.UUID | None) -> AgendaItem:
-    for item in meeting.agenda:
-        if item.id == item_id:
-            return item
+def _visible_ids(actor: User, meeting: PanelMeeting) -> set[uuid.UUID]:
+    return set(
+        db.session.scalars(
+            select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id, agenda_scope(actor))
+        )
+    )
+
+
+def _item(actor: User, meeting: PanelMeeting, item_id: uuid.UUID | None) -> AgendaItem:
+    """An agenda item the actor may see: a hidden one is "no longer on the agenda" too."""
+    if item_id is not None and item_id in _visible_ids(actor, meeting):
+        for item in meeting.agenda:
+            if item.id == item_id:
+                return item
     raise DomainError("That case is no longer on the agenda")
 
 
@@ -456,12 +466,16 @@ def move_item(
     if not can_manage(actor, meeting):
         raise DomainError("Only the cluster's Area SEND Lead can change the agenda")
     items = sorted(meeting.agenda, key=lambda i: i.position)
-    item = _item(meeting, item_id)
-    index = items.index(item)
+    item = _item(actor, meeting, item_id)
+    # Up or down past the next case the actor sees: a hidden (restricted) case keeps its place.
+    shown = _visible_ids(actor, meeting)
+    visible = [i for i in items if i.id in shown]
+    index = visible.index(item)
     other = index - 1 if direction == "up" else index + 1 if direction == "down" else None
-    if other is None or not 0 <= other < len(items):
+    if other is None or not 0 <= other < len(visible):
         return
-    items[index], items[other] = items[other], items[index]
+    a, b = items.index(item), items.index(visible[other])
+    items[a], items[b] = items[b], items[a]
     # Positions are renumbered 1..n in two steps so no two items share one mid-way.
     for n, agenda_item in enumerate(items, start=1):
         agenda_item.position = -n
@@ -481,7 +495,7 @@ def move_item(
 def remove_item(actor: User, meeting: PanelMeeting, item_id: uuid.UUID | None) -> Referral:
     if not can_manage(actor, meeting):
         raise DomainError("Only the cluster's Area SEND Lead can change the agenda")
-    item = _item(meeting, item_id)
+    item = _item(actor, meeting, item_id)
     referral = item.referral
     decided = db.session.scalar(
         select(PanelDecision.id).where(
@@ -513,7 +527,7 @@ def declare_conflict(
 ) -> AgendaItem:
     if not can_manage(actor, meeting):
         raise DomainError("Only the cluster's Area SEND Lead can record conflicts of interest")
-    item = _item(meeting, item_id)
+    item = _item(actor, meeting, item_id)
     before = item.conflicts_declared
     item.conflicts_declared = (text or "").strip() or None
     db.session.flush()
