@@ -9,6 +9,7 @@ referral (Uma Offagenda, a1) was never on an agenda."""
 from __future__ import annotations
 
 import io
+import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -16,9 +17,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from sendtrack.extensions import db
-from sendtrack.models import PanelMeeting, User
+from sendtrack.models import AgendaItem, PanelMeeting, User
 from sendtrack.school_year import financial_year_of
 from sendtrack.services import meetings
 from sendtrack.services.packs import data
@@ -160,3 +162,23 @@ def test_r1_cluster_budget_lists_no_award_of_restricted_child(
     text = page.get_data(as_text=True)
     assert "REF-TEST-DA" in text and restricted not in text
     assert restricted in clients["officer"].get(url).get_data(as_text=True)
+
+
+def test_r1_lead_cannot_open_or_change_restricted_childs_agenda_item(
+    app: Flask, clients: dict[str, FlaskClient], world: World
+) -> None:
+    with app.app_context():
+        item = db.session.scalars(
+            select(AgendaItem).where(AgendaItem.referral_id == world["referral_restricted"])
+        ).one()
+        item_id = str(item.id)
+    url = f"/panels/meetings/{world['meeting_a']}"
+    lead = clients["lead"]
+    conflicts = lead.get(f"{url}/conflicts?item={item_id}")
+    assert conflicts.status_code == 302 and HIDDEN not in conflicts.get_data(as_text=True)
+    lead.post(f"{url}/conflicts", data={"item_id": item_id, "conflicts_declared": "Knows them"})
+    lead.post(f"{url}/agenda/remove", data={"item_id": item_id})
+    with app.app_context():
+        kept = db.session.get(AgendaItem, uuid.UUID(item_id))
+        assert kept is not None and kept.conflicts_declared is None
+    assert HIDDEN in clients["officer"].get(url).get_data(as_text=True)
