@@ -182,3 +182,17 @@ def test_r1_lead_cannot_open_or_change_restricted_childs_agenda_item(
         kept = db.session.get(AgendaItem, uuid.UUID(item_id))
         assert kept is not None and kept.conflicts_declared is None
     assert HIDDEN in clients["officer"].get(url).get_data(as_text=True)
+
+
+def test_r1_pack_page_lists_no_letter_of_restricted_child(
+    clients: dict[str, FlaskClient], world: World
+) -> None:
+    for meeting in ("meeting_a", "meeting_past_a"):
+        url = f"/packs/meetings/{world[meeting]}/"
+        for key in ("lead", "panel"):
+            page = clients[key].get(url).get_data(as_text=True)
+            assert "REF-TEST-A" in page or "REF-TEST-DA" in page, (key, meeting)
+            assert "REF-TEST-REFERRAL-RESTRICTED" not in page, (key, meeting)
+            assert "1 case on the agenda" in page, (key, meeting)
+        officer = clients["officer"].get(url).get_data(as_text=True)
+        assert "REF-TEST-REFERRAL-RESTRICTED" in officer and "2 cases" in officer

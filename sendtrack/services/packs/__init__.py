@@ -35,7 +35,13 @@ STALE_AFTER = timedelta(minutes=20)
 
 
 def get_meeting(user: User, meeting_id: uuid.UUID) -> PanelMeeting:
-    return scoping.get_meeting(user, meeting_id, selectinload(PanelMeeting.members))
+    """The meeting, its members, and the agenda items the user may see (the letters listed)."""
+    return scoping.get_meeting(
+        user,
+        meeting_id,
+        selectinload(PanelMeeting.members),
+        selectinload(PanelMeeting.agenda.and_(scoping.agenda_scope(user))),
+    )
 
 
 def find_meeting(cluster_name: str, meeting_date: Any) -> PanelMeeting:
