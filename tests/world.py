@@ -6,7 +6,9 @@ side that they must never see.
     accounts:  senco (a1), senco_a2 (a2), senco_b (b1), lead (A), lead_b (B), panel (A),
                officer, admin
     children:  pupil_a (a1, referred to A and on meeting_a's agenda), pupil_a_quiet (a1, never
-               referred), pupil_b (b1, referred to B, on meeting_b), pupil_restricted (a1)
+               referred), pupil_b (b1, referred to B, on meeting_b), pupil_restricted (a1,
+               with a record of every kind: tests/world_restricted.py, which also adds a
+               decided referral on no agenda, pupil_unscheduled's)
 
 Features extend build_world with their own records (an A-side and a B-side one) and add
 their URL parameters to ROUTE_PARAMS so the route x role x scope test can reach them.
@@ -250,3 +252,6 @@ from tests import world_packs  # noqa: E402
 
 EXTRA_BUILDERS.append(world_packs.build)
 ROUTE_PARAMS["pack_id"] = ("pack_a", "pack_b")
+from tests import world_restricted  # noqa: E402
+
+EXTRA_BUILDERS.append(world_restricted.build)

@@ -57,7 +57,7 @@ def cluster_budget(cluster_id: uuid.UUID) -> str:
     user = _user()
     cluster = get_cluster(user, cluster_id)
     form, year, _ = _year(user)
-    awards = cluster_budgets.awards_in(cluster, year)
+    awards = cluster_budgets.awards_in(user, cluster, year)
     audit.record(
         user,
         AuditAction.VIEW,
@@ -72,6 +72,7 @@ def cluster_budget(cluster_id: uuid.UUID) -> str:
         cluster=cluster,
         position=cluster_budgets.position(cluster, year),
         awards=awards,
+        awards_shown=cluster_budgets.AWARDS_SHOWN,
         can_set=user_has(user, Permission.MANAGE_ORGANISATION),
     )
 

@@ -311,7 +311,7 @@ def conflicts(meeting_id: uuid.UUID) -> Any:
     found = meetings.get_meeting(user, meeting_id)
     form = ConflictForm()
     item_id = as_uuid(form.item_id.data if request.method == "POST" else request.args.get("item"))
-    item = next((i for i in found.agenda if i.id == item_id), None)
+    item = meetings.visible_item(user, found, item_id)
     if item is None:
         flash("Choose a case on the agenda to record conflicts of interest for")
         return redirect(url_for("panels.meeting", meeting_id=found.id) + "#agenda")

@@ -19,7 +19,7 @@ from sendtrack.school_year import financial_year_bounds, financial_year_of
 from sendtrack.services import audit
 from sendtrack.services.errors import DomainError
 from sendtrack.services.rtf_budget import check_financial_year
-from sendtrack.services.scoping import cluster_scope
+from sendtrack.services.scoping import cluster_scope, decision_scope
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,12 @@ def years(user: User) -> list[str]:
     return sorted(found, reverse=True)
 
 
-def awards_in(cluster: Cluster, financial_year: str) -> list[PanelDecision]:
+AWARDS_SHOWN = 500
+
+
+def awards_in(user: User, cluster: Cluster, financial_year: str) -> list[PanelDecision]:
+    """The cluster's awards of the year that the user may open (scoping.decision_scope: no
+    one but officers sees a restricted child's); the budget's totals count them all."""
     start, end = financial_year_bounds(financial_year)
     return list(
         db.session.scalars(
@@ -169,9 +174,10 @@ def awards_in(cluster: Cluster, financial_year: str) -> list[PanelDecision]:
                 PanelDecision.confirmed_at.is_not(None),
                 PanelDecision.amount_awarded > 0,
                 PanelDecision.decision_date.between(start, end),
+                decision_scope(user),
             )
             .order_by(PanelDecision.decision_date.desc(), Referral.reference)
-            .limit(500)
+            .limit(AWARDS_SHOWN)
         )
     )
 

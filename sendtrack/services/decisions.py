@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from sendtrack.extensions import db
@@ -31,7 +31,9 @@ from sendtrack.permissions import Permission, user_has
 from sendtrack.school_year import financial_year_of
 from sendtrack.services import audit, cluster_budgets
 from sendtrack.services.errors import DomainError, NotFound, StaleRecord
-from sendtrack.services.referrals import referral_scope
+from sendtrack.services.scoping import decision_scope as decision_scope
+from sendtrack.services.scoping import get_action as get_action
+from sendtrack.services.scoping import get_decision as get_decision
 
 AWARD_OUTCOMES = frozenset({DecisionOutcome.RESOURCES, DecisionOutcome.ADVICE_AND_RESOURCES})
 ADVICE_OUTCOMES = frozenset({DecisionOutcome.ADVICE, DecisionOutcome.ADVICE_AND_RESOURCES})
@@ -55,19 +57,6 @@ AUDIT_FIELDS = [
     "more_needed",
     "impact_notes",
 ]
-
-
-def decision_scope(user: User) -> ColumnElement[bool]:
-    return PanelDecision.referral_id.in_(select(Referral.id).where(referral_scope(user)))
-
-
-def get_decision(user: User, decision_id: uuid.UUID) -> PanelDecision:
-    decision = db.session.scalar(
-        select(PanelDecision).where(PanelDecision.id == decision_id, decision_scope(user))
-    )
-    if decision is None:
-        raise NotFound("decision")
-    return decision
 
 
 def open_decision(user: User, decision_id: uuid.UUID, viewing: str | None) -> PanelDecision:
@@ -513,17 +502,6 @@ def add_action(
         summary=f"Action for {owner} due {due_date.isoformat()}",
         changes={"description": [None, description], "owner": [None, owner]},
     )
-    return action
-
-
-def get_action(user: User, action_id: uuid.UUID) -> PanelAction:
-    action = db.session.scalar(
-        select(PanelAction)
-        .join(PanelDecision, PanelDecision.id == PanelAction.decision_id)
-        .where(PanelAction.id == action_id, decision_scope(user))
-    )
-    if action is None:
-        raise NotFound("action")
     return action
 
 

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from sendtrack.extensions import db
@@ -39,8 +38,10 @@ from sendtrack.services import audit, pupils
 # Shown on the request page; re-exported so views call one service module.
 from sendtrack.services.early_support import EarlySupport as EarlySupport
 from sendtrack.services.early_support import early_support as early_support
-from sendtrack.services.errors import DomainError, NotFound, StaleRecord
-from sendtrack.services.scoping import restricted_pupil_ids
+from sendtrack.services.errors import DomainError, StaleRecord
+from sendtrack.services.scoping import get_exception as get_exception
+from sendtrack.services.scoping import get_request as get_request
+from sendtrack.services.scoping import request_scope as request_scope
 
 AUDIT_FIELDS = [
     "reference",
@@ -74,38 +75,6 @@ OUTCOME_LABELS = {
 # --- who may see what -------------------------------------------------------------------
 
 
-def request_scope(user: User) -> ColumnElement[bool]:
-    """LA officers and administrators see every request; a SENCO sees requests made for
-    their settings' children (by the setting at the time, or the child's setting now).
-    Restricted children stay hidden from SENCOs."""
-    if user.is_area_wide:
-        return true()
-    ids = user.setting_ids
-    if not ids:
-        return false()
-    # The same rule as "the request's child is not restricted and is at one of the settings,
-    # or the request came from one", written so the database starts from the settings'
-    # requests and children (indexes) instead of checking every request in the county.
-    # An alias, so the subquery keeps its own FROM when the outer query joins Pupil.
-    child = aliased(Pupil)
-    return and_(
-        or_(
-            EhcnaRequest.setting_id.in_(ids),
-            EhcnaRequest.pupil_id.in_(select(child.id).where(child.setting_id.in_(ids))),
-        ),
-        EhcnaRequest.pupil_id.not_in(restricted_pupil_ids()),
-    )
-
-
-def get_request(user: User, request_id: uuid.UUID) -> EhcnaRequest:
-    found = db.session.scalar(
-        select(EhcnaRequest).where(EhcnaRequest.id == request_id, request_scope(user))
-    )
-    if found is None:
-        raise NotFound("request")
-    return found
-
-
 def open_request(user: User, request_id: uuid.UUID, viewing: str | None) -> EhcnaRequest:
     """A request for one of its pages (404 out of scope); `viewing` names the page, audited
     as a view of the child (None on a post, which is audited as the change it makes)."""
@@ -119,17 +88,6 @@ def open_request(user: User, request_id: uuid.UUID, viewing: str | None) -> Ehcn
             pupil_id=found.pupil_id,
             summary=f"Viewed {viewing} of request {found.reference}",
         )
-    return found
-
-
-def get_exception(user: User, exception_id: uuid.UUID) -> TimescaleException:
-    found = db.session.scalar(
-        select(TimescaleException)
-        .join(EhcnaRequest, EhcnaRequest.id == TimescaleException.request_id)
-        .where(TimescaleException.id == exception_id, request_scope(user))
-    )
-    if found is None:
-        raise NotFound("exception")
     return found
 
 

@@ -6,14 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, PanelAction, PanelDecision, Referral, User
 from sendtrack.services import audit
-from sendtrack.services.decisions import AUDIT_FIELDS, can_record, decision_scope
+from sendtrack.services.decisions import AUDIT_FIELDS, can_record
 from sendtrack.services.errors import DomainError, StaleRecord
+from sendtrack.services.scoping import decision_scope, referral_scope
 
 IMPACT_CHOICES = {"yes": "Yes", "partly": "Partly", "no": "No"}
 
@@ -115,8 +116,6 @@ def school_outcomes(user: User, limit: int = 10) -> list[PanelDecision]:
     referrals the user may open (a restricted child's stay hidden, as everywhere else)."""
     from sqlalchemy.orm import contains_eager, selectinload
 
-    from sendtrack.services.referrals import referral_scope
-
     return list(
         db.session.scalars(
             select(PanelDecision)
@@ -144,17 +143,11 @@ class FollowUpCounts:
     reviews_due_count: int
 
 
-def _scope(user: User) -> ColumnElement[bool]:
-    # Every decision belongs to a referral, so for the area-wide decision_scope is "all":
-    # saying so directly spares the database a lookup of every referral.
-    return true() if user.is_area_wide else decision_scope(user)
-
-
 def counts(user: User, *, today: date | None = None) -> FollowUpCounts:
     """The two figures of follow_ups() (same rules), without the rows, in one statement:
     for the home page."""
     today = today or date.today()
-    scope = _scope(user)
+    scope = decision_scope(user)
     actions = (
         select(func.count())
         .select_from(PanelAction)

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from sqlalchemy import ColumnElement, false, func, select, true
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,7 +21,6 @@ from sendtrack.models import (
     PanelDecision,
     PanelMeeting,
     PanelMember,
-    Pupil,
     Referral,
     ReferralStatus,
     Role,
@@ -31,6 +30,10 @@ from sendtrack.models import (
 )
 from sendtrack.services import audit, versions
 from sendtrack.services.errors import DomainError, NotFound, StaleRecord
+from sendtrack.services.scoping import agenda_scope, cluster_scope, restricted_pupil_ids
+from sendtrack.services.scoping import get_meeting as get_meeting
+from sendtrack.services.scoping import get_member as get_member
+from sendtrack.services.scoping import meeting_scope as meeting_scope
 
 MEETING_FIELDS = [
     "cluster_id",
@@ -44,32 +47,17 @@ MEETING_FIELDS = [
 ]
 
 
-def meeting_scope(user: User) -> ColumnElement[bool]:
-    if user.is_area_wide:
-        return true()
-    clusters = user.cluster_ids | user.panel_cluster_ids
-    return PanelMeeting.cluster_id.in_(clusters) if clusters else false()
-
-
-def get_meeting(user: User, meeting_id: uuid.UUID) -> PanelMeeting:
-    meeting = db.session.scalar(
-        select(PanelMeeting).where(PanelMeeting.id == meeting_id, meeting_scope(user))
-    )
-    if meeting is None:
-        raise NotFound("meeting")
-    return meeting
-
-
 def get_meeting_page(user: User, meeting_id: uuid.UUID) -> PanelMeeting:
     """get_meeting, with what the meeting page shows loaded up front: the cluster, members,
     and each agenda item's referral, child and setting (a fixed number of queries however
-    long the agenda, rather than a few per case)."""
+    long the agenda, rather than a few per case). The agenda holds only the items the user
+    may see (scoping.agenda_scope): for viewing, never for changing the agenda."""
     meeting = db.session.scalar(
         select(PanelMeeting)
         .where(PanelMeeting.id == meeting_id, meeting_scope(user))
         .options(
             selectinload(PanelMeeting.members),
-            selectinload(PanelMeeting.agenda)
+            selectinload(PanelMeeting.agenda.and_(agenda_scope(user)))
             .selectinload(AgendaItem.referral)
             .options(selectinload(Referral.pupil), selectinload(Referral.setting)),
         )
@@ -147,7 +135,7 @@ def list_meetings(
     agenda_counts = dict(
         db.session.execute(
             select(AgendaItem.meeting_id, func.count())
-            .where(AgendaItem.meeting_id.in_(ids))
+            .where(AgendaItem.meeting_id.in_(ids), agenda_scope(user))
             .group_by(AgendaItem.meeting_id)
         ).all()
     )
@@ -336,17 +324,6 @@ def add_member(
     return member
 
 
-def get_member(user: User, member_id: uuid.UUID) -> PanelMember:
-    member = db.session.scalar(
-        select(PanelMember)
-        .join(PanelMeeting, PanelMeeting.id == PanelMember.meeting_id)
-        .where(PanelMember.id == member_id, meeting_scope(user))
-    )
-    if member is None:
-        raise NotFound("member")
-    return member
-
-
 def remove_member(actor: User, member: PanelMember) -> PanelMeeting:
     meeting = member.meeting
     if not can_manage(actor, meeting):
@@ -372,6 +349,17 @@ def setting_names(meeting: PanelMeeting) -> dict[uuid.UUID, str]:
     )
 
 
+def visible_item(user: User, meeting: PanelMeeting, item_id: uuid.UUID | None) -> AgendaItem | None:
+    """An item of the meeting's agenda, if the user may see it (scoping.agenda_scope)."""
+    if item_id is None:
+        return None
+    return db.session.scalar(
+        select(AgendaItem).where(
+            AgendaItem.id == item_id, AgendaItem.meeting_id == meeting.id, agenda_scope(user)
+        )
+    )
+
+
 def conflicts(meeting: PanelMeeting) -> dict[uuid.UUID, list[PanelMember]]:
     """Agenda item id -> members from the referring school (a declared conflict of interest:
     they do not take part in deciding that case)."""
@@ -389,11 +377,10 @@ def candidates(meeting: PanelMeeting) -> list[Referral]:
     return list(
         db.session.scalars(
             select(Referral)
-            .join(Pupil, Pupil.id == Referral.pupil_id)
             .where(
                 Referral.cluster_id == meeting.cluster_id,
                 Referral.status == ReferralStatus.SUBMITTED,
-                Pupil.is_restricted.is_(False),
+                Referral.pupil_id.not_in(restricted_pupil_ids()),
             )
             .order_by(Referral.submitted_date, Referral.reference)
             .limit(200)
@@ -456,10 +443,20 @@ def add_to_agenda(
     return len(chosen)
 
 
-def _item(meeting: PanelMeeting, item_id: uuid.UUID | None) -> AgendaItem:
-    for item in meeting.agenda:
-        if item.id == item_id:
-            return item
+def _visible_ids(actor: User, meeting: PanelMeeting) -> set[uuid.UUID]:
+    return set(
+        db.session.scalars(
+            select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id, agenda_scope(actor))
+        )
+    )
+
+
+def _item(actor: User, meeting: PanelMeeting, item_id: uuid.UUID | None) -> AgendaItem:
+    """An agenda item the actor may see: a hidden one is "no longer on the agenda" too."""
+    if item_id is not None and item_id in _visible_ids(actor, meeting):
+        for item in meeting.agenda:
+            if item.id == item_id:
+                return item
     raise DomainError("That case is no longer on the agenda")
 
 
@@ -469,12 +466,16 @@ def move_item(
     if not can_manage(actor, meeting):
         raise DomainError("Only the cluster's Area SEND Lead can change the agenda")
     items = sorted(meeting.agenda, key=lambda i: i.position)
-    item = _item(meeting, item_id)
-    index = items.index(item)
+    item = _item(actor, meeting, item_id)
+    # Up or down past the next case the actor sees: a hidden (restricted) case keeps its place.
+    shown = _visible_ids(actor, meeting)
+    visible = [i for i in items if i.id in shown]
+    index = visible.index(item)
     other = index - 1 if direction == "up" else index + 1 if direction == "down" else None
-    if other is None or not 0 <= other < len(items):
+    if other is None or not 0 <= other < len(visible):
         return
-    items[index], items[other] = items[other], items[index]
+    a, b = items.index(item), items.index(visible[other])
+    items[a], items[b] = items[b], items[a]
     # Positions are renumbered 1..n in two steps so no two items share one mid-way.
     for n, agenda_item in enumerate(items, start=1):
         agenda_item.position = -n
@@ -494,7 +495,7 @@ def move_item(
 def remove_item(actor: User, meeting: PanelMeeting, item_id: uuid.UUID | None) -> Referral:
     if not can_manage(actor, meeting):
         raise DomainError("Only the cluster's Area SEND Lead can change the agenda")
-    item = _item(meeting, item_id)
+    item = _item(actor, meeting, item_id)
     referral = item.referral
     decided = db.session.scalar(
         select(PanelDecision.id).where(
@@ -533,7 +534,7 @@ def declare_conflict(
     them is refused (StaleRecord) rather than overwriting what they wrote."""
     if not can_manage(actor, meeting):
         raise DomainError("Only the cluster's Area SEND Lead can record conflicts of interest")
-    item = _item(meeting, item_id)
+    item = _item(actor, meeting, item_id)
     versions.check(item, version)
     before = item.conflicts_declared
     item.conflicts_declared = (text or "").strip() or None
@@ -560,8 +561,6 @@ def decisions_by_referral(meeting: PanelMeeting) -> dict[uuid.UUID, PanelDecisio
 
 
 def visible_clusters(user: User) -> list[Cluster]:
-    from sendtrack.services.scoping import cluster_scope
-
     return list(
         db.session.scalars(select(Cluster).where(cluster_scope(user)).order_by(Cluster.name))
     )
@@ -594,7 +593,7 @@ def upcoming_meetings(user: User, *, limit: int = 5, today: date | None = None) 
         counts = dict(
             db.session.execute(
                 select(AgendaItem.meeting_id, func.count())
-                .where(AgendaItem.meeting_id.in_([m.id for m in found]))
+                .where(AgendaItem.meeting_id.in_([m.id for m in found]), agenda_scope(user))
                 .group_by(AgendaItem.meeting_id)
             ).all()
         )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -33,6 +33,8 @@ from sendtrack.models import (
 )
 from sendtrack.services import audit
 from sendtrack.services.errors import DomainError, NotFound, StaleRecord
+from sendtrack.services.scoping import get_referral as get_referral
+from sendtrack.services.scoping import referral_scope as referral_scope
 
 AUDIT_FIELDS = [
     "reference",
@@ -65,46 +67,6 @@ NO_CONSENT = (
 
 
 # --- who may see what -------------------------------------------------------------------
-
-
-def referral_scope(user: User) -> ColumnElement[bool]:
-    """SENCOs: their settings' referrals (drafts too). Area SEND Leads: their clusters'
-    referrals beyond draft. Panel members: referrals on their clusters' agendas. LA officers
-    and administrators: all. Restricted children are hidden from all but the area-wide."""
-    if user.is_area_wide:
-        return true()
-    clauses: list[ColumnElement[bool]] = []
-    if user.setting_ids:
-        clauses.append(Referral.setting_id.in_(user.setting_ids))
-    if user.cluster_ids:
-        clauses.append(
-            and_(
-                Referral.cluster_id.in_(user.cluster_ids),
-                Referral.status != ReferralStatus.DRAFT,
-            )
-        )
-    if user.panel_cluster_ids:
-        clauses.append(
-            exists().where(
-                AgendaItem.referral_id == Referral.id,
-                AgendaItem.meeting_id == PanelMeeting.id,
-                PanelMeeting.cluster_id.in_(user.panel_cluster_ids),
-            )
-        )
-    if not clauses:
-        return false()
-    from sendtrack.services.scoping import restricted_pupil_ids
-
-    return and_(or_(*clauses), Referral.pupil_id.not_in(restricted_pupil_ids()))
-
-
-def get_referral(user: User, referral_id: uuid.UUID) -> Referral:
-    referral = db.session.scalar(
-        select(Referral).where(Referral.id == referral_id, referral_scope(user))
-    )
-    if referral is None:
-        raise NotFound("referral")
-    return referral
 
 
 def open_referral(user: User, referral_id: uuid.UUID, viewing: str | None) -> Referral:

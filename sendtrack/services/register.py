@@ -31,7 +31,7 @@ from sendtrack.models import (
 )
 from sendtrack.school_year import reception_cohort, school_year_start, year_group, year_group_label
 from sendtrack.services import audit, spreadsheets
-from sendtrack.services.scoping import pupil_scope, setting_scope
+from sendtrack.services.scoping import own_setting_scope, pupil_scope
 
 PAGE_SIZE = 50
 DUE_SOON_DAYS = 14
@@ -93,11 +93,7 @@ class RegisterPage:
 
 def choosable_settings(user: User) -> list[Setting]:
     """Settings whose register `user` may open: their own, or any for area-wide staff."""
-    query = select(Setting).order_by(Setting.name)
-    if user.is_area_wide:
-        query = query.where(setting_scope(user))
-    else:
-        query = query.where(Setting.id.in_(user.setting_ids))
+    query = select(Setting).where(own_setting_scope(user)).order_by(Setting.name)
     return list(db.session.scalars(query))
 
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -38,8 +38,10 @@ from sendtrack.models import (
 )
 from sendtrack.school_year import financial_year_of, reception_cohort, school_year_start
 from sendtrack.services import audit, pupils, rtf_budget
-from sendtrack.services.errors import DomainError, NotFound, StaleRecord
-from sendtrack.services.scoping import pupil_scope, restricted_pupil_ids
+from sendtrack.services.errors import DomainError, StaleRecord
+from sendtrack.services.scoping import application_scope as application_scope
+from sendtrack.services.scoping import get_application as get_application
+from sendtrack.services.scoping import own_setting_scope, pupil_scope
 
 # Reception is taught in primary, all-through and special schools.
 RECEPTION_PHASES = frozenset({Phase.PRIMARY, Phase.ALL_THROUGH, Phase.SPECIAL})
@@ -100,24 +102,6 @@ def review_point(reception_year: int) -> date:
 # --- who may see what -------------------------------------------------------------------
 
 
-def application_scope(user: User) -> ColumnElement[bool]:
-    """SENCOs see applications of their early-years setting, receiving school or applying
-    setting; LA officers and administrators see all. Restricted children stay hidden."""
-    if user.is_area_wide:
-        return true()
-    ids = user.setting_ids
-    if not ids:
-        return false()
-    return and_(
-        or_(
-            RtfApplication.early_years_setting_id.in_(ids),
-            RtfApplication.receiving_setting_id.in_(ids),
-            RtfApplication.applied_by_setting_id.in_(ids),
-        ),
-        RtfApplication.pupil_id.not_in(restricted_pupil_ids()),
-    )
-
-
 def active_settings(phases: set[Phase] | frozenset[Phase]) -> list[Setting]:
     """Open settings of these phases, for the application form's choices."""
     return list(
@@ -131,10 +115,7 @@ def active_settings(phases: set[Phase] | frozenset[Phase]) -> list[Setting]:
 
 def _visible(user: User, *columns: Any) -> Select[Any]:
     """The settings a user's RTF lists can be filtered by: their own, or all for officers."""
-    query = select(*columns).order_by(Setting.name)
-    if not user.is_area_wide:
-        query = query.where(Setting.id.in_(user.setting_ids))
-    return query
+    return select(*columns).where(own_setting_scope(user)).order_by(Setting.name)
 
 
 def visible_settings(user: User) -> list[Setting]:
@@ -155,15 +136,6 @@ def reception_years_in_scope(user: User) -> list[int]:
         select(RtfApplication.reception_year).where(application_scope(user)).distinct()
     )
     return sorted(set(years), reverse=True)
-
-
-def get_application(user: User, application_id: uuid.UUID) -> RtfApplication:
-    application = db.session.scalar(
-        select(RtfApplication).where(RtfApplication.id == application_id, application_scope(user))
-    )
-    if application is None:
-        raise NotFound("application")
-    return application
 
 
 def open_application(user: User, application_id: uuid.UUID, viewing: str | None) -> RtfApplication:

@@ -7,7 +7,15 @@ Scopes, from the domain guide:
 - Area SEND Lead: children referred (beyond draft) to panels in their clusters;
 - panel member: children on the agenda of meetings in the clusters they sit on;
 - LA officer and administrator: the whole area, including restricted records.
-Restricted children are hidden from everyone but LA officers and administrators.
+Restricted children are hidden from everyone but LA officers and administrators: every
+record about one (referral, decision and its actions, agenda item, RTF application, EHCNA
+request, APDR cycle, annual review, a stored pack that includes their case) is outside the
+scope of everyone else. A pack is a document shared with the whole panel, so a restricted
+child's case is left out of every new pack, whoever builds it (pack_case_scope).
+
+This module is the only place these rules are written. Other services import the scopes
+and the `get_*` functions from here; documents (outcome letters, decision records, packs)
+use the same functions as the pages, so a page and its PDF can never disagree.
 """
 
 from __future__ import annotations
@@ -15,17 +23,26 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.base import ExecutableOption
 
 from sendtrack.extensions import db
 from sendtrack.models import (
     AgendaItem,
     Cluster,
+    EhcnaRequest,
+    GeneratedPack,
+    PanelAction,
+    PanelDecision,
     PanelMeeting,
+    PanelMember,
     Pupil,
     Referral,
     ReferralStatus,
+    RtfApplication,
     Setting,
+    TimescaleException,
     User,
 )
 from sendtrack.services.errors import NotFound
@@ -57,7 +74,13 @@ def pupil_scope(user: User) -> ColumnElement[bool]:
         )
     if not clauses:
         return false()
-    return and_(Pupil.is_restricted.is_(False), or_(*clauses))
+    return and_(unrestricted_pupil(), or_(*clauses))
+
+
+def unrestricted_pupil() -> ColumnElement[bool]:
+    """Pupil rows that are not restricted: for the few searches that look beyond a user's
+    scope on purpose (a receiving school looking for a child transferring in)."""
+    return Pupil.is_restricted.is_(False)
 
 
 def visible_pupils(user: User) -> Any:
@@ -82,6 +105,14 @@ def setting_scope(user: User) -> ColumnElement[bool]:
     if clusters:
         clauses.append(Setting.cluster_id.in_(clusters))
     return or_(*clauses) if clauses else false()
+
+
+def own_setting_scope(user: User) -> ColumnElement[bool]:
+    """The settings a user works in as a SENCO (their register, RTF and transfer choices),
+    or all for the area-wide; a lead's clusters' settings are not their own."""
+    if user.is_area_wide:
+        return Setting.id.is_not(None)
+    return Setting.id.in_(user.setting_ids) if user.setting_ids else false()
 
 
 def cluster_scope(user: User) -> ColumnElement[bool]:
@@ -117,10 +148,250 @@ def restricted_pupil_ids() -> Select[uuid.UUID]:
     instead of looking up every row's child: that look-up per row made each count of a
     large school's or cluster's referrals cost tens of milliseconds. An alias, so the
     subquery keeps its own FROM when the outer query joins Pupil."""
-    from sqlalchemy.orm import aliased
-
     restricted = aliased(Pupil)
     return select(restricted.id).where(restricted.is_restricted.is_(True))
+
+
+def restricted_referral_ids() -> Select[uuid.UUID]:
+    """The ids of restricted children's referrals (few: read through ix_referral_pupil)."""
+    return select(Referral.id).where(Referral.pupil_id.in_(restricted_pupil_ids()))
+
+
+# --- referrals and decisions ------------------------------------------------------------
+
+
+def referral_scope(user: User) -> ColumnElement[bool]:
+    """SENCOs: their settings' referrals (drafts too). Area SEND Leads: their clusters'
+    referrals beyond draft. Panel members: referrals on the agenda of a meeting of a cluster
+    they sit on (not every referral of the cluster: most decided referrals of a cluster were
+    never on an agenda). LA officers and administrators: all."""
+    if user.is_area_wide:
+        return true()
+    clauses: list[ColumnElement[bool]] = []
+    if user.setting_ids:
+        clauses.append(Referral.setting_id.in_(user.setting_ids))
+    if user.cluster_ids:
+        clauses.append(
+            and_(
+                Referral.cluster_id.in_(user.cluster_ids),
+                Referral.status != ReferralStatus.DRAFT,
+            )
+        )
+    if user.panel_cluster_ids:
+        clauses.append(
+            exists().where(
+                AgendaItem.referral_id == Referral.id,
+                AgendaItem.meeting_id == PanelMeeting.id,
+                PanelMeeting.cluster_id.in_(user.panel_cluster_ids),
+            )
+        )
+    if not clauses:
+        return false()
+    return and_(or_(*clauses), Referral.pupil_id.not_in(restricted_pupil_ids()))
+
+
+def visible_referrals(user: User) -> Select[Referral]:
+    return select(Referral).where(referral_scope(user))
+
+
+def get_referral(user: User, referral_id: uuid.UUID) -> Referral:
+    referral = db.session.scalar(
+        select(Referral).where(Referral.id == referral_id, referral_scope(user))
+    )
+    if referral is None:
+        raise NotFound("referral")
+    return referral
+
+
+def decision_scope(user: User) -> ColumnElement[bool]:
+    """Decisions on the referrals the user may see."""
+    # Every decision belongs to a referral, so for the area-wide this is "all": saying so
+    # directly spares the database a lookup of every referral.
+    if user.is_area_wide:
+        return true()
+    return PanelDecision.referral_id.in_(select(Referral.id).where(referral_scope(user)))
+
+
+def get_decision(user: User, decision_id: uuid.UUID) -> PanelDecision:
+    decision = db.session.scalar(
+        select(PanelDecision).where(PanelDecision.id == decision_id, decision_scope(user))
+    )
+    if decision is None:
+        raise NotFound("decision")
+    return decision
+
+
+def get_action(user: User, action_id: uuid.UUID) -> PanelAction:
+    action = db.session.scalar(
+        select(PanelAction)
+        .join(PanelDecision, PanelDecision.id == PanelAction.decision_id)
+        .where(PanelAction.id == action_id, decision_scope(user))
+    )
+    if action is None:
+        raise NotFound("action")
+    return action
+
+
+# --- meetings, agendas and packs ----------------------------------------------------------
+
+
+def meeting_scope(user: User) -> ColumnElement[bool]:
+    """Meetings of the clusters a user leads or sits on the panel of."""
+    if user.is_area_wide:
+        return true()
+    clusters = user.cluster_ids | user.panel_cluster_ids
+    return PanelMeeting.cluster_id.in_(clusters) if clusters else false()
+
+
+def get_meeting(user: User, meeting_id: uuid.UUID, *options: ExecutableOption) -> PanelMeeting:
+    meeting = db.session.scalar(
+        select(PanelMeeting)
+        .where(PanelMeeting.id == meeting_id, meeting_scope(user))
+        .options(*options)
+    )
+    if meeting is None:
+        raise NotFound("meeting")
+    return meeting
+
+
+def get_member(user: User, member_id: uuid.UUID) -> PanelMember:
+    member = db.session.scalar(
+        select(PanelMember)
+        .join(PanelMeeting, PanelMeeting.id == PanelMember.meeting_id)
+        .where(PanelMember.id == member_id, meeting_scope(user))
+    )
+    if member is None:
+        raise NotFound("member")
+    return member
+
+
+def agenda_scope(user: User | None) -> ColumnElement[bool]:
+    """The agenda items of a meeting (in meeting_scope) the user may see: all but those
+    about restricted children, for all but the area-wide. `None` is the command line."""
+    if user is None or user.is_area_wide:
+        return true()
+    return pack_case_scope()
+
+
+def pack_case_scope() -> ColumnElement[bool]:
+    """The agenda items a pack may include. A pack is shared with the whole panel (and kept
+    and downloaded after the meeting), so a restricted child's case is left out of every
+    pack, whoever builds it: officers read that child's case from the child's record."""
+    return AgendaItem.referral_id.not_in(restricted_referral_ids())
+
+
+def _pack_referral_ids(pack: GeneratedPack) -> set[str]:
+    # A finished pack's case pages are keyed by the referral ids of the cases it includes.
+    return {key for key in (pack.case_pages or {}) if key != "__front__"}
+
+
+def packs_with_restricted_children(packs: list[GeneratedPack]) -> set[uuid.UUID]:
+    """The ids of those packs that include a case of a child restricted now (one query)."""
+    wanted = {rid for pack in packs for rid in _pack_referral_ids(pack)}
+    if not wanted:
+        return set()
+    ids = [uuid.UUID(rid) for rid in wanted]
+    restricted = {
+        str(rid)
+        for rid in db.session.scalars(
+            select(Referral.id).where(
+                Referral.id.in_(ids), Referral.pupil_id.in_(restricted_pupil_ids())
+            )
+        )
+    }
+    return {pack.id for pack in packs if _pack_referral_ids(pack) & restricted}
+
+
+def visible_packs(user: User, packs: list[GeneratedPack]) -> list[GeneratedPack]:
+    """Those of a meeting's pack versions the user may see: a pack built before one of its
+    children was restricted is for the area-wide only."""
+    if user.is_area_wide:
+        return packs
+    hidden = packs_with_restricted_children(packs)
+    return [pack for pack in packs if pack.id not in hidden]
+
+
+def get_pack(user: User, pack_id: uuid.UUID) -> GeneratedPack:
+    pack = db.session.scalar(
+        select(GeneratedPack)
+        .join(PanelMeeting, GeneratedPack.meeting_id == PanelMeeting.id)
+        .where(GeneratedPack.id == pack_id, meeting_scope(user))
+    )
+    if pack is None or not visible_packs(user, [pack]):
+        raise NotFound("pack")
+    return pack
+
+
+# --- RTF applications and EHCNA requests --------------------------------------------------
+
+
+def application_scope(user: User) -> ColumnElement[bool]:
+    """SENCOs see RTF applications of their early-years setting, receiving school or
+    applying setting; LA officers and administrators see all."""
+    if user.is_area_wide:
+        return true()
+    ids = user.setting_ids
+    if not ids:
+        return false()
+    return and_(
+        or_(
+            RtfApplication.early_years_setting_id.in_(ids),
+            RtfApplication.receiving_setting_id.in_(ids),
+            RtfApplication.applied_by_setting_id.in_(ids),
+        ),
+        RtfApplication.pupil_id.not_in(restricted_pupil_ids()),
+    )
+
+
+def get_application(user: User, application_id: uuid.UUID) -> RtfApplication:
+    application = db.session.scalar(
+        select(RtfApplication).where(RtfApplication.id == application_id, application_scope(user))
+    )
+    if application is None:
+        raise NotFound("application")
+    return application
+
+
+def request_scope(user: User) -> ColumnElement[bool]:
+    """LA officers and administrators see every EHCNA request; a SENCO sees requests made for
+    their settings' children (by the setting at the time, or the child's setting now)."""
+    if user.is_area_wide:
+        return true()
+    ids = user.setting_ids
+    if not ids:
+        return false()
+    # The same rule as "the request's child is not restricted and is at one of the settings,
+    # or the request came from one", written so the database starts from the settings'
+    # requests and children (indexes) instead of checking every request in the county.
+    # An alias, so the subquery keeps its own FROM when the outer query joins Pupil.
+    child = aliased(Pupil)
+    return and_(
+        or_(
+            EhcnaRequest.setting_id.in_(ids),
+            EhcnaRequest.pupil_id.in_(select(child.id).where(child.setting_id.in_(ids))),
+        ),
+        EhcnaRequest.pupil_id.not_in(restricted_pupil_ids()),
+    )
+
+
+def get_request(user: User, request_id: uuid.UUID) -> EhcnaRequest:
+    found = db.session.scalar(
+        select(EhcnaRequest).where(EhcnaRequest.id == request_id, request_scope(user))
+    )
+    if found is None:
+        raise NotFound("request")
+    return found
+
+
+def get_exception(user: User, exception_id: uuid.UUID) -> TimescaleException:
+    found = db.session.scalar(
+        select(TimescaleException)
+        .join(EhcnaRequest, EhcnaRequest.id == TimescaleException.request_id)
+        .where(TimescaleException.id == exception_id, request_scope(user))
+    )
+    if found is None:
+        raise NotFound("exception")
+    return found
 
 
 def may_read_packs_naming_removed_children(user: User) -> bool:

@@ -31,6 +31,7 @@ from sendtrack.models import (
 from sendtrack.services import audit, versions
 from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.pupils import editable, normalise_upn
+from sendtrack.services.scoping import own_setting_scope, unrestricted_pupil
 
 
 @dataclass
@@ -47,9 +48,11 @@ class TransferSearch:
 
 
 def destination_choices(user: User, pupil: Pupil | None = None) -> list[Setting]:
-    query = select(Setting).where(Setting.is_active.is_(True)).order_by(Setting.name)
-    if not user.is_area_wide:
-        query = query.where(Setting.id.in_(user.setting_ids))
+    query = (
+        select(Setting)
+        .where(Setting.is_active.is_(True), own_setting_scope(user))
+        .order_by(Setting.name)
+    )
     settings = list(db.session.scalars(query))
     return [s for s in settings if pupil is None or s.id != pupil.setting_id]
 
@@ -58,7 +61,7 @@ def find_incoming(user: User, search: TransferSearch, to_setting_id: uuid.UUID) 
     """The one child at another setting matching exactly what the receiving SENCO knows."""
     if not user.is_area_wide and to_setting_id not in user.setting_ids:
         raise DomainError("Choose one of your settings", field="to_setting_id")
-    query = select(Pupil).where(Pupil.setting_id != to_setting_id, Pupil.is_restricted.is_(False))
+    query = select(Pupil).where(Pupil.setting_id != to_setting_id, unrestricted_pupil())
     if search.upn:
         query = query.where(Pupil.upn == normalise_upn(search.upn))
     else:

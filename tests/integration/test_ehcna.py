@@ -207,7 +207,7 @@ def test_bad_input_is_refused_and_nothing_is_saved(app: Flask, world: World) -> 
     assert bad_date.status_code == 400 and "must be a real date" in text(bad_date)
     again = the_request(app, made.reference)
     assert again.decision is None and again.outcome is None and again.plan_issued_date is None
-    assert _count(app, TimescaleException) == 2  # the test world's only
+    assert _count(app, TimescaleException) == 3  # the test world's only (A, B, restricted)
     # A SENCO records only requests their setting makes.
     senco = client_for(app, "senco")
     parent = senco.post(

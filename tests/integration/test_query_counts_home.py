@@ -281,7 +281,8 @@ def test_follow_up_counts_are_those_of_the_follow_up_page(
                 full.reviews_due_count,
             ), key
     assert follow_up.counts(_user("lead", world)).overdue_actions_count == MANY
-    assert follow_up.counts(_user("officer", world)).overdue_actions_count == MANY + 2
+    # The officer's also counts the world's A and B sides' actions and the restricted child's.
+    assert follow_up.counts(_user("officer", world)).overdue_actions_count == MANY + 3
 
 
 def test_referral_counts_and_rows_are_those_of_the_list(
@@ -384,7 +385,13 @@ def test_home_meetings_and_budgets_are_those_of_the_panel_pages(
         listed = meetings.list_meetings(user, today=today)
         upcoming = meetings.upcoming_meetings(user, limit=5, today=today)
         assert [m.id for m in upcoming.meetings] == [m.id for m in listed.upcoming[:5]], key
-        assert upcoming.agenda_counts == {m.id: len(m.agenda) for m in upcoming.meetings}
+        # The cases the user sees: not the world's restricted child's, but for the officer.
+        assert upcoming.agenda_counts == {
+            m.id: sum(
+                1 for i in m.agenda if user.is_area_wide or not i.referral.pupil.is_restricted
+            )
+            for m in upcoming.meetings
+        }, key
     year = financial_year_of(today)
     everyone = {p.cluster_id: p for p in cluster_budgets.positions(_user("officer", world), year)}
     lead = cluster_budgets.positions(_user("lead", world), year)

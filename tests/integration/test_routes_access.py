@@ -19,6 +19,7 @@ from sendtrack.models import Role
 from sendtrack.permissions import Permission, role_has
 from tests.conftest import sign_in
 from tests.world import EMAILS, ROUTE_PARAMS, World
+from tests.world_restricted import RESTRICTED_PARAMS, UNSCHEDULED_PARAMS
 
 ACTORS: dict[str, Role | None] = {
     "anonymous": None,
@@ -139,3 +140,81 @@ def test_route_against_every_role(
                 assert response.status_code not in (403, 404, 500), (
                     f"{method} {other} as {actor} -> {response.status_code}"
                 )
+
+
+# Issue 19: the restricted child's records, and a decided referral that was never on an
+# agenda, on every route that takes the id of such a record.
+SCOPED_ROLES = ("senco", "lead", "panel")
+AREA_WIDE_ROLES = ("officer", "admin")
+# A route that takes a meeting as well as a referral is asked about the meeting the
+# restricted child's decided referral was on.
+COMPANIONS = {"meeting_id": "meeting_past_a"}
+
+
+def _fill(rule: str, world: World, records: dict[str, str]) -> str:
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(2)
+        if name in PLAIN_PARAMS:
+            return PLAIN_PARAMS[name]
+        if name in records:
+            return str(world[records[name]])
+        return str(world[COMPANIONS.get(name, ROUTE_PARAMS[name][0])])
+
+    return re.sub(r"<(?:(\w+):)?(\w+)>", fill, rule)
+
+
+def _routes_taking(params: dict[str, str]) -> list[tuple[str, str, str]]:
+    return [
+        route
+        for route in ROUTES
+        if any(name in params for name in re.findall(r"<(?:\w+:)?(\w+)>", route[1]))
+    ]
+
+
+def _allowed(actor: str, access: str) -> bool:
+    role = ACTORS[actor]
+    return access == "public" or (role is not None and role_has(role, Permission(access)))
+
+
+@pytest.mark.parametrize(("endpoint", "rule", "method"), _routes_taking(RESTRICTED_PARAMS))
+def test_r1_restricted_child_records_are_404_but_for_officers(
+    app: Flask, world: World, endpoint: str, rule: str, method: str
+) -> None:
+    access = app.view_functions[endpoint].access_rule
+    url = _fill(rule, world, RESTRICTED_PARAMS)
+    for actor in (*SCOPED_ROLES, *AREA_WIDE_ROLES):
+        if not _allowed(actor, access):
+            continue
+        client = app.test_client()
+        sign_in(client, EMAILS[actor])
+        response = client.open(url, method=method)
+        response.close()
+        where = f"{method} {url} as {actor} -> {response.status_code}"
+        if actor in SCOPED_ROLES:
+            assert response.status_code == 404, f"{where}, expected 404"
+        else:
+            assert response.status_code not in (403, 404, 500), where
+
+
+# Routes on which the unscheduled referral is out of reach for another reason than scope.
+NOT_ON_THIS_MEETING = {"panels.decide"}
+
+
+@pytest.mark.parametrize(("endpoint", "rule", "method"), _routes_taking(UNSCHEDULED_PARAMS))
+def test_r2_unscheduled_decided_referral_is_404_for_the_panel_member(
+    app: Flask, world: World, endpoint: str, rule: str, method: str
+) -> None:
+    access = app.view_functions[endpoint].access_rule
+    url = _fill(rule, world, UNSCHEDULED_PARAMS)
+    for actor in ("panel", "lead", "senco", "officer"):
+        if not _allowed(actor, access):
+            continue
+        client = app.test_client()
+        sign_in(client, EMAILS[actor])
+        response = client.open(url, method=method)
+        response.close()
+        where = f"{method} {url} as {actor} -> {response.status_code}"
+        if actor == "panel":
+            assert response.status_code == 404, f"{where}, expected 404"
+        elif endpoint not in NOT_ON_THIS_MEETING:
+            assert response.status_code not in (403, 404, 500), where

@@ -393,8 +393,9 @@ def test_awards_stay_within_the_budget(app: Flask, world: World) -> None:
     year = financial_year_of(date.today())
     with app.app_context():
         budget = db.session.scalars(select(RtfBudget).where(RtfBudget.financial_year == year)).one()
-        # 2,000 is already awarded to the A-side application this year.
-        budget.allocation = Decimal("3000")
+        # 4,000 is already awarded this year: 2,000 each to the A-side application and the
+        # restricted child's (tests/world_restricted.py).
+        budget.allocation = Decimal("5000")
         db.session.commit()
     response = decide(officer, world, decision="approved", amount_awarded="2000")
     assert response.status_code == 400
@@ -406,7 +407,7 @@ def test_awards_stay_within_the_budget(app: Flask, world: World) -> None:
     )
     assert response.status_code == 302
     page = officer.get("/rtf/budget").get_data(as_text=True)
-    assert "£3,000" in page and "£0" in page
+    assert "£5,000" in page and "£0" in page
 
 
 def test_no_budget_no_award(app: Flask, world: World) -> None:
@@ -454,9 +455,10 @@ def test_officer_filters_and_totals(app: Flask, world: World) -> None:
     page = officer.get(f"/rtf/?setting={world['b1']}").get_data(as_text=True)
     assert "RTF-TEST-B" in page and "RTF-TEST-A" not in page
     page = officer.get(f"/rtf/?cohort={next_september()}").get_data(as_text=True)
-    assert "<strong>2</strong> applications: £4,000 requested, £2,000 awarded" in page
+    # The A and B sides' applications and the restricted child's (approved, £2,000).
+    assert "<strong>3</strong> applications: £6,000 requested, £4,000 awarded" in page
     page = officer.get("/rtf/?status=approved&setting=nonsense&cohort=x").get_data(as_text=True)
-    assert "<strong>1</strong> application:" in page
+    assert "<strong>2</strong> applications:" in page
     with app.app_context():
         views = db.session.scalars(
             select(AuditEvent).where(AuditEvent.object_type == "rtf_application_list")
@@ -593,10 +595,11 @@ def test_officer_list_pages_and_totals_by_school(
     monkeypatch.setitem(app.config, "PAGE_SIZE", 1)
     officer = client_for(app, "officer")
     first = officer.get("/rtf/").get_data(as_text=True)
-    second = officer.get("/rtf/?page=2").get_data(as_text=True)
-    assert "<strong>2</strong> applications" in first and "govuk-pagination" in first
-    assert ("RTF-TEST-A" in first) != ("RTF-TEST-A" in second)
-    assert ("RTF-TEST-B" in first) != ("RTF-TEST-B" in second)
+    pages = [first] + [officer.get(f"/rtf/?page={n}").get_data(as_text=True) for n in (2, 3)]
+    # The A and B sides' applications and the restricted child's, one a page.
+    assert "<strong>3</strong> applications" in first and "govuk-pagination" in first
+    for reference in ("RTF-TEST-A", "RTF-TEST-B", "RTF-TEST-R"):
+        assert sum(reference in page for page in pages) == 1, reference
     assert "Totals by receiving school" in first
     assert "A One Primary" in first and "B One Primary" in first
     # A page past the end shows the last page rather than an error.

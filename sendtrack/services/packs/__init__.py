@@ -1,5 +1,6 @@
 """Panel packs: build a version, list versions, download one (audited), and the decision
-record and outcome letters. Reads take the acting user; outside their clusters -> NotFound.
+record and outcome letters. Reads take the acting user and go through services.scoping:
+outside the user's scope -> NotFound.
 
 A build request records the pseudonymise choice on the meeting and either reuses the
 version whose fingerprint matches (same agenda, same case data, same templates) or adds a
@@ -29,6 +30,7 @@ from sendtrack.models import (
 from sendtrack.services import audit, scoping, transactions
 from sendtrack.services.errors import NotFound
 from sendtrack.services.packs import build, data, pseudonyms
+from sendtrack.services.scoping import get_pack as get_pack
 
 # A build's worker stamps its version every few seconds (jobs.HEARTBEAT_SECONDS); a version
 # still "in progress" with no stamp for this long lost its worker (the process died), so it
@@ -36,21 +38,14 @@ from sendtrack.services.packs import build, data, pseudonyms
 STALE_AFTER = timedelta(minutes=2)
 
 
-def meeting_scope(user: User) -> Any:
-    if user.is_area_wide:
-        return PanelMeeting.id.is_not(None)
-    return PanelMeeting.cluster_id.in_(user.cluster_ids | user.panel_cluster_ids)
-
-
 def get_meeting(user: User, meeting_id: uuid.UUID) -> PanelMeeting:
-    meeting = db.session.scalar(
-        select(PanelMeeting)
-        .where(PanelMeeting.id == meeting_id, meeting_scope(user))
-        .options(selectinload(PanelMeeting.members))
+    """The meeting, its members, and the agenda items the user may see (the letters listed)."""
+    return scoping.get_meeting(
+        user,
+        meeting_id,
+        selectinload(PanelMeeting.members),
+        selectinload(PanelMeeting.agenda.and_(scoping.agenda_scope(user))),
     )
-    if meeting is None:
-        raise NotFound("panel meeting")
-    return meeting
 
 
 def find_meeting(cluster_name: str, meeting_date: Any) -> PanelMeeting:
@@ -63,17 +58,6 @@ def find_meeting(cluster_name: str, meeting_date: Any) -> PanelMeeting:
     if meeting is None:
         raise NotFound("panel meeting")
     return meeting
-
-
-def get_pack(user: User, pack_id: uuid.UUID) -> GeneratedPack:
-    pack = db.session.scalar(
-        select(GeneratedPack)
-        .join(PanelMeeting, GeneratedPack.meeting_id == PanelMeeting.id)
-        .where(GeneratedPack.id == pack_id, meeting_scope(user))
-    )
-    if pack is None:
-        raise NotFound("pack")
-    return pack
 
 
 def versions(meeting: PanelMeeting) -> list[GeneratedPack]:
@@ -218,7 +202,8 @@ def current_agenda(meeting_id: uuid.UUID) -> Agenda:
     rows = db.session.execute(
         select(AgendaItem.referral_id, Referral.pupil_id)
         .join(Referral, AgendaItem.referral_id == Referral.id)
-        .where(AgendaItem.meeting_id == meeting_id)
+        # The cases a pack may hold (a restricted child's never): the same rule as the build.
+        .where(AgendaItem.meeting_id == meeting_id, scoping.pack_case_scope())
     ).all()
     return Agenda({str(r) for r, _ in rows}, {str(p) for _, p in rows})
 
@@ -297,7 +282,7 @@ def summary_for(user: User, meeting: PanelMeeting) -> dict[str, Any]:
                 "superseded": currency(p, agenda).superseded,
                 "may_download": may_download(user, p, agenda),
             }
-            for p in versions(meeting)
+            for p in scoping.visible_packs(user, versions(meeting))
         ],
     }
 

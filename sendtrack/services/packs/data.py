@@ -33,6 +33,7 @@ from sendtrack.models import (
 )
 from sendtrack.school_year import age_on, year_group, year_group_label
 from sendtrack.services.packs import pseudonyms
+from sendtrack.services.scoping import pack_case_scope
 
 DEFAULT_THRESHOLD = Decimal("6000")
 
@@ -215,11 +216,12 @@ def _group(rows: Iterable[Any], key: str) -> dict[uuid.UUID, list[Any]]:
 
 
 def case_data(meeting: PanelMeeting, pseudonymised: bool) -> list[dict[str, Any]]:
-    """One dict per agenda item, in agenda order, read with a fixed number of queries."""
+    """One dict per agenda item, in agenda order, read with a fixed number of queries.
+    A restricted child's case is left out, whoever builds the pack (scoping.pack_case_scope)."""
     items = list(
         db.session.scalars(
             select(AgendaItem)
-            .where(AgendaItem.meeting_id == meeting.id)
+            .where(AgendaItem.meeting_id == meeting.id, pack_case_scope())
             .order_by(AgendaItem.position)
             .options(
                 selectinload(AgendaItem.referral)

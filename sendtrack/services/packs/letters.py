@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from sendtrack.extensions import db
@@ -20,33 +20,15 @@ from sendtrack.models import (
     ReferralStatus,
     User,
 )
-from sendtrack.services import audit
+from sendtrack.services import audit, scoping
 from sendtrack.services.errors import NotFound
 from sendtrack.services.packs import data, pseudonyms, render
 
 
-def referral_scope(user: User) -> Any:
-    """SENCOs see their own settings' referrals; leads and panel members their clusters'."""
-    if user.is_area_wide:
-        return Referral.id.is_not(None)
-    clauses = []
-    if user.setting_ids:
-        clauses.append(Referral.setting_id.in_(user.setting_ids))
-    clusters = user.cluster_ids | user.panel_cluster_ids
-    if clusters:
-        clauses.append(Referral.cluster_id.in_(clusters))
-    return or_(*clauses) if clauses else Referral.id.is_(None)
-
-
 def get_referral(user: User, referral_id: uuid.UUID) -> Referral:
-    referral = db.session.scalar(
-        select(Referral).where(
-            Referral.id == referral_id,
-            referral_scope(user),
-            Referral.status != ReferralStatus.DRAFT,
-        )
-    )
-    if referral is None:
+    """A referral the user may see (services.scoping), beyond draft."""
+    referral = scoping.get_referral(user, referral_id)
+    if referral.status is ReferralStatus.DRAFT:
         raise NotFound("referral")
     return referral
 
@@ -87,7 +69,7 @@ def decision_record(user: User | None, meeting: PanelMeeting) -> tuple[bytes, st
     items = list(
         db.session.scalars(
             select(AgendaItem)
-            .where(AgendaItem.meeting_id == meeting.id)
+            .where(AgendaItem.meeting_id == meeting.id, scoping.agenda_scope(user))
             .order_by(AgendaItem.position)
             .options(selectinload(AgendaItem.referral).selectinload(Referral.pupil))
         )
