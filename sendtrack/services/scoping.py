@@ -21,7 +21,7 @@ use the same functions as the pages, so a page and its PDF can never disagree.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
 from sqlalchemy.orm import aliased
@@ -46,6 +46,16 @@ from sendtrack.models import (
     User,
 )
 from sendtrack.services.errors import NotFound
+
+T = TypeVar("T")
+
+
+def _one(query: Select[T], what: str) -> T:
+    """The one row `query` finds, or NotFound (a 404) when it is missing or out of scope."""
+    found = db.session.scalar(query)
+    if found is None:
+        raise NotFound(what)
+    return found
 
 
 def pupil_scope(user: User) -> ColumnElement[bool]:
@@ -88,10 +98,7 @@ def visible_pupils(user: User) -> Any:
 
 
 def get_pupil(user: User, pupil_id: uuid.UUID) -> Pupil:
-    pupil = db.session.scalar(select(Pupil).where(Pupil.id == pupil_id, pupil_scope(user)))
-    if pupil is None:
-        raise NotFound("child")
-    return pupil
+    return _one(select(Pupil).where(Pupil.id == pupil_id, pupil_scope(user)), "child")
 
 
 def setting_scope(user: User) -> ColumnElement[bool]:
@@ -123,21 +130,11 @@ def cluster_scope(user: User) -> ColumnElement[bool]:
 
 
 def get_setting(user: User, setting_id: uuid.UUID) -> Setting:
-    setting = db.session.scalar(
-        select(Setting).where(Setting.id == setting_id, setting_scope(user))
-    )
-    if setting is None:
-        raise NotFound("setting")
-    return setting
+    return _one(select(Setting).where(Setting.id == setting_id, setting_scope(user)), "setting")
 
 
 def get_cluster(user: User, cluster_id: uuid.UUID) -> Cluster:
-    cluster = db.session.scalar(
-        select(Cluster).where(Cluster.id == cluster_id, cluster_scope(user))
-    )
-    if cluster is None:
-        raise NotFound("cluster")
-    return cluster
+    return _one(select(Cluster).where(Cluster.id == cluster_id, cluster_scope(user)), "cluster")
 
 
 def restricted_pupil_ids() -> Select[uuid.UUID]:
@@ -195,12 +192,9 @@ def visible_referrals(user: User) -> Select[Referral]:
 
 
 def get_referral(user: User, referral_id: uuid.UUID) -> Referral:
-    referral = db.session.scalar(
-        select(Referral).where(Referral.id == referral_id, referral_scope(user))
+    return _one(
+        select(Referral).where(Referral.id == referral_id, referral_scope(user)), "referral"
     )
-    if referral is None:
-        raise NotFound("referral")
-    return referral
 
 
 def decision_scope(user: User) -> ColumnElement[bool]:
@@ -213,23 +207,19 @@ def decision_scope(user: User) -> ColumnElement[bool]:
 
 
 def get_decision(user: User, decision_id: uuid.UUID) -> PanelDecision:
-    decision = db.session.scalar(
-        select(PanelDecision).where(PanelDecision.id == decision_id, decision_scope(user))
+    return _one(
+        select(PanelDecision).where(PanelDecision.id == decision_id, decision_scope(user)),
+        "decision",
     )
-    if decision is None:
-        raise NotFound("decision")
-    return decision
 
 
 def get_action(user: User, action_id: uuid.UUID) -> PanelAction:
-    action = db.session.scalar(
+    return _one(
         select(PanelAction)
         .join(PanelDecision, PanelDecision.id == PanelAction.decision_id)
-        .where(PanelAction.id == action_id, decision_scope(user))
+        .where(PanelAction.id == action_id, decision_scope(user)),
+        "action",
     )
-    if action is None:
-        raise NotFound("action")
-    return action
 
 
 # --- meetings, agendas and packs ----------------------------------------------------------
@@ -244,25 +234,21 @@ def meeting_scope(user: User) -> ColumnElement[bool]:
 
 
 def get_meeting(user: User, meeting_id: uuid.UUID, *options: ExecutableOption) -> PanelMeeting:
-    meeting = db.session.scalar(
+    return _one(
         select(PanelMeeting)
         .where(PanelMeeting.id == meeting_id, meeting_scope(user))
-        .options(*options)
+        .options(*options),
+        "meeting",
     )
-    if meeting is None:
-        raise NotFound("meeting")
-    return meeting
 
 
 def get_member(user: User, member_id: uuid.UUID) -> PanelMember:
-    member = db.session.scalar(
+    return _one(
         select(PanelMember)
         .join(PanelMeeting, PanelMeeting.id == PanelMember.meeting_id)
-        .where(PanelMember.id == member_id, meeting_scope(user))
+        .where(PanelMember.id == member_id, meeting_scope(user)),
+        "member",
     )
-    if member is None:
-        raise NotFound("member")
-    return member
 
 
 def agenda_scope(user: User | None) -> ColumnElement[bool]:
@@ -344,12 +330,10 @@ def application_scope(user: User) -> ColumnElement[bool]:
 
 
 def get_application(user: User, application_id: uuid.UUID) -> RtfApplication:
-    application = db.session.scalar(
-        select(RtfApplication).where(RtfApplication.id == application_id, application_scope(user))
+    return _one(
+        select(RtfApplication).where(RtfApplication.id == application_id, application_scope(user)),
+        "application",
     )
-    if application is None:
-        raise NotFound("application")
-    return application
 
 
 def request_scope(user: User) -> ColumnElement[bool]:
@@ -375,23 +359,18 @@ def request_scope(user: User) -> ColumnElement[bool]:
 
 
 def get_request(user: User, request_id: uuid.UUID) -> EhcnaRequest:
-    found = db.session.scalar(
-        select(EhcnaRequest).where(EhcnaRequest.id == request_id, request_scope(user))
+    return _one(
+        select(EhcnaRequest).where(EhcnaRequest.id == request_id, request_scope(user)), "request"
     )
-    if found is None:
-        raise NotFound("request")
-    return found
 
 
 def get_exception(user: User, exception_id: uuid.UUID) -> TimescaleException:
-    found = db.session.scalar(
+    return _one(
         select(TimescaleException)
         .join(EhcnaRequest, EhcnaRequest.id == TimescaleException.request_id)
-        .where(TimescaleException.id == exception_id, request_scope(user))
+        .where(TimescaleException.id == exception_id, request_scope(user)),
+        "exception",
     )
-    if found is None:
-        raise NotFound("exception")
-    return found
 
 
 def may_read_packs_naming_removed_children(user: User) -> bool:
