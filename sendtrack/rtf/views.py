@@ -46,6 +46,7 @@ from sendtrack.school_year import financial_year_of
 from sendtrack.services import audit, rtf, rtf_budget, rtf_follow_up, submissions, transactions
 from sendtrack.services.errors import DomainError, StaleRecord
 from sendtrack.services.scoping import get_pupil
+from sendtrack.wording import money
 
 bp = Blueprint("rtf", __name__, url_prefix="/rtf")
 
@@ -73,8 +74,6 @@ def _setting_choices(phases: set[Phase] | frozenset[Phase]) -> list[tuple[str, s
 
 
 def _band_choices(empty: str) -> list[tuple[str, str]]:
-    from sendtrack.formatting import money
-
     return [("", empty)] + [
         (str(b.id), f"{b.name} (up to {money(b.amount)})") for b in rtf_budget.active_bands()
     ]

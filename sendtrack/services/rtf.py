@@ -42,6 +42,7 @@ from sendtrack.services.errors import DomainError, StaleRecord
 from sendtrack.services.scoping import application_scope as application_scope
 from sendtrack.services.scoping import get_application as get_application
 from sendtrack.services.scoping import own_setting_scope, pupil_scope
+from sendtrack.wording import money
 
 # Reception is taught in primary, all-through and special schools.
 RECEPTION_PHASES = frozenset({Phase.PRIMARY, Phase.ALL_THROUGH, Phase.SPECIAL})
@@ -337,8 +338,6 @@ class ApplicationDetails:
 
 
 def _money(value: Decimal) -> str:
-    from sendtrack.formatting import money
-
     return money(value)
 
 
