@@ -26,7 +26,7 @@ from sendtrack.models import (
     ReferralStatus,
     User,
 )
-from sendtrack.permissions import Permission, user_has
+from sendtrack.role_permissions import Permission, user_has
 from sendtrack.school_year import financial_year_of
 from sendtrack.services import audit, cluster_budgets
 from sendtrack.services.errors import DomainError, NotFound, StaleRecord
