@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from flask import Flask
 from sqlalchemy import select
 
 from sendtrack.extensions import db
@@ -76,3 +77,21 @@ def test_a_decision_for_a_child_already_on_the_roll_links_the_award(
         band_id=world["band_standard"],
     )
     assert application.linked_at is not None and len(_link_events(application)) == 1
+
+
+def test_the_upgrade_command_links_awards_of_children_already_there(
+    app: Flask, world: World
+) -> None:
+    """Children who joined before links were made on joining: `flask link-rtf-awards`."""
+    with app.app_context():
+        child = db.session.get(Pupil, world["rtf_child_a"])
+        assert child is not None
+        child.setting_id = world["a1"]  # an old record: moved before the link was automatic
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["link-rtf-awards"])
+    assert result.exit_code == 0 and "Linked 1 award(s)." in result.output
+    with app.app_context():
+        award = _application(world, "rtf_a")
+        assert award.linked_at is not None and len(_link_events(award)) == 1
+    again = app.test_cli_runner().invoke(args=["link-rtf-awards"])
+    assert "Linked 0 award(s)." in again.output
