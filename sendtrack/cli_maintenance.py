@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from sendtrack.extensions import db
+from sendtrack.services import rtf_links
 
 
 @click.command("backup")
@@ -105,5 +106,22 @@ def doctor_command() -> None:
     click.echo("No problems found.")
 
 
+@click.command("link-rtf-awards")
+@with_appcontext
+def link_rtf_awards_command() -> None:
+    """Link RTF awards whose child is already on the receiving school's roll. Transfers,
+    imports and decisions link them as they happen; run this once after upgrading from a
+    version whose pages made the link, for children who joined before the upgrade."""
+    linked = rtf_links.sync_links(None)
+    db.session.commit()
+    click.echo(f"Linked {linked} award(s).")
+
+
 def commands() -> list[click.Command]:
-    return [backup_command, restore_command, retention_command, doctor_command]
+    return [
+        backup_command,
+        restore_command,
+        retention_command,
+        doctor_command,
+        link_rtf_awards_command,
+    ]

@@ -1,9 +1,12 @@
-"""Jinja filters and globals that present values the GOV.UK way (23 November 2026, £1,200)."""
+"""The Jinja registration (web only): the wording helpers as filters, and the globals and
+context every page template uses (navigation, error summary, "can" checks).
+
+The helpers themselves live in sendtrack/wording.py so that services can use them without
+importing Flask, Flask-Login, forms or navigation.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from flask import Flask, current_app
@@ -13,41 +16,7 @@ from sendtrack import school_year
 from sendtrack.forms import error_summary
 from sendtrack.navigation import nav_items
 from sendtrack.tables import app_table
-
-
-def govuk_date(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    return f"{value.day} {value:%B %Y}"
-
-
-def govuk_datetime(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    hour = value.hour % 12 or 12
-    suffix = "am" if value.hour < 12 else "pm"
-    return f"{govuk_date(value)} at {hour}:{value.minute:02d}{suffix}"
-
-
-def money(value: Decimal | float | int | None, pence: bool = False) -> str:
-    if value is None:
-        return ""
-    amount = Decimal(value)
-    sign = "-" if amount < 0 else ""
-    amount = abs(amount)
-    if pence or amount != amount.to_integral_value():
-        return f"{sign}£{amount:,.2f}"
-    return f"{sign}£{amount:,.0f}"
-
-
-def days_phrase(days: int | None) -> str:
-    """'due in 3 days', 'due today', 'overdue by 2 days'."""
-    if days is None:
-        return ""
-    if days == 0:
-        return "due today"
-    unit = "day" if abs(days) == 1 else "days"
-    return f"due in {days} {unit}" if days > 0 else f"overdue by {-days} {unit}"
+from sendtrack.wording import days_phrase, govuk_date, govuk_datetime, money
 
 
 def register(app: Flask) -> None:

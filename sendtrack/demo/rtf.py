@@ -9,7 +9,7 @@ from decimal import Decimal
 from sendtrack.demo import DemoContext
 from sendtrack.models import NeedCode, RtfDecision, Sex, WouldRequestEhcna
 from sendtrack.school_year import financial_year_of, reception_cohort, school_year_start
-from sendtrack.services import rtf, rtf_budget, rtf_follow_up
+from sendtrack.services import rtf, rtf_budget, rtf_follow_up, rtf_links
 
 # (forename, surname, sex, early-years URN, school URN, applicant, September offset,
 #  requested, decision, awarded, needs)
@@ -85,7 +85,7 @@ def seed_rtf(ctx: DemoContext) -> None:
     # reported how she settled.
     started = made[-1]
     started.pupil.setting_id = started.receiving_setting_id
-    rtf_follow_up.sync_links(officer)
+    rtf_links.sync_links(officer)
     rtf_follow_up.record_follow_up(
         officer,
         started,

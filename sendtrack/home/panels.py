@@ -9,12 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
-
-from sendtrack.extensions import db
-from sendtrack.models import AuditAction, Cluster, Pupil, Role, Setting, User
-from sendtrack.services import audit
-from sendtrack.services.scoping import pupil_scope
+from sendtrack.models import AuditAction, Role, User
+from sendtrack.services import audit, organisation, register
 
 
 @dataclass
@@ -29,17 +25,8 @@ class HomePanel:
 def my_settings(user: User) -> HomePanel | None:
     if not user.has_role(Role.SENCO):
         return None
-    settings = db.session.scalars(
-        select(Setting).where(Setting.id.in_(user.setting_ids)).order_by(Setting.name)
-    ).all()
-    counts = dict(
-        db.session.execute(
-            select(Pupil.sen_status, func.count())
-            .where(pupil_scope(user), Pupil.setting_id.in_(user.setting_ids))
-            .where(Pupil.left_date.is_(None))
-            .group_by(Pupil.sen_status)
-        ).all()
-    )
+    settings = organisation.settings_named(user.setting_ids)
+    counts = register.status_counts(user)
     return HomePanel(
         "home/panels/senco_settings.html", {"settings": settings, "counts": counts}, 10
     )
@@ -48,24 +35,14 @@ def my_settings(user: User) -> HomePanel | None:
 def area_overview(user: User) -> HomePanel | None:
     if not user.is_area_wide:
         return None
-    return HomePanel(
-        "home/panels/area_overview.html",
-        {
-            "settings": db.session.scalar(select(func.count()).select_from(Setting)),
-            "clusters": db.session.scalar(select(func.count()).select_from(Cluster)),
-            "pupils": db.session.scalar(select(func.count()).select_from(Pupil)),
-        },
-        90,
-    )
+    return HomePanel("home/panels/area_overview.html", organisation.area_counts(), 90)
 
 
 def my_clusters(user: User) -> HomePanel | None:
     ids = user.cluster_ids | user.panel_cluster_ids
     if not ids:
         return None
-    clusters = db.session.scalars(
-        select(Cluster).where(Cluster.id.in_(ids)).order_by(Cluster.name)
-    ).all()
+    clusters = organisation.clusters_named(ids)
     return HomePanel("home/panels/clusters.html", {"clusters": clusters}, 20)
 
 

@@ -3,12 +3,8 @@ and the applications an LA officer has to decide."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
-
-from sendtrack.extensions import db
 from sendtrack.home.panels import HomePanel
-from sendtrack.models import Phase, Role, RtfApplication, Setting, User
+from sendtrack.models import Role, User
 from sendtrack.permissions import Permission, user_has
 from sendtrack.services import rtf, rtf_follow_up
 
@@ -18,35 +14,19 @@ def rtf_applications(user: User) -> HomePanel | None:
         count, rows = rtf.awaiting_decision()
         return HomePanel("home/panels/rtf_officer.html", {"count": count, "rows": rows}, 30)
     if user.has_role(Role.SENCO) and user.setting_ids:
-        # Secondary and post-16 SENCOs have no Reception children: no panel unless they
-        # already have applications.
-        phases = set(
-            db.session.scalars(select(Setting.phase).where(Setting.id.in_(user.setting_ids)))
-        )
-        takes_part = bool(phases & (rtf.RECEPTION_PHASES | {Phase.EARLY_YEARS}))
-        # So a child who has just joined shows as due a follow-up: only this school's awards
-        # can be (can_follow_up), so only theirs need linking here.
-        rtf_follow_up.sync_links_for(None, user.setting_ids)
-        rows = list(
-            db.session.scalars(
-                select(RtfApplication)
-                .options(joinedload(RtfApplication.pupil))
-                .where(rtf.application_scope(user))
-                .order_by(RtfApplication.application_date.desc(), RtfApplication.reference)
-                .limit(10)
-            )
-        )
-        if not rows and not takes_part:
+        # A child who has just joined shows as due a follow-up: the award was linked when
+        # they joined (services/rtf_links.py), so this page only reads.
+        awards = rtf_follow_up.school_awards(user)
+        if not awards.rows and not awards.takes_part:
             return None
-        due = [
-            a
-            for a in rows
-            if a.linked_at and not a.follow_up_recorded_on and rtf_follow_up.can_follow_up(user, a)
-        ]
         return HomePanel(
             "home/panels/rtf_senco.html",
-            {"rows": rows, "status_label": rtf.status_label, "follow_ups": due},
+            {
+                "rows": awards.rows,
+                "status_label": rtf.status_label,
+                "follow_ups": awards.follow_ups,
+            },
             30,
-            "RTF applications" if rows else None,
+            "RTF applications" if awards.rows else None,
         )
     return None

@@ -46,6 +46,7 @@ from sendtrack.school_year import financial_year_of
 from sendtrack.services import audit, rtf, rtf_budget, rtf_follow_up, submissions, transactions
 from sendtrack.services.errors import DomainError, StaleRecord
 from sendtrack.services.scoping import get_pupil
+from sendtrack.wording import money
 
 bp = Blueprint("rtf", __name__, url_prefix="/rtf")
 
@@ -73,8 +74,6 @@ def _setting_choices(phases: set[Phase] | frozenset[Phase]) -> list[tuple[str, s
 
 
 def _band_choices(empty: str) -> list[tuple[str, str]]:
-    from sendtrack.formatting import money
-
     return [("", empty)] + [
         (str(b.id), f"{b.name} (up to {money(b.amount)})") for b in rtf_budget.active_bands()
     ]
@@ -87,7 +86,6 @@ def _band_choices(empty: str) -> list[tuple[str, str]]:
 @requires(Permission.APPLY_RTF)
 def index() -> str:
     user = _user()
-    rtf_follow_up.sync_links(None)
     form = FilterForm(request.args)
     set_choices(form.status, STATUS_FILTERS)
     set_choices(
@@ -223,7 +221,6 @@ def apply() -> Any:
 def show(application_id: uuid.UUID) -> str:
     user = _user()
     application = rtf.get_application(user, application_id)
-    rtf_follow_up.sync_links(None)
     audit.record(
         user,
         AuditAction.VIEW,
@@ -333,7 +330,6 @@ def letter(application_id: uuid.UUID) -> Any:
 def follow_up(application_id: uuid.UUID) -> Any:
     user = _user()
     application = rtf.get_application(user, application_id)
-    rtf_follow_up.sync_links(None)
     if not rtf_follow_up.can_follow_up(user, application):
         flash(
             "The receiving school records the follow-up once the child has started there "
@@ -420,7 +416,6 @@ def link(application_id: uuid.UUID) -> Any:
 def child(pupil_id: uuid.UUID) -> str:
     user = _user()
     pupil = get_pupil(user, pupil_id)
-    rtf_follow_up.sync_links(None)
     audit.record(user, AuditAction.VIEW, "pupil_rtf_timeline", pupil.id, pupil_id=pupil.id)
     return render_template(
         "rtf/child.html", child=pupil, entries=rtf.timeline_entries(user, pupil.id)

@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from sendtrack.extensions import db
-from sendtrack.formatting import money
 from sendtrack.models import (
     AgendaItem,
     AuditAction,
@@ -27,13 +26,14 @@ from sendtrack.models import (
     ReferralStatus,
     User,
 )
-from sendtrack.permissions import Permission, user_has
+from sendtrack.role_permissions import Permission, user_has
 from sendtrack.school_year import financial_year_of
 from sendtrack.services import audit, cluster_budgets
 from sendtrack.services.errors import DomainError, NotFound, StaleRecord
 from sendtrack.services.scoping import decision_scope as decision_scope
 from sendtrack.services.scoping import get_action as get_action
 from sendtrack.services.scoping import get_decision as get_decision
+from sendtrack.wording import money
 
 AWARD_OUTCOMES = frozenset({DecisionOutcome.RESOURCES, DecisionOutcome.ADVICE_AND_RESOURCES})
 ADVICE_OUTCOMES = frozenset({DecisionOutcome.ADVICE, DecisionOutcome.ADVICE_AND_RESOURCES})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
@@ -17,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from sendtrack.extensions import db
-from sendtrack.models import AuditAction, Cluster, ClusterBudget, Phase, Setting, User
+from sendtrack.models import AuditAction, Cluster, ClusterBudget, Phase, Pupil, Setting, User
 from sendtrack.services import audit, spreadsheets, versions
 from sendtrack.services.errors import DomainError, NotFound, StaleRecord
 from sendtrack.services.rtf_budget import check_financial_year
@@ -308,3 +309,33 @@ def _audit_update(
     changes = audit.diff(before, audit.snapshot(obj, fields))
     if changes:
         audit.record(actor, AuditAction.UPDATE, kind, obj.id, summary=summary, changes=changes)
+
+
+# --- the home page's organisation cards --------------------------------------------------
+
+
+def settings_named(setting_ids: Collection[uuid.UUID]) -> list[Setting]:
+    """These settings by name (a SENCO's own schools on their home page)."""
+    return list(
+        db.session.scalars(
+            select(Setting).where(Setting.id.in_(setting_ids)).order_by(Setting.name)
+        )
+    )
+
+
+def clusters_named(cluster_ids: Collection[uuid.UUID]) -> list[Cluster]:
+    """These clusters by name (the clusters a lead or panel member works in)."""
+    return list(
+        db.session.scalars(
+            select(Cluster).where(Cluster.id.in_(cluster_ids)).order_by(Cluster.name)
+        )
+    )
+
+
+def area_counts() -> dict[str, int]:
+    """How many settings, clusters and children the area has (an area-wide home page)."""
+    return {
+        "settings": db.session.scalar(select(func.count()).select_from(Setting)) or 0,
+        "clusters": db.session.scalar(select(func.count()).select_from(Cluster)) or 0,
+        "pupils": db.session.scalar(select(func.count()).select_from(Pupil)) or 0,
+    }

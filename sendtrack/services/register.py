@@ -97,6 +97,18 @@ def choosable_settings(user: User) -> list[Setting]:
     return list(db.session.scalars(query))
 
 
+def status_counts(user: User) -> dict[Any, int]:
+    """Children on roll at the user's own settings, by SEN status (a SENCO's home page)."""
+    return dict(
+        db.session.execute(
+            select(Pupil.sen_status, func.count())
+            .where(pupil_scope(user), Pupil.setting_id.in_(user.setting_ids))
+            .where(Pupil.left_date.is_(None))
+            .group_by(Pupil.sen_status)
+        ).all()
+    )
+
+
 def _open_cycle() -> Any:
     # At most one open cycle per child (unique partial index), so this join never
     # multiplies rows.

@@ -37,11 +37,12 @@ from sendtrack.models import (
     WouldRequestEhcna,
 )
 from sendtrack.school_year import financial_year_of, reception_cohort, school_year_start
-from sendtrack.services import audit, pupils, rtf_budget
+from sendtrack.services import audit, pupils, rtf_budget, rtf_links
 from sendtrack.services.errors import DomainError, StaleRecord
 from sendtrack.services.scoping import application_scope as application_scope
 from sendtrack.services.scoping import get_application as get_application
 from sendtrack.services.scoping import own_setting_scope, pupil_scope
+from sendtrack.wording import money
 
 # Reception is taught in primary, all-through and special schools.
 RECEPTION_PHASES = frozenset({Phase.PRIMARY, Phase.ALL_THROUGH, Phase.SPECIAL})
@@ -337,8 +338,6 @@ class ApplicationDetails:
 
 
 def _money(value: Decimal) -> str:
-    from sendtrack.formatting import money
-
     return money(value)
 
 
@@ -689,6 +688,8 @@ def decide(
         summary=f"RTF decision: {decision.label}",
         changes=audit.diff(before, audit.snapshot(application, AUDIT_FIELDS)),
     )
+    # A child already on the receiving school's roll: the award follows them there now.
+    rtf_links.sync_links_for_pupils(None, [application.pupil_id])
     return application
 
 

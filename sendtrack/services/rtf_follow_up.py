@@ -6,62 +6,23 @@ child settled and whether an EHC needs assessment was requested."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from sendtrack.extensions import db
-from sendtrack.models import AuditAction, EhcnaRequest, Pupil, RtfApplication, RtfDecision, User
-from sendtrack.services import audit, versions
+from sendtrack.models import AuditAction, EhcnaRequest, Phase, Pupil, RtfApplication, Setting, User
+from sendtrack.services import audit, rtf_links, versions
 from sendtrack.services.errors import DomainError
-from sendtrack.services.rtf import AUDIT_FIELDS, _check_version, _save
-
-
-def sync_links(actor: User | None) -> int:
-    """Link awards whose child's record is now on the receiving school's roll (moved by a
-    transfer or matched on UPN by an import). Returns how many were linked.
-
-    Pages call this with no actor: the link is the system's doing, not the viewer's."""
-    return _sync_links(actor)
-
-
-def sync_links_for(actor: User | None, receiving_setting_ids: Collection[uuid.UUID]) -> int:
-    """sync_links for the awards to these receiving schools only (a SENCO's home page):
-    found through the receiving school's index instead of a look at every award."""
-    if not receiving_setting_ids:
-        return 0
-    return _sync_links(actor, RtfApplication.receiving_setting_id.in_(receiving_setting_ids))
-
-
-def _sync_links(actor: User | None, *where: ColumnElement[bool]) -> int:
-    rows = db.session.scalars(
-        select(RtfApplication)
-        .join(Pupil, Pupil.id == RtfApplication.pupil_id)
-        .where(
-            *where,
-            RtfApplication.linked_at.is_(None),
-            RtfApplication.decision.in_([RtfDecision.APPROVED, RtfDecision.PART_APPROVED]),
-            Pupil.setting_id == RtfApplication.receiving_setting_id,
-        )
-    ).all()
-    for application in rows:
-        _mark_linked(actor, application, "Child's record is on the receiving school's roll")
-    return len(rows)
-
-
-def _mark_linked(actor: User | None, application: RtfApplication, summary: str) -> None:
-    application.linked_at = datetime.now(UTC)
-    db.session.flush()
-    audit.record(
-        actor,
-        AuditAction.UPDATE,
-        "rtf_application",
-        application.id,
-        pupil_id=application.pupil_id,
-        summary=summary,
-        changes={"linked_at": [None, application.linked_at]},
-    )
+from sendtrack.services.rtf import (
+    AUDIT_FIELDS,
+    RECEPTION_PHASES,
+    _check_version,
+    _save,
+)
+from sendtrack.services.scoping import application_scope
 
 
 def link_candidates(application: RtfApplication) -> list[Pupil]:
@@ -124,7 +85,7 @@ def confirm_link(
         summary="Award linked to the school's record by an officer",
         changes={"pupil_id": [old, pupil_id]},
     )
-    _mark_linked(actor, application, "Linked to the child's school record")
+    rtf_links.mark_linked(actor, application, "Linked to the child's school record")
     return application
 
 
@@ -146,6 +107,36 @@ def can_follow_up(user: User, application: RtfApplication) -> bool:
         and application.linked_at is not None
         and (user.is_area_wide or application.receiving_setting_id in user.setting_ids)
     )
+
+
+@dataclass(frozen=True)
+class SchoolAwards:
+    """A SENCO's home card: the school's latest applications, which of them wait for the
+    follow-up, and whether the school takes part in RTF at all."""
+
+    rows: list[RtfApplication]
+    follow_ups: list[RtfApplication]
+    takes_part: bool
+
+
+def school_awards(user: User, limit: int = 10) -> SchoolAwards:
+    # Secondary and post-16 SENCOs have no Reception children: no card unless they already
+    # have applications.
+    phases = set(db.session.scalars(select(Setting.phase).where(Setting.id.in_(user.setting_ids))))
+    takes_part = bool(phases & (RECEPTION_PHASES | {Phase.EARLY_YEARS}))
+    rows = list(
+        db.session.scalars(
+            select(RtfApplication)
+            .options(joinedload(RtfApplication.pupil))
+            .where(application_scope(user))
+            .order_by(RtfApplication.application_date.desc(), RtfApplication.reference)
+            .limit(limit)
+        )
+    )
+    due = [
+        a for a in rows if a.linked_at and not a.follow_up_recorded_on and can_follow_up(user, a)
+    ]
+    return SchoolAwards(rows, due, takes_part)
 
 
 def record_follow_up(

@@ -13,7 +13,6 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from sendtrack.extensions import db
-from sendtrack.formatting import money
 from sendtrack.models import (
     AnnualReview,
     ApdrCycle,
@@ -30,6 +29,7 @@ from sendtrack.models import (
 )
 from sendtrack.services import audit, rtf
 from sendtrack.services.scoping import get_pupil
+from sendtrack.wording import money
 
 
 @dataclass

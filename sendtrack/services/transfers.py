@@ -28,7 +28,7 @@ from sendtrack.models import (
     Setting,
     User,
 )
-from sendtrack.services import audit, versions
+from sendtrack.services import audit, rtf_links, versions
 from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.pupils import editable, normalise_upn
 from sendtrack.services.scoping import own_setting_scope, unrestricted_pupil
@@ -130,6 +130,8 @@ def transfer(
         summary=f"Moved from {from_setting.name} to {to_setting.name} on {moved_on.isoformat()}",
         changes={"setting_id": [str(from_setting.id), str(to_setting.id)]},
     )
+    # An RTF award to the new school follows the child here (it asks for the follow-up).
+    rtf_links.sync_links_for_pupils(None, [pupil.id])
     return row
 
 

@@ -12,7 +12,6 @@ from flask import Flask
 from sqlalchemy import select
 
 from sendtrack.extensions import db
-from sendtrack.formatting import money
 from sendtrack.models import (
     AuditAction,
     AuditEvent,
@@ -24,6 +23,7 @@ from sendtrack.models import (
 )
 from sendtrack.school_year import financial_year_of
 from sendtrack.services import cluster_budgets
+from sendtrack.wording import money
 from tests.integration.panels_helpers import client_for, day, referral_form
 from tests.world import World
 

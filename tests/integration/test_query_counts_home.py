@@ -45,7 +45,7 @@ from sendtrack.services import (
     follow_up,
     meetings,
     referrals,
-    rtf_follow_up,
+    rtf_links,
 )
 from sendtrack.services.apdr import reviews_due
 from tests.conftest import sign_in
@@ -423,9 +423,11 @@ def test_apdr_reviews_due_counts_every_review(app: Flask, ctx: None, world: Worl
     assert [r.review_date for r in overdue] == late[:2]
 
 
-def test_home_links_only_the_schools_own_rtf_awards(app: Flask, ctx: None, world: World) -> None:
-    """The SENCO's home links awards whose child is now on their school's roll (so the
-    follow-up shows as due), not every award in the county; the RTF pages still link all."""
+def test_a_childs_move_links_only_that_childs_rtf_award(
+    app: Flask, ctx: None, world: World
+) -> None:
+    """A transfer or decision links the awards of the child it moved (found through the
+    child), not every award in the county; an import links them all."""
     today = date.today()
 
     def award(receiving: str, ref: str) -> RtfApplication:
@@ -444,9 +446,9 @@ def test_home_links_only_the_schools_own_rtf_awards(app: Flask, ctx: None, world
         return application
 
     mine, theirs = award("a1", "RTF-LINK-A1"), award("b1", "RTF-LINK-B1")
-    assert rtf_follow_up.sync_links_for(None, _user("senco", world).setting_ids) == 1
+    assert rtf_links.sync_links_for_pupils(None, [mine.pupil_id]) == 1
     assert mine.linked_at is not None and theirs.linked_at is None
-    assert rtf_follow_up.sync_links(None) == 1 and theirs.linked_at is not None
+    assert rtf_links.sync_links(None) == 1 and theirs.linked_at is not None
 
 
 def test_home_budget_table_renders_as_the_panels_one(app: Flask, ctx: None) -> None:

@@ -15,10 +15,10 @@ from flask import Flask
 from sqlalchemy import select
 
 from sendtrack.extensions import db
-from sendtrack.formatting import money
 from sendtrack.models import EarlySupportStart, PanelDecision, PanelMeeting, Pupil, Referral
 from sendtrack.school_year import financial_year_of
 from sendtrack.services.statistics import facts
+from sendtrack.wording import money
 from tests.integration.panels_helpers import client_for, count
 
 HEADER = (

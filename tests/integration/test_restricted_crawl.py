@@ -26,9 +26,9 @@ from pypdf.errors import PdfReadError
 from sqlalchemy import select
 
 from sendtrack.extensions import db
-from sendtrack.formatting import govuk_date
 from sendtrack.models import Pupil, User
 from sendtrack.services import restriction
+from sendtrack.wording import govuk_date
 from tests.conftest import sign_in
 from tests.world import EMAILS, ROUTE_PARAMS, World
 from tests.world_restricted import RESTRICTED_PARAMS, UNSCHEDULED_PARAMS

@@ -26,11 +26,20 @@ from sendtrack.models import (
     RtfBudget,
     RtfDecision,
     RtfStatus,
+    User,
 )
 from sendtrack.school_year import financial_year_of, reception_cohort
+from sendtrack.services import transfers
 from tests.conftest import sign_in
 from tests.world import EMAILS, World
 from tests.world_rtf import next_september
+
+
+def _joins(child: Pupil, setting_id: uuid.UUID) -> None:
+    """The child joins the school the way the app records it: a transfer by the LA officer
+    (which links an RTF award to that school)."""
+    officer = db.session.scalars(select(User).where(User.email == EMAILS["officer"])).one()
+    transfers.transfer(officer, child, setting_id, date.today(), None)
 
 
 def client_for(app: Flask, key: str) -> FlaskClient:
@@ -141,7 +150,7 @@ def test_early_years_application_approved_letter_and_timeline(app: Flask, world:
     with app.app_context():
         child = db.session.get(Pupil, pupil_id)
         assert child is not None
-        child.setting_id = world["a1"]  # the child joins the school (a transfer)
+        _joins(child, world["a1"])
         db.session.commit()
     timeline = school.get(f"/rtf/children/{pupil_id}")
     assert timeline.status_code == 200
@@ -476,7 +485,7 @@ def test_follow_up_by_the_school_once_linked(app: Flask, world: World) -> None:
     with app.app_context():
         child = db.session.get(Pupil, world["rtf_child_a"])
         assert child is not None
-        child.setting_id = world["a1"]
+        _joins(child, world["a1"])
         db.session.add(
             EhcnaRequest(
                 reference="EHC-RTF-1",
@@ -628,7 +637,7 @@ def test_school_home_asks_for_the_follow_up_once_the_child_joins(app: Flask, wor
     with app.app_context():
         child = db.session.get(Pupil, world["rtf_child_a"])
         assert child is not None
-        child.setting_id = world["a1"]
+        _joins(child, world["a1"])
         db.session.commit()
     home = client_for(app, "senco").get("/home").get_data(as_text=True)
     assert "Tell the council how these children settled" in home

@@ -26,7 +26,7 @@ from sendtrack.models import (
     Sex,
     User,
 )
-from sendtrack.services import audit, pupils
+from sendtrack.services import audit, pupils, rtf_links
 from sendtrack.services.errors import DomainError
 from sendtrack.services.imports import ImportKind, ImportResult, Row, bulk
 
@@ -223,6 +223,8 @@ class PupilsImport(ImportKind):
             bulk.insert_rows(connection, _table(PupilNeed), new_needs)
             bulk.insert_rows(connection, _table(AuditEvent), new_audit)
         db.session.flush()
+        # A child the import moved onto a receiving school's roll takes their RTF award along.
+        rtf_links.sync_links(actor)
 
     def _update(
         self, pupil: Pupil, rec: PupilRow, actor: User | None, result: ImportResult

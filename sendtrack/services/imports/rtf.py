@@ -29,7 +29,7 @@ from sendtrack.models import (
     WouldRequestEhcna,
 )
 from sendtrack.school_year import reception_cohort
-from sendtrack.services import audit, rtf, rtf_follow_up
+from sendtrack.services import audit, rtf, rtf_links
 from sendtrack.services.errors import DomainError
 from sendtrack.services.imports import ImportKind, ImportResult, Row, RowError
 from sendtrack.services.imports.children import ChildColumns, child_for_row, read_child
@@ -190,7 +190,7 @@ class RtfImport(ImportKind):
             else:
                 result.unchanged += 1
         db.session.flush()
-        rtf_follow_up.sync_links(actor)
+        rtf_links.sync_links(actor)
 
     def _child(self, rec: RtfRow, actor: User | None) -> uuid.UUID:
         return child_for_row(

@@ -27,6 +27,7 @@ from sendtrack.models import (
     Referral,
     User,
 )
+from sendtrack.role_permissions import Permission, user_has
 from sendtrack.services import audit, scoping, transactions
 from sendtrack.services.errors import NotFound
 from sendtrack.services.packs import build, data, pseudonyms
@@ -260,8 +261,6 @@ def file_name(pack: GeneratedPack) -> str:
 
 def summary_for(user: User, meeting: PanelMeeting) -> dict[str, Any]:
     """Plain data for the meeting page's pack section."""
-    from sendtrack.permissions import Permission, user_has
-
     agenda = current_agenda(meeting.id)
     return {
         "meeting_id": meeting.id,

@@ -20,6 +20,7 @@ from typing import Any
 import jinja2
 
 import config as app_config
+from sendtrack.wording import govuk_date, money
 
 TEMPLATES = app_config.BASE_DIR / "templates"
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -46,8 +47,6 @@ def template_fingerprint() -> str:
 
 @cache
 def environment() -> jinja2.Environment:
-    from sendtrack.formatting import govuk_date, money
-
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
