@@ -1,7 +1,7 @@
 """Form pieces shared by every feature: GOV.UK date fields, money fields, the error summary,
 a select for long lists of options, the choice and "enter" checks with GOV.UK messages,
-builders for the fields every form repeats (radios, dates, text boxes), and `saved()`, which
-turns a service's refusal into the form's messages.
+and builders for the fields every form repeats (radios, dates, text boxes). Saving a form
+(a service's refusal turned into the form's messages) is in sendtrack/web.py.
 
 Messages follow the GOV.UK Design System wording ("Enter ...", "... must be a real date")."""
 
@@ -26,8 +26,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from markupsafe import Markup, escape
 from wtforms import Field, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
-
-from sendtrack.services.errors import DomainError, StaleRecord
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Far past the last page of any list; the list itself then shows its last page.
@@ -226,10 +224,17 @@ class VersionField(HiddenField):
 
     @property
     def number(self) -> int | None:
-        raw = self.data
-        if not isinstance(raw, str) or not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
-            return None  # not a version we drew ("²" is a digit to Python, not to int())
-        return int(raw)
+        return posted_version(self.data)
+
+
+def posted_version(raw: object) -> int | None:
+    """The version a form was opened at, from its hidden field. Anything that is not a
+    version we drew (empty, "x", "²", which is a digit to Python but not to int(), or too
+    long for the database's integer) is None: the service then does not check it, and the
+    flush still refuses a save that lost a race."""
+    if not isinstance(raw, str) or not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        return None
+    return int(raw)
 
 
 def error_summary(form: Any) -> dict[str, Any]:
@@ -362,23 +367,3 @@ def area_field(label: str, max_length: int, **kw: Any) -> Any:
         ],
         **kw,
     )
-
-
-# --- saving -----------------------------------------------------------------------------
-
-STALE = "This record was changed by someone else: reload the page"
-
-
-def saved(form: BaseForm, save: Callable[[], object], *, stale: str = STALE) -> bool:
-    """Call a service with a submitted form's values. A rule it refuses (DomainError) is
-    shown on its field, and a record someone else saved meanwhile (StaleRecord) at the top,
-    with the form as the user typed it; True when the change was saved."""
-    try:
-        save()
-    except StaleRecord:
-        form.add_error(None, stale)
-    except DomainError as exc:
-        form.add_error(exc.field, exc.message)
-    else:
-        return True
-    return False

@@ -12,11 +12,12 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from sendtrack.admin.forms import RestrictionForm, SearchForm
-from sendtrack.admin.views import acting_user, bp, page_number, status_for
+from sendtrack.admin.views import bp, page_number
+from sendtrack.forms import posted_version
 from sendtrack.models import AuditAction
 from sendtrack.permissions import Permission, requires
 from sendtrack.services import audit, restriction
-from sendtrack.services.errors import DomainError, StaleRecord
+from sendtrack.web import acting_user, render_form, saved
 
 
 @bp.route("/children")
@@ -39,34 +40,27 @@ def restriction_page(pupil_id: uuid.UUID) -> Any:
     if request.method == "GET":
         form.version.data = str(child.version)
         audit.record(user, AuditAction.VIEW, "pupil_restriction", child.id, pupil_id=child.id)
-    if form.validate_on_submit():
-        raw = form.version.data or ""
-        try:
-            restriction.set_restricted(
-                user,
-                child,
-                not child.is_restricted,
-                form.reason.data or "",
-                int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None,
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: restriction.set_restricted(
+            user,
+            child,
+            not child.is_restricted,
+            form.reason.data or "",
+            posted_version(form.version.data),
+        ),
+        stale="This record was changed by someone else: check it and try again",
+        current=lambda: child,
+    ):
+        if child.is_restricted:
+            flash(
+                f"{child.full_name}'s record is restricted: only LA officers and "
+                "administrators can see it",
+                "success",
             )
-        except StaleRecord:
-            form.add_error(None, "This record was changed by someone else: check it and try again")
-            form.version.data = str(child.version)
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
         else:
-            if child.is_restricted:
-                flash(
-                    f"{child.full_name}'s record is restricted: only LA officers and "
-                    "administrators can see it",
-                    "success",
-                )
-            else:
-                flash(f"{child.full_name}'s record is no longer restricted", "success")
-            return redirect(url_for("admin.restriction_page", pupil_id=child.id))
-    return render_template(
-        "admin/restriction.html",
-        form=form,
-        child=child,
-        last=restriction.last_restriction_event(child),
-    ), status_for(form)
+            flash(f"{child.full_name}'s record is no longer restricted", "success")
+        return redirect(url_for("admin.restriction_page", pupil_id=child.id))
+    return render_form(
+        "admin/restriction.html", form, child=child, last=restriction.last_restriction_event(child)
+    )

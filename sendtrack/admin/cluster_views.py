@@ -8,13 +8,12 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from sendtrack.admin.forms import BudgetForm, ClusterForm, ConfirmForm, SearchForm
-from sendtrack.admin.views import acting_user, bp, page_number, status_for
-from sendtrack.forms import saved
+from sendtrack.admin.views import bp, page_number
 from sendtrack.models import Cluster
 from sendtrack.permissions import Permission, requires
 from sendtrack.school_year import financial_year_of
-from sendtrack.services import organisation, submissions
-from sendtrack.services.errors import DomainError
+from sendtrack.services import organisation
+from sendtrack.web import STALE, acting_user, render_form, saved
 
 
 @bp.route("/clusters")
@@ -36,21 +35,18 @@ def new_cluster() -> Any:
     if request.method == "GET":
         form.quorum.data = "3"
     if form.validate_on_submit():
-        try:
-            cluster = submissions.once(
-                acting_user(),
-                form.submission.data,
-                Cluster,
-                lambda: organisation.create_cluster(
-                    acting_user(), name=form.name.data or "", quorum=int(form.quorum.data or 0)
-                ),
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+        outcome = saved(
+            form,
+            lambda: organisation.create_cluster(
+                acting_user(), name=form.name.data or "", quorum=int(form.quorum.data or 0)
+            ),
+            once=Cluster,
+        )
+        if outcome:
+            cluster = outcome.result
             flash(f"Cluster {cluster.name} created", "success")
             return redirect(url_for("admin.cluster", cluster_id=cluster.id))
-    return render_template("admin/cluster_form.html", form=form, cluster=None), status_for(form)
+    return render_form("admin/cluster_form.html", form, cluster=None)
 
 
 @bp.route("/clusters/<uuid:cluster_id>")
@@ -74,21 +70,19 @@ def edit_cluster(cluster_id: uuid.UUID) -> Any:
         form.name.data = found.name
         form.quorum.data = str(found.quorum)
         form.version.data = str(found.version)
-    if form.validate_on_submit():
-        try:
-            organisation.update_cluster(
-                acting_user(),
-                found,
-                name=form.name.data or "",
-                quorum=int(form.quorum.data or 0),
-                version=form.version.number,
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            flash(f"Cluster {found.name} saved", "success")
-            return redirect(url_for("admin.cluster", cluster_id=found.id))
-    return render_template("admin/cluster_form.html", form=form, cluster=found), status_for(form)
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: organisation.update_cluster(
+            acting_user(),
+            found,
+            name=form.name.data or "",
+            quorum=int(form.quorum.data or 0),
+            version=form.version.number,
+        ),
+    ):
+        flash(f"Cluster {found.name} saved", "success")
+        return redirect(url_for("admin.cluster", cluster_id=found.id))
+    return render_form("admin/cluster_form.html", form, cluster=found)
 
 
 @bp.route("/clusters/<uuid:cluster_id>/budget", methods=["GET", "POST"])
@@ -103,16 +97,17 @@ def cluster_budget(cluster_id: uuid.UUID) -> Any:
         if form.financial_year.data in current:
             form.allocation.data = current[form.financial_year.data].allocation
     if form.validate_on_submit():
-        try:
-            budget = organisation.set_cluster_budget(
+        outcome = saved(
+            form,
+            lambda: organisation.set_cluster_budget(
                 acting_user(), found, form.financial_year.data or "", form.allocation.data
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+            ),
+        )
+        if outcome:
+            budget = outcome.result
             flash(f"Delegated budget for {budget.financial_year} saved", "success")
             return redirect(url_for("admin.cluster", cluster_id=found.id))
-    return render_template("admin/cluster_budget.html", form=form, cluster=found), status_for(form)
+    return render_form("admin/cluster_budget.html", form, cluster=found)
 
 
 @bp.route("/clusters/<uuid:cluster_id>/status", methods=["GET", "POST"])
@@ -129,13 +124,14 @@ def cluster_status(cluster_id: uuid.UUID) -> Any:
         lambda: organisation.set_cluster_active(
             acting_user(), found, not found.is_active, version=form.version.number
         ),
+        stale=STALE,
     ):
         state = "reactivated" if found.is_active else "deactivated"
         flash(f"Cluster {found.name} {state}", "success")
         return redirect(url_for("admin.cluster", cluster_id=found.id))
-    return render_template(
+    return render_form(
         "admin/confirm.html",
-        form=form,
+        form,
         title=f"{'Reactivate' if not found.is_active else 'Deactivate'} {found.name}",
         explanation="A deactivated cluster is no longer offered for new referrals, settings "
         "or roles. Its history stays."
@@ -147,7 +143,7 @@ def cluster_status(cluster_id: uuid.UUID) -> Any:
             {"text": "Clusters", "href": url_for("admin.clusters")},
             {"text": found.name, "href": url_for("admin.cluster", cluster_id=found.id)},
         ],
-    ), status_for(form)
+    )
 
 
 def _today() -> Any:

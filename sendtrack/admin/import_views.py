@@ -6,14 +6,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 
 from sendtrack.admin.forms import ConfirmImportForm, ImportForm
-from sendtrack.admin.views import acting_user, bp, status_for
+from sendtrack.admin.views import bp
 from sendtrack.forms import set_choices
 from sendtrack.permissions import Permission, requires
 from sendtrack.services import import_uploads
-from sendtrack.services.errors import DomainError
+from sendtrack.web import acting_user, render_form, saved
 
 KIND_LABELS = {
     "clusters": "Clusters (and their delegated budgets)",
@@ -38,22 +38,22 @@ def import_upload() -> Any:
         form.kind.data = request.args["kind"]
     if form.validate_on_submit():
         file = request.files.get(form.file.name)
-        if file is None or not file.filename:
+        filename = file.filename if file is not None else None
+        if file is None or not filename:
             form.add_error("file", "Select a CSV file")
         else:
-            try:
-                checked = import_uploads.upload(
-                    acting_user(), form.kind.data or "", file.filename, file.read()
-                )
-            except DomainError as exc:
-                form.add_error(exc.field, exc.message)
-            else:
+            outcome = saved(
+                form,
+                lambda: import_uploads.upload(
+                    acting_user(), form.kind.data or "", filename, file.read()
+                ),
+            )
+            if outcome:
+                checked = outcome.result
                 return redirect(url_for("admin.import_preview", upload_id=checked.upload.id))
     elif request.method == "POST" and not request.files.get(form.file.name):
         form.add_error("file", "Select a CSV file")
-    return render_template(
-        "admin/import.html", form=form, limit_mb=_limit_mb(), labels=KIND_LABELS
-    ), status_for(form)
+    return render_form("admin/import.html", form, limit_mb=_limit_mb(), labels=KIND_LABELS)
 
 
 @bp.route("/import/<uuid:upload_id>", methods=["GET", "POST"])
@@ -66,12 +66,14 @@ def import_preview(upload_id: uuid.UUID) -> Any:
         # No dry run first: confirming checks every row before it writes any, and a dry run
         # of a large file would keep other people's saves waiting once more.
         checked = import_uploads.Preview(import_uploads.get_upload(user, upload_id), None)
-        try:
-            result = import_uploads.confirm(user, upload_id, form.sha256.data or "")
-        except DomainError as exc:
-            form.add_error(None, exc.message)
+        outcome = saved(
+            form,
+            lambda: import_uploads.confirm(user, upload_id, form.sha256.data or ""),
+        )
+        if not outcome:
             checked = import_uploads.preview(user, upload_id)
         else:
+            result = outcome.result
             if result.ok:
                 flash(f"Imported {checked.upload.filename}. {result.summary()}", "success")
                 return redirect(url_for("admin.import_upload"))
@@ -83,9 +85,9 @@ def import_preview(upload_id: uuid.UUID) -> Any:
             form.sha256.data = checked.upload.sha256
         else:
             form.add_error(None, "This file has problems: correct them and upload it again")
-    return render_template(
+    return render_form(
         "admin/import_preview.html",
-        form=form,
+        form,
         checked=checked,
         label=KIND_LABELS.get(checked.upload.kind, checked.upload.kind),
-    ), status_for(form)
+    )

@@ -5,15 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 
 from sendtrack.admin.forms import ConfirmForm, LocalAuthorityForm, SearchForm, UnitRateForm
-from sendtrack.admin.views import acting_user, bp, page_number, status_for
-from sendtrack.forms import saved
+from sendtrack.admin.views import bp, page_number
 from sendtrack.models import UnitRate
 from sendtrack.permissions import Permission, requires
-from sendtrack.services import reference_data, submissions
-from sendtrack.services.errors import DomainError
+from sendtrack.services import reference_data
+from sendtrack.web import STALE, acting_user, render_form, saved
 
 
 @bp.route("/unit-rates", methods=["GET", "POST"])
@@ -23,26 +22,24 @@ def unit_rates() -> Any:
     search = SearchForm(request.args)
     form = UnitRateForm()
     if form.validate_on_submit():
-        try:
-            rate = submissions.once(
+        outcome = saved(
+            form,
+            lambda: reference_data.save_unit_rate(
                 acting_user(),
-                form.submission.data,
-                UnitRate,
-                lambda: reference_data.save_unit_rate(
-                    acting_user(),
-                    staff_role=form.staff_role.data or "",
-                    hourly_rate=form.hourly_rate.data,
-                ),
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+                staff_role=form.staff_role.data or "",
+                hourly_rate=form.hourly_rate.data,
+            ),
+            once=UnitRate,
+        )
+        if outcome:
+            rate = outcome.result
             flash(f"Rate for {rate.staff_role} added", "success")
             return redirect(url_for("admin.unit_rates"))
     valid = search.validate()
     found = reference_data.list_unit_rates(search.q.data if valid else None, page_number())
-    status = status_for(form) if valid else 400
-    return render_template("admin/unit_rates.html", form=form, search=search, found=found), status
+    return render_form(
+        "admin/unit_rates.html", form, status=None if valid else 400, search=search, found=found
+    )
 
 
 @bp.route("/unit-rates/<uuid:unit_rate_id>/edit", methods=["GET", "POST"])
@@ -54,21 +51,19 @@ def edit_unit_rate(unit_rate_id: uuid.UUID) -> Any:
         form.staff_role.data = rate.staff_role
         form.hourly_rate.data = rate.hourly_rate
         form.version.data = str(rate.version)
-    if form.validate_on_submit():
-        try:
-            reference_data.save_unit_rate(
-                acting_user(),
-                staff_role=form.staff_role.data or "",
-                hourly_rate=form.hourly_rate.data,
-                rate=rate,
-                version=form.version.number,
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            flash(f"Rate for {rate.staff_role} saved", "success")
-            return redirect(url_for("admin.unit_rates"))
-    return render_template("admin/unit_rate_form.html", form=form, rate=rate), status_for(form)
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: reference_data.save_unit_rate(
+            acting_user(),
+            staff_role=form.staff_role.data or "",
+            hourly_rate=form.hourly_rate.data,
+            rate=rate,
+            version=form.version.number,
+        ),
+    ):
+        flash(f"Rate for {rate.staff_role} saved", "success")
+        return redirect(url_for("admin.unit_rates"))
+    return render_form("admin/unit_rate_form.html", form, rate=rate)
 
 
 @bp.route("/unit-rates/<uuid:unit_rate_id>/status", methods=["GET", "POST"])
@@ -84,15 +79,16 @@ def unit_rate_status(unit_rate_id: uuid.UUID) -> Any:
         lambda: reference_data.set_unit_rate_active(
             acting_user(), rate, not rate.is_active, version=form.version.number
         ),
+        stale=STALE,
     ):
         flash(
             f"{rate.staff_role} {'offered again' if rate.is_active else 'no longer offered'}",
             "success",
         )
         return redirect(url_for("admin.unit_rates"))
-    return render_template(
+    return render_form(
         "admin/confirm.html",
-        form=form,
+        form,
         title=f"{'Offer again' if not rate.is_active else 'Stop using'} the rate for "
         f"{rate.staff_role}",
         explanation="Provisions already costed keep their cost; new provisions cannot use it."
@@ -103,7 +99,7 @@ def unit_rate_status(unit_rate_id: uuid.UUID) -> Any:
             {"text": "Administration", "href": url_for("admin.index")},
             {"text": "Unit rates", "href": url_for("admin.unit_rates")},
         ],
-    ), status_for(form)
+    )
 
 
 @bp.route("/local-authority", methods=["GET", "POST"])
@@ -118,26 +114,24 @@ def local_authority() -> Any:
         form.suppression_threshold.data = str(la.suppression_threshold if la else 5)
         form.notional_sen_threshold.data = la.notional_sen_threshold if la else None
         form.version.data = str(la.version) if la else ""
-    if form.validate_on_submit():
-        try:
-            reference_data.update_local_authority(
-                acting_user(),
-                reference_data.LocalAuthorityDetails(
-                    name=form.name.data or "",
-                    la_code=form.la_code.data,
-                    follow_up_window_months=int(form.follow_up_window_months.data or 0),
-                    suppression_threshold=int(form.suppression_threshold.data or 0),
-                    notional_sen_threshold=form.notional_sen_threshold.data,
-                ),
-                version=form.version.number,
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            flash("Local authority settings saved", "success")
-            return redirect(url_for("admin.local_authority"))
-    return render_template(
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: reference_data.update_local_authority(
+            acting_user(),
+            reference_data.LocalAuthorityDetails(
+                name=form.name.data or "",
+                la_code=form.la_code.data,
+                follow_up_window_months=int(form.follow_up_window_months.data or 0),
+                suppression_threshold=int(form.suppression_threshold.data or 0),
+                notional_sen_threshold=form.notional_sen_threshold.data,
+            ),
+            version=form.version.number,
+        ),
+    ):
+        flash("Local authority settings saved", "success")
+        return redirect(url_for("admin.local_authority"))
+    return render_form(
         "admin/local_authority.html",
-        form=form,
+        form,
         rtf_review_point=current_app.config.get("RTF_REVIEW_POINT"),
-    ), status_for(form)
+    )

@@ -8,12 +8,12 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from sendtrack.admin.forms import ConfirmForm, SettingForm, SettingSearchForm
-from sendtrack.admin.views import acting_user, bp, page_number, status_for
-from sendtrack.forms import as_uuid, options, saved, set_choices
+from sendtrack.admin.views import bp, page_number
+from sendtrack.forms import as_uuid, options, set_choices
 from sendtrack.models import Phase, Setting
 from sendtrack.permissions import Permission, requires
-from sendtrack.services import organisation, submissions
-from sendtrack.services.errors import DomainError
+from sendtrack.services import organisation
+from sendtrack.web import STALE, acting_user, render_form, saved
 
 
 def _cluster_choices(empty: str, current: uuid.UUID | None = None) -> list[tuple[str, str]]:
@@ -56,19 +56,16 @@ def new_setting() -> Any:
     form = SettingForm()
     set_choices(form.cluster_id, _cluster_choices("Not in a cluster"))
     if form.validate_on_submit():
-        try:
-            setting = submissions.once(
-                acting_user(),
-                form.submission.data,
-                Setting,
-                lambda: organisation.create_setting(acting_user(), _details(form)),
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+        outcome = saved(
+            form,
+            lambda: organisation.create_setting(acting_user(), _details(form)),
+            once=Setting,
+        )
+        if outcome:
+            setting = outcome.result
             flash(f"{setting.name} added", "success")
             return redirect(url_for("admin.setting", setting_id=setting.id))
-    return render_template("admin/setting_form.html", form=form, setting=None), status_for(form)
+    return render_form("admin/setting_form.html", form, setting=None)
 
 
 @bp.route("/settings/<uuid:setting_id>")
@@ -89,17 +86,15 @@ def edit_setting(setting_id: uuid.UUID) -> Any:
         form.phase.data = found.phase.value
         form.cluster_id.data = str(found.cluster_id) if found.cluster_id else ""
         form.version.data = str(found.version)
-    if form.validate_on_submit():
-        try:
-            organisation.update_setting(
-                acting_user(), found, _details(form), version=form.version.number
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            flash(f"{found.name} saved", "success")
-            return redirect(url_for("admin.setting", setting_id=found.id))
-    return render_template("admin/setting_form.html", form=form, setting=found), status_for(form)
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: organisation.update_setting(
+            acting_user(), found, _details(form), version=form.version.number
+        ),
+    ):
+        flash(f"{found.name} saved", "success")
+        return redirect(url_for("admin.setting", setting_id=found.id))
+    return render_form("admin/setting_form.html", form, setting=found)
 
 
 @bp.route("/settings/<uuid:setting_id>/status", methods=["GET", "POST"])
@@ -116,12 +111,13 @@ def setting_status(setting_id: uuid.UUID) -> Any:
         lambda: organisation.set_setting_active(
             acting_user(), found, not found.is_active, version=form.version.number
         ),
+        stale=STALE,
     ):
         flash(f"{found.name} {'reactivated' if found.is_active else 'deactivated'}", "success")
         return redirect(url_for("admin.setting", setting_id=found.id))
-    return render_template(
+    return render_form(
         "admin/confirm.html",
-        form=form,
+        form,
         title=f"{'Reactivate' if not found.is_active else 'Deactivate'} {found.name}",
         explanation="A deactivated setting is no longer offered for new children, applications "
         "or SENCO accounts. Its children's records and history stay."
@@ -133,4 +129,4 @@ def setting_status(setting_id: uuid.UUID) -> Any:
             {"text": "Schools and settings", "href": url_for("admin.settings")},
             {"text": found.name, "href": url_for("admin.setting", setting_id=found.id)},
         ],
-    ), status_for(form)
+    )

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInput
 from wtforms import HiddenField, SelectMultipleField, SubmitField
 from wtforms.validators import Optional
 
-from sendtrack.admin.views import acting_user, bp, status_for
-from sendtrack.forms import BaseForm, options, saved
+from sendtrack.admin.views import bp
+from sendtrack.forms import BaseForm, options, posted_version
 from sendtrack.models import AuditAction
 from sendtrack.models.users import ROLE_LABELS
 from sendtrack.permissions import Permission, requires
 from sendtrack.services import audit, two_factor
+from sendtrack.web import STALE, acting_user, render_form, saved
 
 
 class TwoFactorRolesForm(BaseForm):
@@ -32,11 +33,6 @@ class TwoFactorRolesForm(BaseForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
-def _version(raw: str | None) -> int | None:
-    text = (raw or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
-
-
 @bp.route("/two-factor", methods=["GET", "POST"])
 @requires(Permission.MANAGE_USERS)
 def two_factor_roles() -> Any:
@@ -50,17 +46,18 @@ def two_factor_roles() -> Any:
     if form.validate_on_submit() and saved(
         form,
         lambda: two_factor.set_council_roles(
-            user, list(form.roles.data or []), _version(form.version.data)
+            user, list(form.roles.data or []), posted_version(form.version.data)
         ),
+        stale=STALE,
     ):
         flash("Two-factor sign-in settings saved", "success")
         return redirect(url_for("admin.two_factor_roles"))
-    if form.errors or form.form_errors:
+    if form.errors:
         # The version now saved, so that checking the choice and saving again works.
         latest = two_factor.policy()
         form.version.data = str(latest.version if latest is not None else 0)
-    return render_template(
+    return render_form(
         "admin/two_factor.html",
-        form=form,
+        form,
         floor=[ROLE_LABELS[r] for r in sorted(two_factor.floor_roles())],
-    ), (400 if form.errors or form.form_errors else status_for(form))
+    )

@@ -16,13 +16,14 @@ from sendtrack.admin.forms import (
     UserForm,
     UserSearchForm,
 )
-from sendtrack.admin.views import acting_user, bp, page_number, status_for
+from sendtrack.admin.views import bp, page_number
 from sendtrack.forms import as_uuid, set_choices
 from sendtrack.models import Role, User
 from sendtrack.permissions import Permission, requires
 from sendtrack.services import accounts, organisation, submissions
 from sendtrack.services.accounts import MembershipSpec
 from sendtrack.services.errors import DomainError
+from sendtrack.web import acting_user, render_form, saved
 
 
 @bp.route("/users")
@@ -93,9 +94,11 @@ def new_user() -> Any:
     form = NewUserForm()
     _prepare(form)
     if form.validate_on_submit():
-        try:
+
+        def create() -> User:
+            # The roles are checked before the token is looked up, as the form shows them.
             memberships = _memberships(form)
-            user = submissions.once(
+            return submissions.once(
                 acting_user(),
                 form.submission.data,
                 User,
@@ -107,12 +110,13 @@ def new_user() -> Any:
                     memberships=memberships,
                 ),
             )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+
+        outcome = saved(form, create)
+        if outcome:
+            user = outcome.result
             flash(f"Account created for {user.email}", "success")
             return redirect(url_for("admin.user", user_id=user.id))
-    return render_template("admin/user_form.html", form=form, user=None), status_for(form)
+    return render_form("admin/user_form.html", form, user=None)
 
 
 @bp.route("/users/<uuid:user_id>")
@@ -128,7 +132,8 @@ def edit_user(user_id: uuid.UUID) -> Any:
     form = UserForm()
     _prepare(form, found)
     if form.validate_on_submit():
-        try:
+
+        def update() -> None:
             memberships = _memberships(form)
             accounts.check_own_roles(acting_user(), found, memberships)
             accounts.update_user(
@@ -139,12 +144,11 @@ def edit_user(user_id: uuid.UUID) -> Any:
                 memberships=memberships,
                 version=form.version.number,
             )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+
+        if saved(form, update):
             flash(f"{found.email} saved", "success")
             return redirect(url_for("admin.user", user_id=found.id))
-    return render_template("admin/user_form.html", form=form, user=found), status_for(form)
+    return render_form("admin/user_form.html", form, user=found)
 
 
 @bp.route("/users/<uuid:user_id>/status", methods=["GET", "POST"])
@@ -154,22 +158,20 @@ def user_status(user_id: uuid.UUID) -> Any:
     form = ConfirmForm()
     if request.method == "GET":
         form.version.data = str(found.version)
-    if form.validate_on_submit():
-        try:
-            accounts.set_active(
-                acting_user(), found, not found.is_active, version=form.version.number
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: accounts.set_active(
+            acting_user(), found, not found.is_active, version=form.version.number
+        ),
+    ):
+        if found.is_active:
+            flash(f"{found.email} can sign in again", "success")
         else:
-            if found.is_active:
-                flash(f"{found.email} can sign in again", "success")
-            else:
-                flash(f"{found.email} deactivated and signed out everywhere", "success")
-            return redirect(url_for("admin.user", user_id=found.id))
-    return render_template(
+            flash(f"{found.email} deactivated and signed out everywhere", "success")
+        return redirect(url_for("admin.user", user_id=found.id))
+    return render_form(
         "admin/confirm.html",
-        form=form,
+        form,
         title=f"{'Reactivate' if not found.is_active else 'Deactivate'} {found.email}",
         explanation="The person is signed out everywhere at once and can no longer sign in. "
         "Their name stays on everything they recorded."
@@ -177,7 +179,7 @@ def user_status(user_id: uuid.UUID) -> Any:
         else "The person will be able to sign in again with their existing password.",
         back=url_for("admin.user", user_id=found.id),
         breadcrumbs=_crumbs(found),
-    ), status_for(form)
+    )
 
 
 @bp.route("/users/<uuid:user_id>/password", methods=["GET", "POST"])
@@ -185,17 +187,14 @@ def user_status(user_id: uuid.UUID) -> Any:
 def reset_password(user_id: uuid.UUID) -> Any:
     found = accounts.get_user(user_id)
     form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            accounts.reset_password(acting_user(), found, form.password.data or "")
-        except DomainError as exc:
-            form.add_error("password", exc.message)
-        else:
-            flash(f"Password reset for {found.email}; their sessions have ended", "success")
-            return redirect(url_for("admin.user", user_id=found.id))
-    return render_template(
-        "admin/password.html", form=form, user=found, breadcrumbs=_crumbs(found)
-    ), status_for(form)
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: accounts.reset_password(acting_user(), found, form.password.data or ""),
+        field="password",
+    ):
+        flash(f"Password reset for {found.email}; their sessions have ended", "success")
+        return redirect(url_for("admin.user", user_id=found.id))
+    return render_form("admin/password.html", form, user=found, breadcrumbs=_crumbs(found))
 
 
 def _crumbs(found: User) -> list[dict[str, str]]:

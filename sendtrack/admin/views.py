@@ -9,23 +9,13 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from sendtrack import forms
-from sendtrack.models import User
 from sendtrack.permissions import Permission, requires, user_has
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def acting_user() -> User:
-    user: User = current_user._get_current_object()
-    return user
-
-
 def page_number() -> int:
     return forms.page_number(request.args.get("page"))
-
-
-def status_for(form: object) -> int:
-    return 400 if getattr(form, "errors", None) else 200
 
 
 @bp.route("/")

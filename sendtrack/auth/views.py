@@ -13,7 +13,7 @@ from sendtrack.auth.forms import CodeForm, SignInForm
 from sendtrack.models import AuditAction, User
 from sendtrack.permissions import Permission, public, requires
 from sendtrack.services import accounts, audit, two_factor
-from sendtrack.services.errors import DomainError
+from sendtrack.web import render_form, saved
 
 PENDING_SECONDS = 300
 
@@ -39,13 +39,14 @@ def login() -> str | Response | tuple[str, int]:
     if g.get("session_expired"):
         flash("You were signed out because you were inactive. Sign in again.", "info")
     if form.validate_on_submit():
-        try:
-            user = accounts.authenticate(
+        outcome = saved(
+            form,
+            lambda: accounts.authenticate(
                 form.email.data or "", form.password.data or "", request.remote_addr or "-"
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+            ),
+        )
+        if outcome:
+            user = outcome.result
             next_url = _safe_next(request.args.get("next"))
             if user.totp_confirmed:
                 # Password right; the person still has to show the code from their app.
@@ -55,8 +56,7 @@ def login() -> str | Response | tuple[str, int]:
                 return redirect(url_for("auth.code", next=next_url))
             _complete_sign_in(user)
             return redirect(next_url)
-    status = 400 if form.errors else 200
-    return render_template("auth/sign_in.html", form=form), status
+    return render_form("auth/sign_in.html", form)
 
 
 def _complete_sign_in(user: User) -> None:
@@ -79,18 +79,16 @@ def code() -> str | Response | tuple[str, int]:
         flash("Sign in again", "info")
         return redirect(url_for("auth.login"))
     form = CodeForm()
-    if form.validate_on_submit():
-        try:
-            accounts.check_throttle(user.email, request.remote_addr or "-")
-            two_factor.verify(user, form.code.data or "", request.remote_addr or "-")
-        except DomainError as exc:
-            form.add_error("code", exc.message)
-        else:
-            audit.record(user, AuditAction.LOGIN, "user", user.id, summary="Two-factor code")
-            _complete_sign_in(user)
-            return redirect(_safe_next(request.args.get("next")))
-    status = 400 if form.errors else 200
-    return render_template("auth/code.html", form=form), status
+    if form.validate_on_submit() and saved(form, lambda: _verify(user, form), field="code"):
+        audit.record(user, AuditAction.LOGIN, "user", user.id, summary="Two-factor code")
+        _complete_sign_in(user)
+        return redirect(_safe_next(request.args.get("next")))
+    return render_form("auth/code.html", form)
+
+
+def _verify(user: User, form: CodeForm) -> None:
+    accounts.check_throttle(user.email, request.remote_addr or "-")
+    two_factor.verify(user, form.code.data or "", request.remote_addr or "-")
 
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])
@@ -102,22 +100,23 @@ def two_factor_setup() -> str | Response | tuple[str, int]:
         secret = two_factor.new_secret()
         session["totp_setup_secret"] = secret
     elif form.validate_on_submit():
-        try:
-            codes = two_factor.confirm_setup(current_user, secret, form.code.data or "")
-        except DomainError as exc:
-            form.add_error("code", exc.message)
-        else:
+        confirmed = saved(
+            form,
+            lambda: two_factor.confirm_setup(current_user, secret, form.code.data or ""),
+            field="code",
+        )
+        if confirmed:
+            codes = confirmed.result
             session.pop("totp_setup_secret", None)
             return render_template("auth/recovery_codes.html", codes=codes)
     uri = two_factor.provisioning_uri(current_user, secret)
-    status = 400 if form.errors else 200
-    return render_template(
+    return render_form(
         "auth/two_factor_setup.html",
-        form=form,
+        form,
         secret=secret,
         qr_svg=two_factor.qr_svg(uri),
         required=two_factor.required_for(current_user),
-    ), status
+    )
 
 
 @bp.route("/sign-out")

@@ -10,7 +10,6 @@ from flask_login import current_user
 
 from sendtrack.dashboard.forms import DashboardForm, query_args
 from sendtrack.forms import page_number
-from sendtrack.models import User
 from sendtrack.permissions import Permission, requires, user_has
 from sendtrack.services.errors import NotFound
 from sendtrack.services.statistics import charts, drilldown, quarterly, suppression
@@ -19,6 +18,7 @@ from sendtrack.services.statistics.avoided import CATEGORIES
 from sendtrack.services.statistics.breakdowns import BROKEN_DOWN, DIMENSION_LABELS, SHORT_LABELS
 from sendtrack.services.statistics.dashboard import Choice
 from sendtrack.services.statistics.measures import shown
+from sendtrack.web import acting_user
 
 bp = Blueprint("dashboard", __name__, url_prefix="/statistics")
 
@@ -42,15 +42,10 @@ CATEGORY_TITLES = {
 }
 
 
-def _user() -> User:
-    user: User = current_user._get_current_object()
-    return user
-
-
 def _form() -> tuple[DashboardForm, Choice | None]:
     form = DashboardForm(request.args)
     today = date.today()
-    form.set_choices(today, stats_dashboard.filter_choices(_user()))
+    form.set_choices(today, stats_dashboard.filter_choices(acting_user()))
     try:
         return form, form.choice(today)
     except ValueError:
@@ -64,7 +59,7 @@ def index() -> tuple[str, int] | str:
     form, choice = _form()
     if choice is None:
         return render_template("dashboard/index.html", form=form, d=None), 400
-    dashboard = stats_dashboard.build(_user(), choice)
+    dashboard = stats_dashboard.build(acting_user(), choice)
     return render_template(
         "dashboard/index.html",
         form=form,
@@ -90,7 +85,7 @@ def chart() -> Response:
     name = request.args.get("chart", "activity")
     if choice is None:
         raise NotFound("chart")
-    dashboard = stats_dashboard.build(_user(), choice, with_breakdowns=False)
+    dashboard = stats_dashboard.build(acting_user(), choice, with_breakdowns=False)
     svgs = quarterly.chart_svgs(quarterly.Shared(dashboard, quarterly.INTERNAL, 0))
     if name not in svgs:
         raise NotFound("chart")
@@ -111,7 +106,7 @@ def children() -> tuple[str, int] | str:
     if choice is None:
         return render_template("dashboard/index.html", form=form, d=None), 400
     found = drilldown.children(
-        _user(),
+        acting_user(),
         choice,
         category,
         page_number(request.args.get("page")),
@@ -136,9 +131,9 @@ def download() -> Response | tuple[str, int]:
         if choice is not None:
             form.form_errors.append("Choose a file format and who the figures are for")
         return render_template("dashboard/index.html", form=form, d=None), 400
-    dashboard = stats_dashboard.build(_user(), choice)
+    dashboard = stats_dashboard.build(acting_user(), choice)
     content, mimetype, filename = quarterly.download(
-        _user(), dashboard, fmt, audience, suppression.threshold()
+        acting_user(), dashboard, fmt, audience, suppression.threshold()
     )
     response = Response(content, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

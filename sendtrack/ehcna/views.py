@@ -18,7 +18,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user
 
 from sendtrack.ehcna.forms import (
     CaseForm,
@@ -32,7 +31,7 @@ from sendtrack.ehcna.forms import (
     ReviewForm,
     Sen2Form,
 )
-from sendtrack.forms import as_uuid, page_number, set_choices
+from sendtrack.forms import as_uuid, page_number, posted_version, set_choices
 from sendtrack.models import (
     AssessDecision,
     AssessmentOutcome,
@@ -52,10 +51,9 @@ from sendtrack.services import (
     pupils,
     sen2_export,
     spreadsheets,
-    submissions,
 )
-from sendtrack.services.errors import DomainError, StaleRecord
 from sendtrack.services.scoping import get_pupil
+from sendtrack.web import acting_user, render_form, saved
 
 bp = Blueprint("ehcna", __name__)
 
@@ -73,27 +71,13 @@ REVIEW_VIEWS = [
 ]
 
 
-def _user() -> User:
-    user: User = current_user._get_current_object()
-    return user
-
-
-def _version(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isascii() and raw.isdigit() else None
-
-
-def _rollback() -> None:
-    # Nothing of a stale attempt may be kept: the page then shows the record as saved.
-    ehcna.discard_changes()
-
-
 # --- recording a request ---------------------------------------------------------------
 
 
 @bp.route("/children/<uuid:pupil_id>/ehcna/new", methods=["GET", "POST"])
 @requires(Permission.RECORD_EHCNA)
 def new_request(pupil_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     viewing = "the new request form" if request.method == "GET" else None
     pupil = pupils.get_visible_pupil(user, pupil_id, viewing=viewing)
     form = RequestForm()
@@ -102,38 +86,30 @@ def new_request(pupil_id: uuid.UUID) -> Any:
         # A SENCO records the requests their own setting makes (the service insists).
         form.request_source.data = RequestSource.SETTING.value
     if form.validate_on_submit():
-        try:
-            made = submissions.once(
+        outcome = saved(
+            form,
+            lambda: ehcna.record_request(
                 user,
-                form.submission.data,
-                EhcnaRequest,
-                lambda: ehcna.record_request(
-                    user,
-                    pupil,
-                    form.received_date.data,
-                    RequestSource(form.request_source.data),
-                    form.notes.data,
-                ),
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+                pupil,
+                form.received_date.data,
+                RequestSource(form.request_source.data),
+                form.notes.data,
+            ),
+            once=EhcnaRequest,
+        )
+        if outcome:
+            made = outcome.result
             flash(f"Request {made.reference} recorded", "success")
             return redirect(url_for("ehcna.show", request_id=made.id))
-    status = 400 if form.errors else 200
-    return render_template(
-        "ehcna/new.html",
-        form=form,
-        child=pupil,
-        officer=officer,
-        earlier=ehcna.early_support(pupil.id),
-    ), status
+    return render_form(
+        "ehcna/new.html", form, child=pupil, officer=officer, earlier=ehcna.early_support(pupil.id)
+    )
 
 
 @bp.route("/children/<uuid:pupil_id>/ehcna")
 @requires(Permission.RECORD_EHCNA)
 def child_requests(pupil_id: uuid.UUID) -> str:
-    user = _user()
+    user = acting_user()
     pupil = get_pupil(user, pupil_id)
     found = ehcna.requests_for_child(user, pupil.id)
     audit.record(user, AuditAction.VIEW, "pupil_ehcna_requests", pupil.id, pupil_id=pupil.id)
@@ -153,7 +129,7 @@ def child_requests(pupil_id: uuid.UUID) -> str:
 @bp.route("/ehcna/<uuid:request_id>")
 @requires(Permission.RECORD_EHCNA)
 def show(request_id: uuid.UUID) -> str:
-    user = _user()
+    user = acting_user()
     found = ehcna.get_request(user, request_id)
     audit.record(user, AuditAction.VIEW, "ehcna_request", found.id, pupil_id=found.pupil_id)
     return _show(user, found)
@@ -196,28 +172,25 @@ def _workflow(
 ) -> Any:
     """The shared shape of the LA's forms: load in scope, prefill on GET, save on POST with
     the record's version, a stale save or a broken rule re-renders with the input kept."""
-    user = _user()
+    user = acting_user()
     page = "the " + template.removeprefix("ehcna/").removesuffix(".html") + " form"
     found = ehcna.open_request(user, request_id, page if request.method == "GET" else None)
     if request.method == "GET":
         form.version.data = str(found.version) if hasattr(form, "version") else None
         fill(form, found)
     if form.validate_on_submit():
-        try:
-            save(user, found, form)
-        except StaleRecord:
-            _rollback()
-            found = ehcna.get_request(user, request_id)
-            form.add_error(None, STALE)
-            if hasattr(form, "version"):
-                form.version.data = str(found.version)
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+        # A stale save keeps nothing and shows the request as saved now, with what was typed.
+        outcome = saved(
+            form,
+            lambda: save(user, found, form),
+            stale=STALE,
+            current=lambda: ehcna.get_request(user, request_id),
+        )
+        if outcome:
             flash(success, "success")
             return redirect(url_for("ehcna.show", request_id=found.id))
-    status = 400 if form.errors else 200
-    return render_template(template, form=form, req=found, child=found.pupil), status
+        found = outcome.current or found
+    return render_form(template, form, req=found, child=found.pupil)
 
 
 @bp.route("/ehcna/<uuid:request_id>/decision", methods=["GET", "POST"])
@@ -233,7 +206,7 @@ def decision(request_id: uuid.UUID) -> Any:
             found,
             AssessDecision(form.decision.data),
             form.decision_date.data,
-            version=_version(form.version.data),
+            version=posted_version(form.version.data),
         )
 
     return _workflow(
@@ -254,7 +227,7 @@ def outcome(request_id: uuid.UUID) -> Any:
             found,
             AssessmentOutcome(form.outcome.data),
             form.outcome_date.data,
-            version=_version(form.version.data),
+            version=posted_version(form.version.data),
         )
 
     return _workflow(
@@ -275,7 +248,7 @@ def plan(request_id: uuid.UUID) -> Any:
             found,
             form.draft_plan_date.data,
             form.plan_issued_date.data,
-            version=_version(form.version.data),
+            version=posted_version(form.version.data),
         )
 
     return _workflow(request_id, PlanForm(), "ehcna/plan.html", fill, save, "Plan dates saved")
@@ -306,7 +279,7 @@ def case(request_id: uuid.UUID) -> Any:
             mediation=bool(form.mediation.data),
             tribunal=bool(form.tribunal.data),
             notes=form.notes.data,
-            version=_version(form.version.data),
+            version=posted_version(form.version.data),
         )
 
     return _workflow(request_id, form, "ehcna/case.html", fill, save, "Case details saved")
@@ -315,38 +288,31 @@ def case(request_id: uuid.UUID) -> Any:
 @bp.route("/ehcna/<uuid:request_id>/exceptions/new", methods=["GET", "POST"])
 @requires(Permission.MANAGE_EHCNA)
 def add_exception(request_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     viewing = "the new exception form" if request.method == "GET" else None
     found = ehcna.open_request(user, request_id, viewing)
     form = ExceptionForm()
-    if form.validate_on_submit():
-        try:
-            submissions.once(
-                user,
-                form.submission.data,
-                TimescaleException,
-                lambda: ehcna.add_exception(
-                    user,
-                    found,
-                    ExceptionGround(form.ground.data),
-                    form.reason.data,
-                    form.start_date.data,
-                    form.end_date.data,
-                ),
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            flash("20-week exception added", "success")
-            return redirect(url_for("ehcna.show", request_id=found.id))
-    status = 400 if form.errors else 200
-    return render_template("ehcna/exception.html", form=form, req=found, child=found.pupil), status
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: ehcna.add_exception(
+            user,
+            found,
+            ExceptionGround(form.ground.data),
+            form.reason.data,
+            form.start_date.data,
+            form.end_date.data,
+        ),
+        once=TimescaleException,
+    ):
+        flash("20-week exception added", "success")
+        return redirect(url_for("ehcna.show", request_id=found.id))
+    return render_form("ehcna/exception.html", form, req=found, child=found.pupil)
 
 
 @bp.route("/ehcna/exceptions/<uuid:exception_id>/remove", methods=["GET", "POST"])
 @requires(Permission.MANAGE_EHCNA)
 def remove_exception(exception_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     exception = ehcna.get_exception(user, exception_id)
     form = RemoveForm()
     if form.validate_on_submit():
@@ -355,9 +321,9 @@ def remove_exception(exception_id: uuid.UUID) -> Any:
         found = ehcna.remove_exception(user, exception)
         flash("20-week exception removed", "success")
         return redirect(url_for("ehcna.show", request_id=found.id))
-    return render_template(
-        "ehcna/remove_exception.html", form=form, exception=exception, req=exception.request
-    ), 400 if form.errors else 200
+    return render_form(
+        "ehcna/remove_exception.html", form, exception=exception, req=exception.request
+    )
 
 
 # --- queues ---------------------------------------------------------------------------------
@@ -366,7 +332,7 @@ def remove_exception(exception_id: uuid.UUID) -> Any:
 @bp.route("/ehcna/")
 @requires(Permission.RECORD_EHCNA)
 def index() -> str:
-    user = _user()
+    user = acting_user()
     form = QueueFilterForm(request.args)
     officers = ehcna.officers()
     set_choices(form.view, VIEWS)
@@ -416,7 +382,7 @@ def index() -> str:
 @bp.route("/ehcna/reviews")
 @requires(Permission.MANAGE_EHCNA)
 def reviews() -> str:
-    user = _user()
+    user = acting_user()
     which = request.args.get("view", "due")
     which = which if which in dict(REVIEW_VIEWS) else "due"
     page = page_number(request.args.get("page"))
@@ -443,7 +409,7 @@ def reviews() -> str:
 @bp.route("/ehcna/reviews/<uuid:review_id>", methods=["GET", "POST"])
 @requires(Permission.MANAGE_EHCNA)
 def review(review_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     found = annual_reviews.get_review(user, review_id)
     pupil = get_pupil(user, found.pupil_id)
     form = ReviewForm()
@@ -455,8 +421,9 @@ def review(review_id: uuid.UUID) -> Any:
         form.version.data = str(found.version)
         audit.record(user, AuditAction.VIEW, "annual_review", found.id, pupil_id=pupil.id)
     if form.validate_on_submit():
-        try:
-            following = annual_reviews.record_review(
+        outcome = saved(
+            form,
+            lambda: annual_reviews.record_review(
                 user,
                 found,
                 meeting_date=form.meeting_date.data,
@@ -466,23 +433,22 @@ def review(review_id: uuid.UUID) -> Any:
                 decision_date=form.decision_date.data,
                 notes=form.notes.data,
                 version=form.version.number,
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+            ),
+        )
+        if outcome:
+            following = outcome.result
             message = "Annual review saved"
             if following is not None:
                 message += f". The next review is due by {following.due_date:%-d %B %Y}"
             flash(message, "success")
             return redirect(url_for("ehcna.reviews"))
-    status = 400 if form.errors else 200
-    return render_template(
+    return render_form(
         "ehcna/review.html",
-        form=form,
+        form,
         review=found,
         child=pupil,
         review_status=annual_reviews.status(found),
-    ), status
+    )
 
 
 # --- SEN2 ---------------------------------------------------------------------------------
@@ -491,7 +457,7 @@ def review(review_id: uuid.UUID) -> Any:
 @bp.route("/ehcna/sen2")
 @requires(Permission.MANAGE_EHCNA)
 def sen2() -> Any:
-    user = _user()
+    user = acting_user()
     form = Sen2Form(request.args)
     set_choices(form.year, [(str(y), str(y)) for y in sen2_export.years()])
     set_choices(form.module, [(k, v[0]) for k, v in sen2_export.MODULES.items()])
@@ -517,6 +483,4 @@ def sen2() -> Any:
                 headers={"Content-Disposition": f'attachment; filename="sen2-{year}-{module}.csv"'},
             )
         form.year.errors = ["Choose a year from the list"]
-    return render_template(
-        "ehcna/sen2.html", form=form, modules=sen2_export.MODULES
-    ), 400 if form.errors else 200
+    return render_form("ehcna/sen2.html", form, modules=sen2_export.MODULES)

@@ -16,20 +16,15 @@ from flask import (
     render_template,
     url_for,
 )
-from flask_login import current_user
 
-from sendtrack.models import PanelMeeting, User
+from sendtrack.models import PanelMeeting
 from sendtrack.packs.forms import BuildPackForm
 from sendtrack.permissions import Permission, requires
 from sendtrack.services import packs
 from sendtrack.services.packs import jobs, letters, pseudonyms
+from sendtrack.web import acting_user
 
 bp = Blueprint("packs", __name__, url_prefix="/packs")
-
-
-def _user() -> User:
-    user: User = current_user._get_current_object()
-    return user
 
 
 def _pdf(data: bytes, filename: str) -> Response:
@@ -43,13 +38,13 @@ def _pdf(data: bytes, filename: str) -> Response:
 @bp.app_template_global()
 def pack_section(meeting: PanelMeeting) -> dict[str, Any]:
     """What the meeting page's pack section shows (templates/packs/_meeting_pack.html)."""
-    return packs.summary_for(_user(), meeting)
+    return packs.summary_for(acting_user(), meeting)
 
 
 @bp.route("/meetings/<uuid:meeting_id>/")
 @requires(Permission.VIEW_PANELS)
 def meeting(meeting_id: uuid.UUID) -> str:
-    found = packs.get_meeting(_user(), meeting_id)
+    found = packs.get_meeting(acting_user(), meeting_id)
     form = BuildPackForm(identities="pseudonymised" if found.pseudonymised_pack else "named")
     return render_template("packs/meeting.html", meeting=found, pack_form=form)
 
@@ -57,7 +52,7 @@ def meeting(meeting_id: uuid.UUID) -> str:
 @bp.route("/meetings/<uuid:meeting_id>/build", methods=["POST"])
 @requires(Permission.MANAGE_PANELS)
 def build(meeting_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     found = packs.get_meeting(user, meeting_id)
     form = BuildPackForm()
     if not form.validate_on_submit():
@@ -87,21 +82,21 @@ def build(meeting_id: uuid.UUID) -> Any:
 @bp.route("/<uuid:pack_id>/")
 @requires(Permission.VIEW_PANELS)
 def show(pack_id: uuid.UUID) -> str:
-    pack = packs.get_pack(_user(), pack_id)
+    pack = packs.get_pack(acting_user(), pack_id)
     return render_template(
         "packs/show.html",
         pack=pack,
         meeting=pack.meeting,
         stale=packs.is_stale(pack),
         title=packs.data.meeting_title(pack.meeting),
-        currency=packs.state_for(_user(), pack),
+        currency=packs.state_for(acting_user(), pack),
     )
 
 
 @bp.route("/<uuid:pack_id>/download")
 @requires(Permission.VIEW_PANELS)
 def download(pack_id: uuid.UUID) -> Response:
-    user = _user()
+    user = acting_user()
     pack = packs.get_pack(user, pack_id)
     return _pdf(packs.download(user, pack), packs.file_name(pack))
 
@@ -109,7 +104,7 @@ def download(pack_id: uuid.UUID) -> Response:
 @bp.route("/meetings/<uuid:meeting_id>/decision-record.pdf")
 @requires(Permission.VIEW_PANELS)
 def decision_record(meeting_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     meeting = packs.get_meeting(user, meeting_id)
     try:
         pdf, filename = letters.decision_record(user, meeting)
@@ -122,7 +117,7 @@ def decision_record(meeting_id: uuid.UUID) -> Any:
 @bp.route("/referrals/<uuid:referral_id>/outcome-letter.pdf")
 @requires(Permission.VIEW_PUPIL)
 def outcome_letter(referral_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     referral = letters.get_referral(user, referral_id)
     letter = letters.outcome_letter(user, referral)
     if letter is None:

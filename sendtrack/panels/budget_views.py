@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from sendtrack.forms import set_choices
 from sendtrack.models import AuditAction, User
@@ -20,11 +19,7 @@ from sendtrack.services import audit, cluster_budgets
 from sendtrack.services.errors import DomainError
 from sendtrack.services.rtf_budget import check_financial_year
 from sendtrack.services.scoping import get_cluster
-
-
-def _user() -> User:
-    user: User = current_user._get_current_object()
-    return user
+from sendtrack.web import acting_user, render_form, saved
 
 
 def _year(user: User) -> tuple[YearForm, str, list[str]]:
@@ -39,7 +34,7 @@ def _year(user: User) -> tuple[YearForm, str, list[str]]:
 @bp.route("/budgets")
 @requires(Permission.VIEW_BUDGETS)
 def budgets() -> str:
-    user = _user()
+    user = acting_user()
     form, year, _ = _year(user)
     positions = cluster_budgets.positions(user, year)
     return render_template(
@@ -54,7 +49,7 @@ def budgets() -> str:
 @bp.route("/budgets/<uuid:cluster_id>")
 @requires(Permission.VIEW_BUDGETS)
 def cluster_budget(cluster_id: uuid.UUID) -> str:
-    user = _user()
+    user = acting_user()
     cluster = get_cluster(user, cluster_id)
     form, year, _ = _year(user)
     awards = cluster_budgets.awards_in(user, cluster, year)
@@ -80,7 +75,7 @@ def cluster_budget(cluster_id: uuid.UUID) -> str:
 @bp.route("/budgets/<uuid:cluster_id>/allocation", methods=["GET", "POST"])
 @requires(Permission.MANAGE_ORGANISATION)
 def set_allocation(cluster_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     cluster = get_cluster(user, cluster_id)
     form = AllocationForm()
     if request.method == "GET":
@@ -91,14 +86,14 @@ def set_allocation(cluster_id: uuid.UUID) -> Any:
         form.financial_year.data = year
         form.allocation.data = cluster_budgets.position(cluster, year).allocation
     if form.validate_on_submit():
-        try:
-            budget = cluster_budgets.set_allocation(
+        outcome = saved(
+            form,
+            lambda: cluster_budgets.set_allocation(
                 user, cluster, form.financial_year.data or "", form.allocation.data
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+            ),
+        )
+        if outcome:
+            budget = outcome.result
             flash(f"{cluster.name} allocation for {budget.financial_year} saved", "success")
             return redirect(url_for("panels.budgets", year=budget.financial_year))
-    status = 400 if form.errors else 200
-    return render_template("panels/allocation.html", form=form, cluster=cluster), status
+    return render_form("panels/allocation.html", form, cluster=cluster)

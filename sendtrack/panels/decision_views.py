@@ -8,10 +8,9 @@ from datetime import date
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
-from sendtrack.forms import saved
-from sendtrack.models import AuditAction, DecisionOutcome, PanelAction, PanelDecision, User
+from sendtrack.forms import posted_version
+from sendtrack.models import AuditAction, DecisionOutcome, PanelAction, PanelDecision
 from sendtrack.panels.forms import (
     ActionForm,
     ConfirmForm,
@@ -30,18 +29,8 @@ from sendtrack.services import (
     follow_up,
     meetings,
     referrals,
-    submissions,
 )
-from sendtrack.services.errors import DomainError, StaleRecord
-
-
-def _user() -> User:
-    user: User = current_user._get_current_object()
-    return user
-
-
-def _version(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isascii() and raw.isdigit() else None
+from sendtrack.web import STALE, acting_user, render_form, saved
 
 
 def _details(form: DecisionForm) -> decisions.DecisionDetails:
@@ -76,7 +65,7 @@ def _budget_context(decision_date: date | None, referral: Any) -> Any:
 )
 @requires(Permission.RECORD_DECISIONS)
 def decide(meeting_id: uuid.UUID, referral_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     meeting = meetings.get_meeting(user, meeting_id)
     referral = referrals.get_referral(user, referral_id)
     existing = decisions.decision_for(referral, meeting)
@@ -100,39 +89,35 @@ def decide(meeting_id: uuid.UUID, referral_id: uuid.UUID) -> Any:
             summary="Decision form",
         )
     if form.validate_on_submit():
-        try:
-            decision = submissions.once(
-                user,
-                form.submission.data,
-                PanelDecision,
-                lambda: decisions.record_decision(
-                    user, meeting, referral, _details(form), confirm=bool(form.confirm.data)
-                ),
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+        outcome = saved(
+            form,
+            lambda: decisions.record_decision(
+                user, meeting, referral, _details(form), confirm=bool(form.confirm.data)
+            ),
+            once=PanelDecision,
+        )
+        if outcome:
+            decision = outcome.result
             flash(
                 "Decision confirmed" if decision.confirmed_at else "Decision saved as a draft",
                 "success",
             )
             return redirect(url_for("panels.decision", decision_id=decision.id))
-    status = 400 if form.errors else 200
-    return render_template(
+    return render_form(
         "panels/decision_form.html",
-        form=form,
+        form,
         meeting=meeting,
         referral=referral,
         decision=None,
         position=_budget_context(form.decision_date.data, referral),
         can_override=user_has(user, Permission.OVERRIDE_BUDGET),
-    ), status
+    )
 
 
 @bp.route("/decisions/<uuid:decision_id>")
 @requires(Permission.VIEW_PANELS)
 def decision(decision_id: uuid.UUID) -> str:
-    user = _user()
+    user = acting_user()
     found = decisions.get_decision(user, decision_id)
     audit.record(
         user, AuditAction.VIEW, "panel_decision", found.id, pupil_id=found.referral.pupil_id
@@ -169,7 +154,7 @@ def _fill_form(form: DecisionForm, found: PanelDecision) -> None:
 @bp.route("/decisions/<uuid:decision_id>/edit", methods=["GET", "POST"])
 @requires(Permission.RECORD_DECISIONS)
 def edit_decision(decision_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     viewing = "the edit form" if request.method == "GET" else None
     found = decisions.open_decision(user, decision_id, viewing)
     if not decisions.can_record(user, found.referral):
@@ -184,88 +169,76 @@ def edit_decision(decision_id: uuid.UUID) -> Any:
             user,
             found,
             _details(form),
-            version=_version(form.version.data),
+            version=posted_version(form.version.data),
             confirm=bool(form.confirm.data),
             change_reason=form.change_reason.data,
         ),
+        stale=STALE,
     ):
         flash("Decision saved", "success")
         return redirect(url_for("panels.decision", decision_id=found.id))
-    status = 400 if form.errors else 200
-    return render_template(
+    return render_form(
         "panels/decision_form.html",
-        form=form,
+        form,
         meeting=found.meeting,
         referral=found.referral,
         decision=found,
         position=_budget_context(form.decision_date.data, found.referral),
         can_override=user_has(user, Permission.OVERRIDE_BUDGET),
-    ), status
+    )
 
 
 @bp.route("/decisions/<uuid:decision_id>/confirm", methods=["POST"])
 @requires(Permission.RECORD_DECISIONS)
 def confirm_decision(decision_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     found = decisions.get_decision(user, decision_id)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            decisions.confirm_decision(user, found, version=_version(form.version.data))
-        except StaleRecord:
-            flash("This record was changed by someone else: check it and confirm again")
-        except DomainError as exc:
-            flash(exc.message)
-        else:
-            flash("Decision confirmed and locked", "success")
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: decisions.confirm_decision(user, found, version=posted_version(form.version.data)),
+        stale="This record was changed by someone else: check it and confirm again",
+        flashed=True,
+    ):
+        flash("Decision confirmed and locked", "success")
     return redirect(url_for("panels.decision", decision_id=decision_id))
 
 
 @bp.route("/decisions/<uuid:decision_id>/actions/new", methods=["GET", "POST"])
 @requires(Permission.RECORD_DECISIONS)
 def add_action(decision_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     found = decisions.get_decision(user, decision_id)
     form = ActionForm()
-    if form.validate_on_submit():
-        try:
-            submissions.once(
-                user,
-                form.submission.data,
-                PanelAction,
-                lambda: decisions.add_action(
-                    user, found, form.description.data, form.owner.data, form.due_date.data
-                ),
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            flash("Action added", "success")
-            return redirect(url_for("panels.decision", decision_id=found.id) + "#actions")
-    status = 400 if form.errors else 200
-    return render_template("panels/action_form.html", form=form, decision=found), status
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: decisions.add_action(
+            user, found, form.description.data, form.owner.data, form.due_date.data
+        ),
+        once=PanelAction,
+    ):
+        flash("Action added", "success")
+        return redirect(url_for("panels.decision", decision_id=found.id) + "#actions")
+    return render_form("panels/action_form.html", form, decision=found)
 
 
 @bp.route("/actions/<uuid:action_id>/done", methods=["POST"])
 @requires(Permission.RECORD_DECISIONS)
 def complete_action(action_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     action = decisions.get_action(user, action_id)
     form = DoneForm()
-    if form.validate_on_submit():
-        try:
-            decisions.complete_action(user, action)
-        except DomainError as exc:
-            flash(exc.message)
-        else:
-            flash("Action marked as done", "success")
+    if form.validate_on_submit() and saved(
+        form, lambda: decisions.complete_action(user, action), flashed=True
+    ):
+        flash("Action marked as done", "success")
     return redirect(url_for("panels.decision", decision_id=action.decision_id) + "#actions")
 
 
 @bp.route("/decisions/<uuid:decision_id>/payment", methods=["GET", "POST"])
 @requires(Permission.RECORD_DECISIONS)
 def payment(decision_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     found = decisions.get_decision(user, decision_id)
     form = PaymentForm()
     if request.method == "GET":
@@ -274,19 +247,19 @@ def payment(decision_id: uuid.UUID) -> Any:
     if form.validate_on_submit() and saved(
         form,
         lambda: decisions.record_payment(
-            user, found, form.amount_paid.data, version=_version(form.version.data)
+            user, found, form.amount_paid.data, version=posted_version(form.version.data)
         ),
+        stale=STALE,
     ):
         flash("Payment saved", "success")
         return redirect(url_for("panels.decision", decision_id=found.id))
-    status = 400 if form.errors else 200
-    return render_template("panels/payment.html", form=form, decision=found), status
+    return render_form("panels/payment.html", form, decision=found)
 
 
 @bp.route("/decisions/<uuid:decision_id>/impact", methods=["GET", "POST"])
 @requires(Permission.RECORD_DECISIONS)
 def impact(decision_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     viewing = "the impact form" if request.method == "GET" else None
     found = decisions.open_decision(user, decision_id, viewing)
     form = ImpactForm()
@@ -305,19 +278,19 @@ def impact(decision_id: uuid.UUID) -> Any:
             form.impact_effective.data,
             more,
             form.impact_notes.data,
-            version=_version(form.version.data),
+            version=posted_version(form.version.data),
         ),
+        stale=STALE,
     ):
         flash("Impact recorded", "success")
         return redirect(url_for("panels.decision", decision_id=found.id))
-    status = 400 if form.errors else 200
-    return render_template("panels/impact.html", form=form, decision=found), status
+    return render_form("panels/impact.html", form, decision=found)
 
 
 @bp.route("/follow-up")
 @requires(Permission.RECORD_DECISIONS)
 def follow_ups() -> str:
-    user = _user()
+    user = acting_user()
     found = follow_up.follow_ups(user)
     audit.record(
         user,

@@ -8,9 +8,8 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
-from sendtrack.forms import as_uuid, saved, set_choices
+from sendtrack.forms import as_uuid, posted_version, set_choices
 from sendtrack.models import AuditAction, PanelMeeting, PanelMember, User
 from sendtrack.panels.forms import (
     AgendaForm,
@@ -23,25 +22,16 @@ from sendtrack.panels.forms import (
     parse_time,
 )
 from sendtrack.permissions import Permission, requires, user_has
-from sendtrack.services import audit, meetings, submissions
-from sendtrack.services.errors import DomainError
+from sendtrack.services import audit, meetings
+from sendtrack.web import STALE, acting_user, render_form, saved
 
 bp = Blueprint("panels", __name__, url_prefix="/panels")
-
-
-def _user() -> User:
-    user: User = current_user._get_current_object()
-    return user
-
-
-def _version(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isascii() and raw.isdigit() else None
 
 
 @bp.route("/")
 @requires(Permission.VIEW_PANELS)
 def index() -> str:
-    user = _user()
+    user = acting_user()
     form = YearForm(request.args)
     clusters = meetings.visible_clusters(user)
     set_choices(form.cluster, [("", "All clusters")] + [(str(c.id), c.name) for c in clusters])
@@ -96,29 +86,25 @@ def _meeting_details(form: MeetingForm) -> meetings.MeetingDetails:
 @bp.route("/meetings/new", methods=["GET", "POST"])
 @requires(Permission.MANAGE_PANELS)
 def new_meeting() -> Any:
-    user = _user()
+    user = acting_user()
     form = _meeting_form(user)
     if form.validate_on_submit():
-        try:
-            meeting = submissions.once(
-                user,
-                form.submission.data,
-                PanelMeeting,
-                lambda: meetings.create_meeting(user, _meeting_details(form)),
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+        outcome = saved(
+            form,
+            lambda: meetings.create_meeting(user, _meeting_details(form)),
+            once=PanelMeeting,
+        )
+        if outcome:
+            meeting = outcome.result
             flash(f"Meeting on {meeting.meeting_date:%-d %B %Y} scheduled", "success")
             return redirect(url_for("panels.meeting", meeting_id=meeting.id))
-    status = 400 if form.errors else 200
-    return render_template("panels/meeting_form.html", form=form, meeting=None), status
+    return render_form("panels/meeting_form.html", form, meeting=None)
 
 
 @bp.route("/meetings/<uuid:meeting_id>")
 @requires(Permission.VIEW_PANELS)
 def meeting(meeting_id: uuid.UUID) -> str:
-    user = _user()
+    user = acting_user()
     found = meetings.get_meeting_page(user, meeting_id)
     audit.record(
         user,
@@ -146,7 +132,7 @@ def meeting(meeting_id: uuid.UUID) -> str:
 @bp.route("/meetings/<uuid:meeting_id>/edit", methods=["GET", "POST"])
 @requires(Permission.MANAGE_PANELS)
 def edit_meeting(meeting_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     found = meetings.get_meeting(user, meeting_id)
     if not meetings.can_manage(user, found):
         flash("Only the cluster's Area SEND Lead can change this meeting")
@@ -155,13 +141,13 @@ def edit_meeting(meeting_id: uuid.UUID) -> Any:
     if form.validate_on_submit() and saved(
         form,
         lambda: meetings.update_meeting(
-            user, found, _meeting_details(form), version=_version(form.version.data)
+            user, found, _meeting_details(form), version=posted_version(form.version.data)
         ),
+        stale=STALE,
     ):
         flash("Meeting details saved", "success")
         return redirect(url_for("panels.meeting", meeting_id=found.id))
-    status = 400 if form.errors else 200
-    return render_template("panels/meeting_form.html", form=form, meeting=found), status
+    return render_form("panels/meeting_form.html", form, meeting=found)
 
 
 # --- members ----------------------------------------------------------------------------
@@ -170,7 +156,7 @@ def edit_meeting(meeting_id: uuid.UUID) -> Any:
 @bp.route("/meetings/<uuid:meeting_id>/members/new", methods=["GET", "POST"])
 @requires(Permission.MANAGE_PANELS)
 def add_member(meeting_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     found = meetings.get_meeting(user, meeting_id)
     form = MemberForm()
     set_choices(
@@ -184,44 +170,37 @@ def add_member(meeting_id: uuid.UUID) -> Any:
         + [(str(s.id), s.name) for s in meetings.cluster_settings(found.cluster_id)],
     )
     if form.validate_on_submit():
-        try:
-            member = submissions.once(
+        outcome = saved(
+            form,
+            lambda: meetings.add_member(
                 user,
-                form.submission.data,
-                PanelMember,
-                lambda: meetings.add_member(
-                    user,
-                    found,
-                    form.name.data,
-                    form.professional_role.data,
-                    user_id=as_uuid(form.user_id.data),
-                    setting_id=as_uuid(form.setting_id.data),
-                ),
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+                found,
+                form.name.data,
+                form.professional_role.data,
+                user_id=as_uuid(form.user_id.data),
+                setting_id=as_uuid(form.setting_id.data),
+            ),
+            once=PanelMember,
+        )
+        if outcome:
+            member = outcome.result
             flash(f"{member.name} added to the panel", "success")
             return redirect(url_for("panels.meeting", meeting_id=found.id) + "#members")
-    status = 400 if form.errors else 200
-    return render_template("panels/member_form.html", form=form, meeting=found), status
+    return render_form("panels/member_form.html", form, meeting=found)
 
 
 @bp.route("/members/<uuid:member_id>/remove", methods=["POST"])
 @requires(Permission.MANAGE_PANELS)
 def remove_member(member_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     member = meetings.get_member(user, member_id)
     meeting_id = member.meeting_id
     form = RemoveMemberForm()
-    if form.validate_on_submit():
-        try:
-            name = member.name
-            meetings.remove_member(user, member)
-        except DomainError as exc:
-            flash(exc.message)
-        else:
-            flash(f"{name} removed from the panel", "success")
+    name = member.name
+    if form.validate_on_submit() and saved(
+        form, lambda: meetings.remove_member(user, member), flashed=True
+    ):
+        flash(f"{name} removed from the panel", "success")
     return redirect(url_for("panels.meeting", meeting_id=meeting_id) + "#members")
 
 
@@ -231,7 +210,7 @@ def remove_member(member_id: uuid.UUID) -> Any:
 @bp.route("/meetings/<uuid:meeting_id>/agenda", methods=["GET", "POST"])
 @requires(Permission.MANAGE_PANELS)
 def agenda(meeting_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     found = meetings.get_meeting(user, meeting_id)
     waiting = meetings.candidates(found)
     form = AgendaForm()
@@ -250,11 +229,9 @@ def agenda(meeting_id: uuid.UUID) -> Any:
     )
     if form.validate_on_submit():
         ids = [i for i in (as_uuid(v) for v in form.referral_ids.data or []) if i]
-        try:
-            added = meetings.add_to_agenda(user, found, ids)
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+        outcome = saved(form, lambda: meetings.add_to_agenda(user, found, ids))
+        if outcome:
+            added = outcome.result
             flash(f"{added} {'case' if added == 1 else 'cases'} added to the agenda", "success")
             return redirect(url_for("panels.meeting", meeting_id=found.id) + "#agenda")
     if request.method == "GET":
@@ -264,50 +241,53 @@ def agenda(meeting_id: uuid.UUID) -> Any:
             "referral_list",
             summary=f"Referrals waiting for the {found.cluster.name} panel ({len(waiting)})",
         )
-    status = 400 if form.errors else 200
-    return render_template(
+    return render_form(
         "panels/agenda_form.html",
-        form=form,
+        form,
         meeting=found,
         waiting=waiting,
         is_past=found.meeting_date < date.today(),
-    ), status
+    )
 
 
 @bp.route("/meetings/<uuid:meeting_id>/agenda/move", methods=["POST"])
 @requires(Permission.MANAGE_PANELS)
 def move_item(meeting_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     found = meetings.get_meeting(user, meeting_id)
     form = ItemForm()
     if form.validate_on_submit():
-        try:
-            meetings.move_item(user, found, as_uuid(form.item_id.data), form.direction.data or "")
-        except DomainError as exc:
-            flash(exc.message)
+        saved(
+            form,
+            lambda: meetings.move_item(
+                user, found, as_uuid(form.item_id.data), form.direction.data or ""
+            ),
+            flashed=True,
+        )
     return redirect(url_for("panels.meeting", meeting_id=found.id) + "#agenda")
 
 
 @bp.route("/meetings/<uuid:meeting_id>/agenda/remove", methods=["POST"])
 @requires(Permission.MANAGE_PANELS)
 def remove_item(meeting_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     found = meetings.get_meeting(user, meeting_id)
     form = ItemForm()
     if form.validate_on_submit():
-        try:
-            referral = meetings.remove_item(user, found, as_uuid(form.item_id.data))
-        except DomainError as exc:
-            flash(exc.message)
-        else:
-            flash(f"{referral.reference} taken off the agenda", "success")
+        removed = saved(
+            form,
+            lambda: meetings.remove_item(user, found, as_uuid(form.item_id.data)),
+            flashed=True,
+        )
+        if removed:
+            flash(f"{removed.result.reference} taken off the agenda", "success")
     return redirect(url_for("panels.meeting", meeting_id=found.id) + "#agenda")
 
 
 @bp.route("/meetings/<uuid:meeting_id>/conflicts", methods=["GET", "POST"])
 @requires(Permission.MANAGE_PANELS)
 def conflicts(meeting_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     found = meetings.get_meeting(user, meeting_id)
     form = ConflictForm()
     item_id = as_uuid(form.item_id.data if request.method == "POST" else request.args.get("item"))
@@ -319,24 +299,21 @@ def conflicts(meeting_id: uuid.UUID) -> Any:
         form.item_id.data = str(item.id)
         form.conflicts_declared.data = item.conflicts_declared
         form.version.data = str(item.version)
-    if form.validate_on_submit():
-        try:
-            meetings.declare_conflict(
-                user, found, item.id, form.conflicts_declared.data, version=form.version.number
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            flash("Conflicts of interest saved", "success")
-            return redirect(url_for("panels.meeting", meeting_id=found.id) + "#agenda")
-    status = 400 if form.errors else 200
-    return render_template(
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: meetings.declare_conflict(
+            user, found, item.id, form.conflicts_declared.data, version=form.version.number
+        ),
+    ):
+        flash("Conflicts of interest saved", "success")
+        return redirect(url_for("panels.meeting", meeting_id=found.id) + "#agenda")
+    return render_form(
         "panels/conflicts.html",
-        form=form,
+        form,
         meeting=found,
         item=item,
         automatic=meetings.conflicts(found).get(item.id, []),
-    ), status
+    )
 
 
 from sendtrack.panels import budget_views, decision_views  # noqa: E402, F401  (routes)

@@ -9,10 +9,9 @@ from datetime import date
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
-from sendtrack.forms import set_choices
-from sendtrack.models import ApdrCycle, ApdrOutcome, NextStep, Progress, Provision, User
+from sendtrack.forms import posted_version, set_choices
+from sendtrack.models import ApdrCycle, ApdrOutcome, NextStep, Progress, Provision
 from sendtrack.permissions import Permission, requires
 from sendtrack.pupils.forms import (
     PROGRESS_CHOICES,
@@ -26,18 +25,10 @@ from sendtrack.pupils.forms import (
 )
 from sendtrack.pupils.views import bp
 from sendtrack.services import apdr, pupils, submissions
-from sendtrack.services.errors import DomainError, StaleRecord
+from sendtrack.services.errors import DomainError
+from sendtrack.web import acting_user, render_form, saved
 
 STALE = "This record was changed by someone else. What you typed is kept below; the saved plan is shown on the right. Check it, then save again."  # noqa: E501
-
-
-def _user() -> User:
-    user: User = current_user._get_current_object()
-    return user
-
-
-def _version(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
 
 def _to_cycle(cycle: ApdrCycle) -> Any:
@@ -51,7 +42,7 @@ def _reviewed(cycle_id: uuid.UUID) -> Any:
 
 def _editable(cycle_id: uuid.UUID) -> ApdrCycle | None:
     try:
-        return apdr.editable_cycle(_user(), cycle_id)
+        return apdr.editable_cycle(acting_user(), cycle_id)
     except DomainError as exc:
         if exc.__class__ is not DomainError:
             raise
@@ -78,17 +69,16 @@ FORM_PAGES = {
 
 def _render(template: str, form: Any, cycle: ApdrCycle, stale: bool, **extra: Any) -> Any:
     viewing = FORM_PAGES[template] if request.method == "GET" else None
-    pupil = apdr.open_cycle_form(_user(), cycle, viewing)
-    return render_template(
-        template, form=form, cycle=cycle, pupil=pupil, stale=stale,
-        totals=apdr.totals(cycle), **extra,
-    ), 400 if form.errors else 200  # fmt: skip
+    pupil = apdr.open_cycle_form(acting_user(), cycle, viewing)
+    return render_form(
+        template, form, cycle=cycle, pupil=pupil, stale=stale, totals=apdr.totals(cycle), **extra
+    )
 
 
 @bp.route("/<uuid:pupil_id>/cycles/new", methods=["GET", "POST"])
 @requires(Permission.RECORD_APDR)
 def start_cycle(pupil_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     viewing = "the new cycle form" if request.method == "GET" else None
     pupil = pupils.get_editable_pupil(user, pupil_id, viewing=viewing)
     cycles = apdr.cycles_of(pupil.id)
@@ -101,32 +91,28 @@ def start_cycle(pupil_id: uuid.UUID) -> Any:
     if request.method == "GET" and previous is not None:
         form.copy_outcomes.data = form.copy_provisions.data = True
     if request.method == "POST" and form.validate():
-        try:
-            cycle = submissions.once(
+        attempt = saved(
+            form,
+            lambda: apdr.start_cycle(
                 user,
-                form.submission.data,
-                ApdrCycle,
-                lambda: apdr.start_cycle(
-                    user,
-                    pupil,
-                    copy_outcomes=bool(form.copy_outcomes.data),
-                    copy_provisions=bool(form.copy_provisions.data),
-                ),
-            )
-        except DomainError as exc:
-            flash(exc.message)
+                pupil,
+                copy_outcomes=bool(form.copy_outcomes.data),
+                copy_provisions=bool(form.copy_provisions.data),
+            ),
+            once=ApdrCycle,
+            flashed=True,
+        )
+        if not attempt:
             return redirect(url_for("pupils.record", pupil_id=pupil.id))
-        flash(f"Cycle {cycle.number} started", "success")
-        return _to_cycle(cycle)
-    return render_template(
-        "pupils/cycle_start.html", form=form, pupil=pupil, previous=previous
-    ), 400 if form.errors else 200
+        flash(f"Cycle {attempt.result.number} started", "success")
+        return _to_cycle(attempt.result)
+    return render_form("pupils/cycle_start.html", form, pupil=pupil, previous=previous)
 
 
 @bp.route("/cycles/<uuid:cycle_id>")
 @requires(Permission.VIEW_PUPIL)
 def cycle(cycle_id: uuid.UUID) -> str:
-    user = _user()
+    user = acting_user()
     pupil, found = apdr.open_cycle_for_view(user, cycle_id)
     return render_template(
         "pupils/cycle.html",
@@ -153,19 +139,20 @@ def assess(cycle_id: uuid.UUID) -> Any:
             getattr(form, name).data = getattr(cycle, name)
         form.version.data = str(cycle.version)
     elif form.validate_on_submit():
-        try:
-            apdr.save_assessment(
-                _user(), cycle, _version(form.version.data),
+        attempt = saved(
+            form,
+            lambda: apdr.save_assessment(
+                acting_user(), cycle, posted_version(form.version.data),
                 needs_summary=form.needs_summary.data, assessments_used=form.assessments_used.data,
                 child_views=form.child_views.data, parent_views=form.parent_views.data,
-            )  # fmt: skip
-        except StaleRecord:
-            stale = True
-            form.add_error(None, STALE)
-            form.version.data = str(cycle.version)
-        else:
+            ),
+            stale=STALE,
+            current=lambda: cycle,
+        )  # fmt: skip
+        if attempt:
             flash("Assessment saved", "success")
             return _to_cycle(cycle)
+        stale = attempt.current is not None
     return _render("pupils/cycle_assess.html", form, cycle, stale)
 
 
@@ -183,20 +170,19 @@ def dates(cycle_id: uuid.UUID) -> Any:
         form.version.data = str(cycle.version)
     elif form.validate_on_submit():
         assert form.start_date.data and form.review_date.data
-        try:
-            apdr.save_dates(
-                _user(), cycle, _version(form.version.data),
+        attempt = saved(
+            form,
+            lambda: apdr.save_dates(
+                acting_user(), cycle, posted_version(form.version.data),
                 form.start_date.data, form.review_date.data,
-            )  # fmt: skip
-        except StaleRecord:
-            stale = True
-            form.add_error(None, STALE)
-            form.version.data = str(cycle.version)
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+            ),
+            stale=STALE,
+            current=lambda: cycle,
+        )  # fmt: skip
+        if attempt:
             flash("Dates saved", "success")
             return _to_cycle(cycle)
+        stale = attempt.current is not None
     return _render("pupils/cycle_dates.html", form, cycle, stale)
 
 
@@ -209,19 +195,20 @@ def _outcome_page(cycle: ApdrCycle, outcome: Any) -> Any:
             form.success_criteria.data = outcome.success_criteria
         form.version.data = str(cycle.version)
     elif form.validate_on_submit():
-        try:
-            token = form.submission.data if outcome is None else None
-            submissions.once(_user(), token, ApdrOutcome, lambda: apdr.save_outcome(
-                _user(), cycle, _version(form.version.data),
+        token = form.submission.data if outcome is None else None
+        attempt = saved(
+            form,
+            lambda: submissions.once(acting_user(), token, ApdrOutcome, lambda: apdr.save_outcome(
+                acting_user(), cycle, posted_version(form.version.data),
                 form.description.data or "", form.success_criteria.data, outcome,
-            ))  # fmt: skip
-        except StaleRecord:
-            stale = True
-            form.add_error(None, STALE)
-            form.version.data = str(cycle.version)
-        else:
+            )),
+            stale=STALE,
+            current=lambda: cycle,
+        )  # fmt: skip
+        if attempt:
             flash("Outcome saved", "success")
             return _to_cycle(cycle)
+        stale = attempt.current is not None
     return _render("pupils/cycle_outcome.html", form, cycle, stale, outcome=outcome)
 
 
@@ -234,7 +221,7 @@ def add_outcome(cycle_id: uuid.UUID) -> Any:
 @bp.route("/outcomes/<uuid:outcome_id>/edit", methods=["GET", "POST"])
 @requires(Permission.RECORD_APDR)
 def edit_outcome(outcome_id: uuid.UUID) -> Any:
-    outcome = apdr.get_outcome(_user(), outcome_id)
+    outcome = apdr.get_outcome(acting_user(), outcome_id)
     return _while_open(outcome.cycle_id, _outcome_page, outcome)
 
 
@@ -266,20 +253,19 @@ def _provision_page(cycle: ApdrCycle, provision: Any) -> Any:
             weeks=form.weeks.data,
             manual_cost=form.manual_cost.data,
         )
-        try:
-            token = form.submission.data if provision is None else None
-            submissions.once(_user(), token, Provision, lambda: apdr.save_provision(
-                _user(), cycle, _version(form.version.data), details, provision
-            ))  # fmt: skip
-        except StaleRecord:
-            stale = True
-            form.add_error(None, STALE)
-            form.version.data = str(cycle.version)
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+        token = form.submission.data if provision is None else None
+        attempt = saved(
+            form,
+            lambda: submissions.once(acting_user(), token, Provision, lambda: apdr.save_provision(
+                acting_user(), cycle, posted_version(form.version.data), details, provision
+            )),
+            stale=STALE,
+            current=lambda: cycle,
+        )  # fmt: skip
+        if attempt:
             flash("Provision saved", "success")
             return _to_cycle(cycle)
+        stale = attempt.current is not None
     return _render(
         "pupils/cycle_provision.html", form, cycle, stale, provision=provision, rates=rates
     )
@@ -294,14 +280,14 @@ def add_provision(cycle_id: uuid.UUID) -> Any:
 @bp.route("/provisions/<uuid:provision_id>/edit", methods=["GET", "POST"])
 @requires(Permission.RECORD_APDR)
 def edit_provision(provision_id: uuid.UUID) -> Any:
-    provision = apdr.get_provision(_user(), provision_id)
+    provision = apdr.get_provision(acting_user(), provision_id)
     return _while_open(provision.cycle_id, _provision_page, provision)
 
 
 @bp.route("/provisions/<uuid:provision_id>/remove", methods=["GET", "POST"])
 @requires(Permission.RECORD_APDR)
 def remove_provision(provision_id: uuid.UUID) -> Any:
-    provision = apdr.get_provision(_user(), provision_id)
+    provision = apdr.get_provision(acting_user(), provision_id)
     cycle = _editable(provision.cycle_id)
     if cycle is None:
         return _reviewed(provision.cycle_id)
@@ -310,19 +296,20 @@ def remove_provision(provision_id: uuid.UUID) -> Any:
     if request.method == "GET":
         form.version.data = str(cycle.version)
     elif form.validate_on_submit():
-        version = _version(form.version.data)
+        version = posted_version(form.version.data)
         if version is None:
             form.add_error(None, "Confirm that you want to remove this provision")
         else:
-            try:
-                apdr.remove_provision(_user(), provision, version)
-            except StaleRecord:
-                stale = True
-                form.add_error(None, STALE)
-                form.version.data = str(cycle.version)
-            else:
+            attempt = saved(
+                form,
+                lambda: apdr.remove_provision(acting_user(), provision, version),
+                stale=STALE,
+                current=lambda: cycle,
+            )
+            if attempt:
                 flash(f"Removed '{provision.description}'", "success")
                 return _to_cycle(cycle)
+            stale = attempt.current is not None
     return _render("pupils/cycle_remove.html", form, cycle, stale, provision=provision)
 
 
@@ -356,21 +343,20 @@ def review(cycle_id: uuid.UUID) -> Any:
             form.add_error(None, message)
         if valid and not progress_errors:
             assert form.reviewed_on.data is not None
-            try:
-                apdr.review_cycle(
-                    _user(), cycle, _version(form.version.data),
+            attempt = saved(
+                form,
+                lambda: apdr.review_cycle(
+                    acting_user(), cycle, posted_version(form.version.data),
                     reviewed_on=form.reviewed_on.data, progress=progress,
                     impact_notes=form.impact_notes.data, next_step=NextStep(form.next_step.data),
-                )  # fmt: skip
-            except StaleRecord:
-                stale = True
-                form.add_error(None, STALE)
-                form.version.data = str(cycle.version)
-            except DomainError as exc:
-                form.add_error(exc.field, exc.message)
-            else:
+                ),
+                stale=STALE,
+                current=lambda: cycle,
+            )  # fmt: skip
+            if attempt:
                 flash(f"Cycle {cycle.number} reviewed", "success")
                 return _to_cycle(cycle)
+            stale = attempt.current is not None
     return _render(
         "pupils/cycle_review.html", form, cycle, stale,
         chosen=chosen, progress_errors=progress_errors, progress_choices=PROGRESS_CHOICES,

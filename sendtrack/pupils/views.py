@@ -8,9 +8,8 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
-from sendtrack.forms import as_uuid, page_number, set_choices
+from sendtrack.forms import as_uuid, page_number, posted_version, set_choices
 from sendtrack.models import NeedCode, Pupil, SenStatus, Sex, User
 from sendtrack.permissions import Permission, requires, user_has
 from sendtrack.pupils.actions import ACTIONS
@@ -27,22 +26,13 @@ from sendtrack.services import (
     pupils,
     register,
     spreadsheets,
-    submissions,
     timeline,
     transfers,
 )
-from sendtrack.services.errors import DomainError, NotFound, StaleRecord
+from sendtrack.services.errors import NotFound
+from sendtrack.web import acting_user, render_form, saved
 
 bp = Blueprint("pupils", __name__, url_prefix="/pupils")
-
-
-def _user() -> User:
-    user: User = current_user._get_current_object()
-    return user
-
-
-def _version(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
 
 # --- the register ------------------------------------------------------------------------
@@ -95,7 +85,7 @@ def _chosen_setting(user: User) -> Any:
 @bp.route("/", endpoint="register")
 @requires(Permission.VIEW_REGISTER)
 def register_page() -> Any:
-    user = _user()
+    user = acting_user()
     settings, setting = _chosen_setting(user)
     if setting is None:
         return render_template("pupils/choose_setting.html", settings=settings)
@@ -127,7 +117,7 @@ def register_page() -> Any:
 def export(setting_id: uuid.UUID, fmt: str) -> Any:
     if fmt not in ("csv", "xlsx"):
         raise NotFound("format")
-    user = _user()
+    user = acting_user()
     setting = next((s for s in register.choosable_settings(user) if s.id == setting_id), None)
     if setting is None:
         raise NotFound("setting")
@@ -181,7 +171,7 @@ def _details(form: PupilForm, setting_id: uuid.UUID) -> pupils.PupilDetails:
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.EDIT_PUPIL)
 def add() -> Any:
-    user = _user()
+    user = acting_user()
     form = PupilForm()
     settings = transfers.destination_choices(user)
     set_choices(
@@ -194,27 +184,24 @@ def add() -> Any:
         form.status_since.data = date.today()
     if form.validate_on_submit():
         setting_id = as_uuid(form.setting_id.data) or uuid.UUID(int=0)
-        assert form.status_since.data is not None
-        try:
-            status_since = form.status_since.data
-            pupil = submissions.once(
+        status_since = form.status_since.data
+        assert status_since is not None
+        outcome = saved(
+            form,
+            lambda: pupils.add_pupil(
                 user,
-                form.submission.data,
-                Pupil,
-                lambda: pupils.add_pupil(
-                    user,
-                    _details(form, setting_id),
-                    _needs(form),
-                    SenStatus(form.sen_status.data),
-                    status_since,
-                ),
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+                _details(form, setting_id),
+                _needs(form),
+                SenStatus(form.sen_status.data),
+                status_since,
+            ),
+            once=Pupil,
+        )
+        if outcome:
+            pupil = outcome.result
             flash(f"{pupil.full_name} added to the register", "success")
             return redirect(url_for("pupils.record", pupil_id=pupil.id))
-    return render_template("pupils/edit.html", form=form, pupil=None), 400 if form.errors else 200
+    return render_form("pupils/edit.html", form, pupil=None)
 
 
 RECORD_FIELDS = (
@@ -252,7 +239,7 @@ def _fill(form: PupilForm, p: Any) -> None:
 @bp.route("/<uuid:pupil_id>/edit", methods=["GET", "POST"])
 @requires(Permission.EDIT_PUPIL)
 def edit(pupil_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     viewing = "the edit form" if request.method == "GET" else None
     pupil = pupils.get_editable_pupil(user, pupil_id, viewing=viewing)
     form = PupilForm()
@@ -262,29 +249,26 @@ def edit(pupil_id: uuid.UUID) -> Any:
     if request.method == "GET":
         _fill(form, pupil)
     elif form.validate_on_submit():
-        try:
-            pupils.edit_pupil(
+        outcome = saved(
+            form,
+            lambda: pupils.edit_pupil(
                 user, pupil, _details(form, pupil.setting_id), _needs(form),
-                _version(form.version.data),
-            )  # fmt: skip
-        except StaleRecord:
-            stale = True
-            form.add_error(None, STALE)
-            form.version.data = str(pupil.version)
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+                posted_version(form.version.data),
+            ),
+            stale=STALE,
+            current=lambda: pupil,
+        )  # fmt: skip
+        if outcome:
             flash("Changes saved", "success")
             return redirect(url_for("pupils.record", pupil_id=pupil.id))
-    return render_template(
-        "pupils/edit.html", form=form, pupil=pupil, stale=stale
-    ), 400 if form.errors else 200
+        stale = outcome.current is not None
+    return render_form("pupils/edit.html", form, pupil=pupil, stale=stale)
 
 
 @bp.route("/<uuid:pupil_id>")
 @requires(Permission.VIEW_PUPIL)
 def record(pupil_id: uuid.UUID) -> str:
-    user = _user()
+    user = acting_user()
     pupil = pupils.open_record(user, pupil_id)
     cycles = apdr.cycles_of(pupil.id)
     can_edit = pupils.may_edit(user, pupil)
@@ -311,14 +295,14 @@ def record(pupil_id: uuid.UUID) -> str:
 @bp.route("/<uuid:pupil_id>/timeline", endpoint="timeline")
 @requires(Permission.VIEW_PUPIL)
 def timeline_page(pupil_id: uuid.UUID) -> str:
-    pupil, entries = timeline.timeline(_user(), pupil_id)
+    pupil, entries = timeline.timeline(acting_user(), pupil_id)
     return render_template("pupils/timeline.html", pupil=pupil, entries=entries)
 
 
 @bp.route("/<uuid:pupil_id>/status", methods=["GET", "POST"])
 @requires(Permission.EDIT_PUPIL)
 def change_status(pupil_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     viewing = "the status form" if request.method == "GET" else None
     pupil = pupils.get_editable_pupil(user, pupil_id, viewing=viewing)
     form = StatusForm()
@@ -330,24 +314,23 @@ def change_status(pupil_id: uuid.UUID) -> Any:
         form.version.data = str(pupil.version)
     if form.validate_on_submit():
         assert form.start_date.data is not None
-        try:
-            change = pupils.change_status(
+        outcome = saved(
+            form,
+            lambda: pupils.change_status(
                 user,
                 pupil,
                 SenStatus(form.status.data),
                 form.start_date.data,
                 form.reason.data,
                 version=form.version.number,
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+            ),
+        )
+        if outcome:
+            change = outcome.result
             if change is not None:
                 flash(f"SEN status changed to {change.status.label}", "success")
             return redirect(url_for("pupils.record", pupil_id=pupil.id))
-    return render_template("pupils/status.html", form=form, pupil=pupil), (
-        400 if form.errors else 200
-    )
+    return render_form("pupils/status.html", form, pupil=pupil)
 
 
 # --- moves -------------------------------------------------------------------------------
@@ -356,7 +339,7 @@ def change_status(pupil_id: uuid.UUID) -> Any:
 @bp.route("/<uuid:pupil_id>/transfer", methods=["GET", "POST"])
 @requires(Permission.TRANSFER_PUPIL)
 def transfer(pupil_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     viewing = "the transfer form" if request.method == "GET" else None
     pupil = pupils.get_editable_pupil(user, pupil_id, viewing=viewing)
     form = TransferForm()
@@ -369,27 +352,29 @@ def transfer(pupil_id: uuid.UUID) -> Any:
         form.version.data = str(pupil.version)
     if choices and form.validate_on_submit():
         assert form.moved_on.data is not None
-        try:
-            transfers.transfer_out(
-                user, pupil.id, as_uuid(form.to_setting_id.data) or uuid.UUID(int=0),
-                form.moved_on.data, form.note.data, version=form.version.number,
-            )  # fmt: skip
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+        outcome = saved(
+            form,
+            lambda: transfers.transfer_out(
+                user,
+                pupil.id,
+                as_uuid(form.to_setting_id.data) or uuid.UUID(int=0),
+                form.moved_on.data,
+                form.note.data,
+                version=form.version.number,
+            ),
+        )
+        if outcome:
             flash(f"{pupil.full_name}'s record moved to {pupil.setting.name}", "success")
             if pupils.may_edit(user, pupil):
                 return redirect(url_for("pupils.record", pupil_id=pupil.id))
             return redirect(url_for("pupils.register"))
-    return render_template(
-        "pupils/transfer.html", form=form, pupil=pupil, choices=choices
-    ), 400 if form.errors else 200
+    return render_form("pupils/transfer.html", form, pupil=pupil, choices=choices)
 
 
 @bp.route("/transfer-in", methods=["GET", "POST"])
 @requires(Permission.TRANSFER_PUPIL)
 def transfer_in() -> Any:
-    user = _user()
+    user = acting_user()
     form = TransferInForm()
     mine = transfers.destination_choices(user)
     set_choices(form.to_setting_id, [(str(s.id), s.name) for s in mine])
@@ -405,31 +390,33 @@ def transfer_in() -> Any:
             date_of_birth=form.date_of_birth.data,
         )
         to_setting = as_uuid(form.to_setting_id.data) or uuid.UUID(int=0)
-        try:
-            found = transfers.find_incoming(user, search, to_setting)
-            searched = True
-            if found is None:
-                form.add_error(
-                    "upn",
-                    "No child at another setting matches these details exactly. Check them, "
-                    "or ask the SEND team to move the record.",
-                )
-            elif form.confirm.data:
-                if form.moved_on.data is None:
-                    form.add_error("moved_on", "Enter the date the child joined")
-                else:
-                    transfers.transfer(
-                        user, found, to_setting, form.moved_on.data,
-                        "Transferred in by the new setting",
-                    )  # fmt: skip
-                    flash(f"{found.full_name} has joined {found.setting.name}", "success")
-                    return redirect(url_for("pupils.record", pupil_id=found.id))
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-    context = {"form": form, "mine": mine, "match": None}
+        looked = saved(form, lambda: transfers.find_incoming(user, search, to_setting))
+        found, searched = looked.result, bool(looked)
+        moved_on = form.moved_on.data
+        if not searched:
+            pass
+        elif found is None:
+            form.add_error(
+                "upn",
+                "No child at another setting matches these details exactly. Check them, "
+                "or ask the SEND team to move the record.",
+            )
+        elif not form.confirm.data:
+            pass
+        elif moved_on is None:
+            form.add_error("moved_on", "Enter the date the child joined")
+        elif saved(
+            form,
+            lambda: transfers.transfer(
+                user, looked.result, to_setting, moved_on, "Transferred in by the new setting"
+            ),
+        ):
+            flash(f"{found.full_name} has joined {found.setting.name}", "success")
+            return redirect(url_for("pupils.record", pupil_id=found.id))
+    match = None
     if found is not None:
         # Only what the receiving SENCO typed, and where the record is now.
-        context["match"] = {
+        match = {
             "name": f"{found.legal_forename} {found.legal_surname}",
             "date_of_birth": found.date_of_birth,
             "setting": found.setting.name,
@@ -438,8 +425,9 @@ def transfer_in() -> Any:
             form.moved_on.data = date.today()
     # A search that ran is kept (200) even when nothing matched, so its audit event is
     # committed: failed look-ups are what an officer checking for fishing needs to see.
-    status = 400 if form.errors and not searched else 200
-    return render_template("pupils/transfer_in.html", **context), status
+    return render_form(
+        "pupils/transfer_in.html", form, status=200 if searched else None, mine=mine, match=match
+    )
 
 
 from sendtrack.pupils import apdr_views  # noqa: E402,F401  (registers the cycle routes)

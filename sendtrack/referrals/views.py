@@ -8,34 +8,29 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
-from sendtrack.forms import as_uuid, set_choices
+from sendtrack.forms import as_uuid, posted_version, set_choices
 from sendtrack.models import (
     AuditAction,
     Pupil,
     Referral,
     ReferralStatus,
     RequestType,
-    User,
     WouldRequestEhcna,
 )
 from sendtrack.permissions import Permission, requires, user_has
 from sendtrack.referrals.forms import FilterForm, ReasonForm, ReferralForm, SubmitForm
-from sendtrack.services import audit, meetings, referrals, submissions
-from sendtrack.services.errors import DomainError, StaleRecord
+from sendtrack.services import audit, meetings, referrals
 from sendtrack.services.scoping import get_pupil
+from sendtrack.web import STALE, acting_user, render_form, saved
 
 bp = Blueprint("referrals", __name__)
 
-
-def _user() -> User:
-    user: User = current_user._get_current_object()
-    return user
-
-
-def _version(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isascii() and raw.isdigit() else None
+COMPARE = (
+    "This record was changed by someone else after you opened it. Your changes are below "
+    "and have not been saved; the saved version is shown for comparison. Save again to "
+    "replace it with yours"
+)
 
 
 # --- lists ------------------------------------------------------------------------------
@@ -44,7 +39,7 @@ def _version(raw: str | None) -> int | None:
 @bp.route("/referrals/")
 @requires(Permission.VIEW_PUPIL)
 def index() -> str:
-    user = _user()
+    user = acting_user()
     form = FilterForm(request.args)
     set_choices(form.status, [("", "Any status")] + [(s.value, s.label) for s in ReferralStatus])
     clusters = meetings.visible_clusters(user)
@@ -109,7 +104,7 @@ def _context(pupil: Pupil) -> dict[str, Any]:
 @bp.route("/children/<uuid:pupil_id>/referrals/new", methods=["GET", "POST"])
 @requires(Permission.MAKE_REFERRAL)
 def new(pupil_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     pupil = get_pupil(user, pupil_id)
     form = ReferralForm()
     if request.method == "GET":
@@ -122,32 +117,26 @@ def new(pupil_id: uuid.UUID) -> Any:
             summary="New referral form",
         )
     if form.validate_on_submit():
-        try:
-            referral = submissions.once(
-                user,
-                form.submission.data,
-                Referral,
-                lambda: referrals.create_referral(
-                    user, pupil, _details(form), submit=bool(form.submit.data)
-                ),
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+        outcome = saved(
+            form,
+            lambda: referrals.create_referral(
+                user, pupil, _details(form), submit=bool(form.submit.data)
+            ),
+            once=Referral,
+        )
+        if outcome:
+            referral = outcome.result
             if referral.status is ReferralStatus.SUBMITTED:
                 return redirect(url_for("referrals.submitted", referral_id=referral.id))
             flash(f"Referral {referral.reference} saved as a draft", "success")
             return redirect(url_for("referrals.show", referral_id=referral.id))
-    status = 400 if form.errors else 200
-    return render_template(
-        "referrals/form.html", form=form, referral=None, **_context(pupil)
-    ), status
+    return render_form("referrals/form.html", form, referral=None, **_context(pupil))
 
 
 @bp.route("/referrals/<uuid:referral_id>")
 @requires(Permission.VIEW_PUPIL)
 def show(referral_id: uuid.UUID) -> str:
-    user = _user()
+    user = acting_user()
     referral = referrals.get_referral(user, referral_id)
     audit.record(user, AuditAction.VIEW, "referral", referral.id, pupil_id=referral.pupil_id)
     decisions = referrals.decisions_for(referral.id)
@@ -177,7 +166,7 @@ def show(referral_id: uuid.UUID) -> str:
 @bp.route("/referrals/<uuid:referral_id>/edit", methods=["GET", "POST"])
 @requires(Permission.MAKE_REFERRAL)
 def edit(referral_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     referral = referrals.get_referral(user, referral_id)
     if referral.status not in referrals.EDITABLE or not referrals.is_own_school(user, referral):
         flash(f"This referral is {referral.status.label.lower()}: it can no longer be changed")
@@ -189,99 +178,84 @@ def edit(referral_id: uuid.UUID) -> Any:
         form.would_request_ehcna.data = (
             referral.would_request_ehcna.value if referral.would_request_ehcna else None
         )
-    saved: Referral | None = None
+    current: Referral | None = None
     if form.validate_on_submit():
-        try:
-            referrals.update_referral(
+        # A stale save keeps what this person typed, shows what is saved now beside it, and
+        # lets them choose: saving again replaces it with theirs.
+        outcome = saved(
+            form,
+            lambda: referrals.update_referral(
                 user,
                 referral,
                 _details(form),
-                version=_version(form.version.data),
+                version=posted_version(form.version.data),
                 submit=bool(form.submit.data),
-            )
-        except StaleRecord:
-            # Keep what this person typed, show what is saved now, and let them choose.
-            saved = referrals.reload_referral(referral.id)
-            form.add_error(
-                None,
-                "This record was changed by someone else after you opened it. Your changes "
-                "are below and have not been saved; the saved version is shown for "
-                "comparison. Save again to replace it with yours",
-            )
-            form.version.data = str(saved.version)
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+            ),
+            stale=COMPARE,
+            current=lambda: referrals.reload_referral(referral.id),
+        )
+        if outcome:
             if form.submit.data:
                 return redirect(url_for("referrals.submitted", referral_id=referral.id))
             flash("Referral saved", "success")
             return redirect(url_for("referrals.show", referral_id=referral.id))
-    status = 409 if saved is not None else 400 if form.errors else 200
-    return render_template(
+        current = outcome.current
+    return render_form(
         "referrals/form.html",
-        form=form,
+        form,
+        status=409 if current is not None else None,
         referral=referral,
-        saved=saved,
+        saved=current,
         **_context(referral.pupil),
-    ), status
+    )
 
 
 @bp.route("/referrals/<uuid:referral_id>/submit", methods=["POST"])
 @requires(Permission.MAKE_REFERRAL)
 def submit(referral_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     referral = referrals.get_referral(user, referral_id)
     form = SubmitForm()
     if not form.validate_on_submit():
         flash("Something went wrong: try submitting the referral again")
         return redirect(url_for("referrals.show", referral_id=referral.id))
-    try:
-        referrals.submit_referral(user, referral, version=_version(form.version.data))
-    except StaleRecord:
-        flash("This record was changed by someone else: check it and submit again")
-        return redirect(url_for("referrals.show", referral_id=referral_id))
-    except DomainError as exc:
-        flash(exc.message)
-        return redirect(url_for("referrals.show", referral_id=referral_id))
-    return redirect(url_for("referrals.submitted", referral_id=referral.id))
+    if saved(
+        form,
+        lambda: referrals.submit_referral(
+            user, referral, version=posted_version(form.version.data)
+        ),
+        stale="This record was changed by someone else: check it and submit again",
+        flashed=True,
+    ):
+        return redirect(url_for("referrals.submitted", referral_id=referral.id))
+    return redirect(url_for("referrals.show", referral_id=referral_id))
 
 
 @bp.route("/referrals/<uuid:referral_id>/submitted")
 @requires(Permission.MAKE_REFERRAL)
 def submitted(referral_id: uuid.UUID) -> str:
-    referral = referrals.get_referral(_user(), referral_id)
+    referral = referrals.get_referral(acting_user(), referral_id)
     return render_template("referrals/submitted.html", referral=referral)
 
 
 def _reason_page(referral_id: uuid.UUID, action: str, template_args: dict[str, Any]) -> Any:
-    user = _user()
+    user = acting_user()
     viewing = f"the {action} form" if request.method == "GET" else None
     referral = referrals.open_referral(user, referral_id, viewing)
     form = ReasonForm()
     if request.method == "GET":
         form.version.data = str(referral.version)
-    if form.validate_on_submit():
-        try:
-            if action == "return":
-                referrals.return_referral(
-                    user, referral, form.reason.data, version=_version(form.version.data)
-                )
-                flash(f"Referral {referral.reference} returned to the school", "success")
-            else:
-                referrals.withdraw_referral(
-                    user, referral, form.reason.data, version=_version(form.version.data)
-                )
-                flash(f"Referral {referral.reference} withdrawn", "success")
-        except StaleRecord:
-            form.add_error(None, "This record was changed by someone else: reload the page")
-        except DomainError as exc:
-            form.add_error(exc.field or "reason", exc.message)
-        else:
-            return redirect(url_for("referrals.show", referral_id=referral.id))
-    status = 400 if form.errors else 200
-    return render_template(
-        "referrals/reason.html", form=form, referral=referral, **template_args
-    ), status
+    change = referrals.return_referral if action == "return" else referrals.withdraw_referral
+    done = "returned to the school" if action == "return" else "withdrawn"
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: change(user, referral, form.reason.data, version=posted_version(form.version.data)),
+        field="reason",
+        stale=STALE,
+    ):
+        flash(f"Referral {referral.reference} {done}", "success")
+        return redirect(url_for("referrals.show", referral_id=referral.id))
+    return render_form("referrals/reason.html", form, referral=referral, **template_args)
 
 
 @bp.route("/referrals/<uuid:referral_id>/return", methods=["GET", "POST"])

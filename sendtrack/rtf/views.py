@@ -16,9 +16,8 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user
 
-from sendtrack.forms import as_uuid, set_choices
+from sendtrack.forms import as_uuid, posted_version, set_choices
 from sendtrack.models import (
     AuditAction,
     Phase,
@@ -43,9 +42,10 @@ from sendtrack.rtf.forms import (
     RetireBandForm,
 )
 from sendtrack.school_year import financial_year_of
-from sendtrack.services import audit, rtf, rtf_budget, rtf_follow_up, submissions, transactions
-from sendtrack.services.errors import DomainError, StaleRecord
+from sendtrack.services import audit, rtf, rtf_budget, rtf_follow_up
+from sendtrack.services.errors import DomainError
 from sendtrack.services.scoping import get_pupil
+from sendtrack.web import acting_user, render_form, saved
 from sendtrack.wording import money
 
 bp = Blueprint("rtf", __name__, url_prefix="/rtf")
@@ -58,15 +58,8 @@ STATUS_FILTERS = [
     ("declined", "Declined"),
     ("withdrawn", "Withdrawn"),
 ]
-
-
-def _user() -> User:
-    user: User = current_user._get_current_object()
-    return user
-
-
-def _version(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isascii() and raw.isdigit() else None
+# A stale decision or follow-up keeps nothing; the page shows the application as saved.
+CHANGED = "Someone else changed this application: reload the page"
 
 
 def _setting_choices(phases: set[Phase] | frozenset[Phase]) -> list[tuple[str, str]]:
@@ -85,7 +78,7 @@ def _band_choices(empty: str) -> list[tuple[str, str]]:
 @bp.route("/")
 @requires(Permission.APPLY_RTF)
 def index() -> str:
-    user = _user()
+    user = acting_user()
     form = FilterForm(request.args)
     set_choices(form.status, STATUS_FILTERS)
     set_choices(
@@ -143,7 +136,7 @@ def _visible_settings(user: User) -> list[Setting]:
 
 
 def _application_form() -> ApplicationForm:
-    user = _user()
+    user = acting_user()
     form = ApplicationForm()
     set_choices(
         form.reception_year, [(str(y), rtf.september_label(y)) for y in rtf.reception_years()]
@@ -200,17 +193,16 @@ def apply() -> Any:
             amount_requested=form.amount_requested.data,
             band_id=as_uuid(form.band_id.data),
         )
-        try:
-            application = submissions.once(
-                _user(), form.submission.data, RtfApplication, lambda: rtf.apply(_user(), details)
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+        outcome = saved(
+            form,
+            lambda: rtf.apply(acting_user(), details),
+            once=RtfApplication,
+        )
+        if outcome:
+            application = outcome.result
             flash(f"Application {application.reference} submitted", "success")
             return redirect(url_for("rtf.show", application_id=application.id))
-    status = 400 if form.errors else 200
-    return render_template("rtf/apply.html", form=form), status
+    return render_form("rtf/apply.html", form)
 
 
 # --- one application --------------------------------------------------------------------
@@ -219,7 +211,7 @@ def apply() -> Any:
 @bp.route("/<uuid:application_id>")
 @requires(Permission.APPLY_RTF)
 def show(application_id: uuid.UUID) -> str:
-    user = _user()
+    user = acting_user()
     application = rtf.get_application(user, application_id)
     audit.record(
         user,
@@ -252,7 +244,7 @@ def _child_visible(user: User, pupil_id: uuid.UUID) -> bool:
 @bp.route("/<uuid:application_id>/decide", methods=["GET", "POST"])
 @requires(Permission.DECIDE_RTF)
 def decide(application_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     application = rtf.get_application(user, application_id)
     if application.decision is not None:
         flash("This application has already been decided")
@@ -262,31 +254,23 @@ def decide(application_id: uuid.UUID) -> Any:
     if request.method == "GET":
         form.version.data = str(application.version)
         form.band_id.data = str(application.band_id) if application.band_id else ""
-    if form.validate_on_submit():
-        try:
-            rtf.decide(
-                user,
-                application,
-                RtfDecision(form.decision.data),
-                form.amount_awarded.data,
-                form.decision_reason.data,
-                band_id=as_uuid(form.band_id.data),
-                version=_version(form.version.data),
-            )
-        except StaleRecord:
-            # Nothing of this attempt may be kept; the page shows the record as saved.
-            transactions.discard()
-            form.add_error(None, "Someone else changed this application: reload the page")
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            flash(f"Decision recorded for {application.reference}", "success")
-            return redirect(url_for("rtf.show", application_id=application.id))
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: rtf.decide(
+            user,
+            application,
+            RtfDecision(form.decision.data),
+            form.amount_awarded.data,
+            form.decision_reason.data,
+            band_id=as_uuid(form.band_id.data),
+            version=posted_version(form.version.data),
+        ),
+        stale=CHANGED,
+    ):
+        flash(f"Decision recorded for {application.reference}", "success")
+        return redirect(url_for("rtf.show", application_id=application.id))
     position = rtf_budget.position(financial_year_of(_today()))
-    status = 400 if form.errors else 200
-    return render_template(
-        "rtf/decide.html", form=form, application=application, position=position
-    ), status
+    return render_form("rtf/decide.html", form, application=application, position=position)
 
 
 def _today() -> Any:
@@ -298,7 +282,7 @@ def _today() -> Any:
 @bp.route("/<uuid:application_id>/letter.pdf")
 @requires(Permission.APPLY_RTF)
 def letter(application_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     application = rtf.get_application(user, application_id)
     if application.decision is None:
         flash("There is no decision letter until the application is decided")
@@ -328,7 +312,7 @@ def letter(application_id: uuid.UUID) -> Any:
 @bp.route("/<uuid:application_id>/follow-up", methods=["GET", "POST"])
 @requires(Permission.APPLY_RTF)
 def follow_up(application_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     application = rtf.get_application(user, application_id)
     if not rtf_follow_up.can_follow_up(user, application):
         flash(
@@ -346,35 +330,27 @@ def follow_up(application_id: uuid.UUID) -> Any:
             form.ehcna_requested.data = "yes" if application.ehcna_requested else "no"
         elif ehcna is not None:
             form.ehcna_requested.data = "yes"
-    if form.validate_on_submit():
-        try:
-            rtf_follow_up.record_follow_up(
-                user,
-                application,
-                form.how_settled.data,
-                form.provision_in_place.data,
-                form.ehcna_requested.data == "yes",
-                version=_version(form.version.data),
-            )
-        except StaleRecord:
-            # Nothing of this attempt may be kept; the page shows the record as saved.
-            transactions.discard()
-            form.add_error(None, "Someone else changed this application: reload the page")
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            flash("Follow-up saved", "success")
-            return redirect(url_for("rtf.show", application_id=application.id))
-    status = 400 if form.errors else 200
-    return render_template(
-        "rtf/follow_up.html", form=form, application=application, ehcna=ehcna
-    ), status
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: rtf_follow_up.record_follow_up(
+            user,
+            application,
+            form.how_settled.data,
+            form.provision_in_place.data,
+            form.ehcna_requested.data == "yes",
+            version=posted_version(form.version.data),
+        ),
+        stale=CHANGED,
+    ):
+        flash("Follow-up saved", "success")
+        return redirect(url_for("rtf.show", application_id=application.id))
+    return render_form("rtf/follow_up.html", form, application=application, ehcna=ehcna)
 
 
 @bp.route("/<uuid:application_id>/link", methods=["GET", "POST"])
 @requires(Permission.DECIDE_RTF)
 def link(application_id: uuid.UUID) -> Any:
-    user = _user()
+    user = acting_user()
     viewing = "the link form" if request.method == "GET" else None
     application = rtf.open_application(user, application_id, viewing)
     candidates = rtf_follow_up.link_candidates(application)
@@ -392,20 +368,15 @@ def link(application_id: uuid.UUID) -> Any:
     )
     if request.method == "GET":
         form.version.data = str(application.version)
-    if form.validate_on_submit():
-        try:
-            rtf_follow_up.confirm_link(
-                user, application, as_uuid(form.pupil_id.data), version=form.version.number
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            flash("The award is now linked to the school's record", "success")
-            return redirect(url_for("rtf.show", application_id=application.id))
-    status = 400 if form.errors else 200
-    return render_template(
-        "rtf/link.html", form=form, application=application, candidates=candidates
-    ), status
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: rtf_follow_up.confirm_link(
+            user, application, as_uuid(form.pupil_id.data), version=form.version.number
+        ),
+    ):
+        flash("The award is now linked to the school's record", "success")
+        return redirect(url_for("rtf.show", application_id=application.id))
+    return render_form("rtf/link.html", form, application=application, candidates=candidates)
 
 
 # --- the child's RTF timeline -----------------------------------------------------------
@@ -414,7 +385,7 @@ def link(application_id: uuid.UUID) -> Any:
 @bp.route("/children/<uuid:pupil_id>")
 @requires(Permission.APPLY_RTF)
 def child(pupil_id: uuid.UUID) -> str:
-    user = _user()
+    user = acting_user()
     pupil = get_pupil(user, pupil_id)
     audit.record(user, AuditAction.VIEW, "pupil_rtf_timeline", pupil.id, pupil_id=pupil.id)
     return render_template(
@@ -428,34 +399,33 @@ def child(pupil_id: uuid.UUID) -> str:
 @bp.route("/budget", methods=["GET", "POST"])
 @requires(Permission.DECIDE_RTF)
 def budget() -> Any:
-    user = _user()
+    user = acting_user()
     form = BudgetForm()
     if request.method == "GET":
         form.financial_year.data = financial_year_of(_today())
     if form.validate_on_submit():
-        assert form.allocation.data is not None
-        try:
-            saved = rtf_budget.set_allocation(
-                user, form.financial_year.data or "", form.allocation.data
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            flash(f"RTF budget for {saved.financial_year} saved", "success")
+        allocation = form.allocation.data
+        assert allocation is not None
+        outcome = saved(
+            form,
+            lambda: rtf_budget.set_allocation(user, form.financial_year.data or "", allocation),
+        )
+        if outcome:
+            saved_budget = outcome.result
+            flash(f"RTF budget for {saved_budget.financial_year} saved", "success")
             return redirect(url_for("rtf.budget"))
-    status = 400 if form.errors else 200
-    return render_template(
+    return render_form(
         "rtf/budget.html",
-        form=form,
+        form,
         positions=rtf_budget.all_positions(),
         current=financial_year_of(_today()),
-    ), status
+    )
 
 
 @bp.route("/bands", methods=["GET", "POST"])
 @requires(Permission.DECIDE_RTF)
 def bands() -> Any:
-    user = _user()
+    user = acting_user()
     form = BandForm()
     retire = RetireBandForm(prefix="retire")
     if request.method == "POST" and "retire-band_id" in request.form:
@@ -467,20 +437,18 @@ def bands() -> Any:
             return redirect(url_for("rtf.bands"))
     elif form.validate_on_submit():
         assert form.amount.data is not None
-        try:
-            amount = form.amount.data
-            submissions.once(
-                user,
-                form.submission.data,
-                RtfBand,
-                lambda: rtf_budget.save_band(user, form.name.data or "", amount),
-            )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+        amount = form.amount.data
+        if saved(
+            form,
+            lambda: rtf_budget.save_band(user, form.name.data or "", amount),
+            once=RtfBand,
+        ):
             flash(f"Band {form.name.data} added", "success")
             return redirect(url_for("rtf.bands"))
-    status = 400 if form.errors or request.method == "POST" else 200
-    return render_template(
-        "rtf/bands.html", form=form, retire=retire, bands=rtf_budget.all_bands()
-    ), status
+    return render_form(
+        "rtf/bands.html",
+        form,
+        status=400 if request.method == "POST" else None,
+        retire=retire,
+        bands=rtf_budget.all_bands(),
+    )

@@ -31,7 +31,7 @@ from sendtrack.models import (
     User,
 )
 from sendtrack.services import audit, versions
-from sendtrack.services.errors import DomainError, NotFound, StaleRecord
+from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.pupils import editable
 from sendtrack.services.scoping import pupil_scope
 
@@ -183,11 +183,6 @@ def totals(cycle: ApdrCycle) -> Totals:
 # --- cycles ----------------------------------------------------------------------------
 
 
-def _check_version(cycle: ApdrCycle, version: int | None) -> None:
-    if version is not None and version != cycle.version:
-        raise StaleRecord(current=cycle)
-
-
 def _touch(cycle: ApdrCycle) -> None:
     # Forces an UPDATE of the cycle row, so its version moves on with any child-row edit.
     cycle.updated_at = datetime.now(UTC)
@@ -252,7 +247,7 @@ def start_cycle(
 def _save_cycle(
     user: User, cycle: ApdrCycle, version: int | None, values: dict[str, object]
 ) -> None:
-    _check_version(cycle, version)
+    versions.check(cycle, version)
     before = audit.snapshot(cycle, CYCLE_FIELDS)
     for key, value in values.items():
         setattr(cycle, key, value)
@@ -315,7 +310,7 @@ def save_outcome(
     success_criteria: str | None,
     outcome: ApdrOutcome | None = None,
 ) -> ApdrOutcome:
-    _check_version(cycle, version)
+    versions.check(cycle, version)
     before = audit.snapshot(outcome, OUTCOME_FIELDS) if outcome else {}
     if outcome is None:
         outcome = ApdrOutcome(position=len(cycle.outcomes) + 1, description=description)
@@ -371,7 +366,7 @@ def save_provision(
     details: ProvisionDetails,
     provision: Provision | None = None,
 ) -> Provision:
-    _check_version(cycle, version)
+    versions.check(cycle, version)
     rate = None
     if details.delivered_by:
         rate = db.session.scalar(
@@ -405,7 +400,7 @@ def save_provision(
 
 def remove_provision(user: User, provision: Provision, version: int | None) -> ApdrCycle:
     cycle = provision.cycle
-    _check_version(cycle, version)
+    versions.check(cycle, version)
     if cycle.status is not CycleStatus.OPEN:
         raise DomainError("This cycle has been reviewed: its plan can no longer change")
     before = audit.snapshot(provision, PROVISION_FIELDS)
@@ -449,7 +444,7 @@ def review_cycle(
     missing = [o for o in cycle.outcomes if o.id not in progress]
     if missing:
         raise DomainError("Choose the progress made towards every outcome", field="progress")
-    _check_version(cycle, version)
+    versions.check(cycle, version)
     for outcome in cycle.outcomes:
         old = outcome.progress
         outcome.progress = progress[outcome.id]

@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from sendtrack.extensions import db
 from sendtrack.models import (
@@ -28,8 +27,8 @@ from sendtrack.models import (
 )
 from sendtrack.role_permissions import Permission, user_has
 from sendtrack.school_year import financial_year_of
-from sendtrack.services import audit, cluster_budgets
-from sendtrack.services.errors import DomainError, NotFound, StaleRecord
+from sendtrack.services import audit, cluster_budgets, versions
+from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.scoping import decision_scope as decision_scope
 from sendtrack.services.scoping import get_action as get_action
 from sendtrack.services.scoping import get_decision as get_decision
@@ -319,18 +318,6 @@ def record_decision(
     return decision
 
 
-def _check_version(decision: PanelDecision, version: int | None) -> None:
-    if version is not None and version != decision.version:
-        raise StaleRecord(decision)
-
-
-def _save(decision: PanelDecision) -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise StaleRecord(decision) from None
-
-
 def update_decision(
     actor: User,
     decision: PanelDecision,
@@ -343,7 +330,7 @@ def update_decision(
 ) -> PanelDecision:
     """Change a draft; or change a confirmed decision, which needs a reason."""
     today = today or date.today()
-    _check_version(decision, version)
+    versions.check(decision, version)
     referral = decision.referral
     if not can_record(actor, referral):
         raise DomainError("Only the cluster's Area SEND Lead can change decisions")
@@ -370,7 +357,7 @@ def update_decision(
         )
     before = audit.snapshot(decision, AUDIT_FIELDS)
     _fill(decision, details, actor)
-    _save(decision)
+    versions.save(decision)
     changes = audit.diff(before, audit.snapshot(decision, AUDIT_FIELDS))
     if changes or change_reason:
         audit.record(
@@ -393,7 +380,7 @@ def update_decision(
 def confirm_decision(
     actor: User, decision: PanelDecision, *, version: int | None = None
 ) -> PanelDecision:
-    _check_version(decision, version)
+    versions.check(decision, version)
     if decision.confirmed_at is not None:
         raise DomainError("This decision is already confirmed")
     if not can_record(actor, decision.referral):
@@ -418,7 +405,7 @@ def confirm_decision(
 def _confirm(actor: User, decision: PanelDecision) -> None:
     decision.confirmed_at = datetime.now(UTC)
     decision.confirmed_by_id = actor.id
-    _save(decision)
+    versions.save(decision)
     audit.record(
         actor,
         AuditAction.UPDATE,
@@ -444,10 +431,7 @@ def _sync_referral(actor: User, decision: PanelDecision) -> None:
         return
     before = referral.status
     referral.status = status
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise StaleRecord(decision) from None
+    versions.save(decision)
     audit.record(
         actor,
         AuditAction.UPDATE,
@@ -526,7 +510,7 @@ def complete_action(actor: User, action: PanelAction, *, today: date | None = No
 def record_payment(
     actor: User, decision: PanelDecision, amount_paid: Decimal | None, *, version: int | None
 ) -> PanelDecision:
-    _check_version(decision, version)
+    versions.check(decision, version)
     if not can_record(actor, decision.referral):
         raise DomainError("Only the cluster's Area SEND Lead can record payments")
     if decision.confirmed_at is None or decision.outcome not in AWARD_OUTCOMES:
@@ -542,7 +526,7 @@ def record_payment(
         )
     before = decision.amount_paid
     decision.amount_paid = amount_paid
-    _save(decision)
+    versions.save(decision)
     audit.record(
         actor,
         AuditAction.UPDATE,

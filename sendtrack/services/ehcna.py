@@ -17,7 +17,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from sendtrack.extensions import db
 from sendtrack.models import (
@@ -33,12 +32,12 @@ from sendtrack.models import (
     User,
 )
 from sendtrack.models.assessments import DECISION_DAYS, FINAL_PLAN_DAYS, NOT_ISSUE_DAYS
-from sendtrack.services import audit, pupils
+from sendtrack.services import audit, pupils, versions
 
 # Shown on the request page; re-exported so views call one service module.
 from sendtrack.services.early_support import EarlySupport as EarlySupport
 from sendtrack.services.early_support import early_support as early_support
-from sendtrack.services.errors import DomainError, StaleRecord
+from sendtrack.services.errors import DomainError
 from sendtrack.services.scoping import get_exception as get_exception
 from sendtrack.services.scoping import get_request as get_request
 from sendtrack.services.scoping import request_scope as request_scope
@@ -313,21 +312,10 @@ def new_reference(received: date) -> str:
             return reference
 
 
-def discard_changes() -> None:
-    """Forget this request's unsaved writes (after a stale save), so nothing half-saved."""
-    db.session.rollback()
-
-
-def _check_version(request: EhcnaRequest, version: int | None) -> None:
-    if version is not None and version != request.version:
-        raise StaleRecord(request)
-
-
-def _save(request: EhcnaRequest, actor: User | None, before: dict[str, Any], summary: str) -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise StaleRecord(request) from None
+def _save_audited(
+    request: EhcnaRequest, actor: User | None, before: dict[str, Any], summary: str
+) -> None:
+    versions.save(request)
     changes = audit.diff(before, audit.snapshot(request, AUDIT_FIELDS))
     if changes:
         audit.record(
@@ -431,7 +419,7 @@ def record_decision(
     *,
     version: int | None = None,
 ) -> EhcnaRequest:
-    _check_version(request, version)
+    versions.check(request, version)
     if decision is None:
         raise DomainError("Choose the decision", field="decision")
     if decision_date is None:
@@ -445,7 +433,9 @@ def record_decision(
     before = audit.snapshot(request, AUDIT_FIELDS)
     request.decision = decision
     request.decision_date = decision_date
-    _save(request, actor, before, f"Decision whether to assess: {DECISION_LABELS[decision]}")
+    _save_audited(
+        request, actor, before, f"Decision whether to assess: {DECISION_LABELS[decision]}"
+    )
     return request
 
 
@@ -457,7 +447,7 @@ def record_outcome(
     *,
     version: int | None = None,
 ) -> EhcnaRequest:
-    _check_version(request, version)
+    versions.check(request, version)
     if request.decision is not AssessDecision.ASSESS:
         raise DomainError(
             "Record a decision to assess before the outcome of the assessment", field="outcome"
@@ -477,7 +467,7 @@ def record_outcome(
     before = audit.snapshot(request, AUDIT_FIELDS)
     request.outcome = outcome
     request.outcome_date = outcome_date
-    _save(request, actor, before, f"Assessment outcome: {OUTCOME_LABELS[outcome]}")
+    _save_audited(request, actor, before, f"Assessment outcome: {OUTCOME_LABELS[outcome]}")
     return request
 
 
@@ -491,7 +481,7 @@ def record_plan(
 ) -> EhcnaRequest:
     """The draft and final plan dates. Issuing the final plan gives the child SEN status E
     from that date (a dated history row) and schedules the first annual review."""
-    _check_version(request, version)
+    versions.check(request, version)
     if draft_plan_date is None and plan_issued_date is None:
         raise DomainError(
             "Enter the date the draft or final plan was issued", field="draft_plan_date"
@@ -505,7 +495,7 @@ def record_plan(
     before = audit.snapshot(request, AUDIT_FIELDS)
     request.draft_plan_date = draft_plan_date
     request.plan_issued_date = plan_issued_date
-    _save(request, actor, before, "EHC plan dates")
+    _save_audited(request, actor, before, "EHC plan dates")
     if newly_issued:
         assert plan_issued_date is not None
         plan_issued(actor, request, plan_issued_date)
@@ -541,7 +531,7 @@ def update_case(
     notes: str | None,
     version: int | None = None,
 ) -> EhcnaRequest:
-    _check_version(request, version)
+    versions.check(request, version)
     if assigned_officer_id is not None and assigned_officer_id not in {o.id for o in officers()}:
         raise DomainError("Choose an LA officer from the list", field="assigned_officer_id")
     before = audit.snapshot(request, AUDIT_FIELDS)
@@ -549,7 +539,7 @@ def update_case(
     request.mediation = mediation
     request.tribunal = tribunal
     request.notes = (notes or "").strip() or None
-    _save(request, actor, before, "Case details")
+    _save_audited(request, actor, before, "Case details")
     return request
 
 

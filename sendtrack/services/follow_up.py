@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, PanelAction, PanelDecision, Referral, User
-from sendtrack.services import audit
+from sendtrack.services import audit, versions
 from sendtrack.services.decisions import AUDIT_FIELDS, can_record
-from sendtrack.services.errors import DomainError, StaleRecord
+from sendtrack.services.errors import DomainError
 from sendtrack.services.scoping import decision_scope, referral_scope
 
 IMPACT_CHOICES = {"yes": "Yes", "partly": "Partly", "no": "No"}
@@ -76,8 +75,7 @@ def record_impact(
     version: int | None,
     today: date | None = None,
 ) -> PanelDecision:
-    if version is not None and version != decision.version:
-        raise StaleRecord(decision)
+    versions.check(decision, version)
     if not can_record(actor, decision.referral):
         raise DomainError("Only the cluster's Area SEND Lead can record the impact")
     if decision.confirmed_at is None:
@@ -94,10 +92,7 @@ def record_impact(
     decision.more_needed = more_needed
     decision.impact_notes = notes
     decision.impact_recorded_on = today or date.today()
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise StaleRecord(decision) from None
+    versions.save(decision)
     audit.record(
         actor,
         AuditAction.UPDATE,

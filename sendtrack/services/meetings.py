@@ -29,7 +29,7 @@ from sendtrack.models import (
     User,
 )
 from sendtrack.services import audit, versions
-from sendtrack.services.errors import DomainError, NotFound, StaleRecord
+from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.scoping import agenda_scope, cluster_scope, restricted_pupil_ids
 from sendtrack.services.scoping import get_meeting as get_meeting
 from sendtrack.services.scoping import get_member as get_member
@@ -218,8 +218,7 @@ def update_meeting(
     today: date | None = None,
 ) -> PanelMeeting:
     today = today or date.today()
-    if version is not None and version != meeting.version:
-        raise StaleRecord(meeting)
+    versions.check(meeting, version)
     if not can_manage(actor, meeting):
         raise DomainError("Only the cluster's Area SEND Lead can change this meeting")
     details.cluster_id = meeting.cluster_id  # a meeting does not move between clusters
@@ -232,10 +231,7 @@ def update_meeting(
     before = audit.snapshot(meeting, MEETING_FIELDS)
     for key, value in details.__dict__.items():
         setattr(meeting, key, value)
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise StaleRecord(meeting) from None
+    versions.save(meeting)
     audit.record(
         actor,
         AuditAction.UPDATE,

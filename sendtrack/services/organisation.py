@@ -15,12 +15,11 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, Cluster, ClusterBudget, Phase, Pupil, Setting, User
 from sendtrack.services import audit, spreadsheets, versions
-from sendtrack.services.errors import DomainError, NotFound, StaleRecord
+from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.rtf_budget import check_financial_year
 
 T = TypeVar("T")
@@ -55,10 +54,7 @@ def like(text: str) -> str:
 def _flush_unique(message: str, field: str, record: Any = None) -> None:
     # The database is the judge of uniqueness: a race between two officers ends here too.
     try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise StaleRecord(record) from None
+        versions.save(record)
     except IntegrityError:
         # Nothing of this request may be kept, and the session must be usable to render
         # the form again.

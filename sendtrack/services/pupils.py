@@ -25,7 +25,7 @@ from sendtrack.models import (
     User,
 )
 from sendtrack.services import audit, versions
-from sendtrack.services.errors import DomainError, NotFound, StaleRecord
+from sendtrack.services.errors import DomainError, NotFound
 
 PUPIL_AUDIT_FIELDS = [
     "upn",
@@ -337,8 +337,7 @@ def edit_pupil(
     actor: User, pupil: Pupil, details: PupilDetails, needs: list[NeedCode], version: int | None
 ) -> Pupil:
     """Save the record form; a stale version (someone saved in between) is refused."""
-    if version is not None and version != pupil.version:
-        raise StaleRecord(current=pupil)
+    versions.check(pupil, version)
     if (
         details.setting_id != pupil.setting_id
         and not actor.is_area_wide

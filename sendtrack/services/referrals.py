@@ -15,7 +15,6 @@ from decimal import Decimal
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from sendtrack.extensions import db
 from sendtrack.models import (
@@ -31,8 +30,8 @@ from sendtrack.models import (
     User,
     WouldRequestEhcna,
 )
-from sendtrack.services import audit
-from sendtrack.services.errors import DomainError, NotFound, StaleRecord
+from sendtrack.services import audit, versions
+from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.scoping import get_referral as get_referral
 from sendtrack.services.scoping import referral_scope as referral_scope
 
@@ -287,20 +286,6 @@ def create_referral(
     return referral
 
 
-def _check_version(referral: Referral, version: int | None) -> None:
-    if version is not None and version != referral.version:
-        raise StaleRecord(referral)
-
-
-def _save(referral: Referral) -> None:
-    """Flush, turning a save that lost a race (the row's version moved on between our read
-    and our write) into StaleRecord instead of an error page."""
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise StaleRecord(referral) from None
-
-
 def update_referral(
     actor: User,
     referral: Referral,
@@ -312,7 +297,7 @@ def update_referral(
 ) -> Referral:
     """Edit a draft or a returned referral; optionally (re)submit it."""
     today = today or date.today()
-    _check_version(referral, version)
+    versions.check(referral, version)
     if not is_own_school(actor, referral):
         raise DomainError("Only the referring school can change this referral")
     if referral.status not in EDITABLE:
@@ -329,7 +314,7 @@ def update_referral(
     if submit:
         referral.status = ReferralStatus.SUBMITTED
         referral.submitted_date = referral.submitted_date or today
-    _save(referral)
+    versions.save(referral)
     audit.record(
         actor,
         AuditAction.UPDATE,
@@ -349,7 +334,7 @@ def _transition(
     referral.status = status
     for key, value in values.items():
         setattr(referral, key, value)
-    _save(referral)
+    versions.save(referral)
     audit.record(
         actor,
         AuditAction.UPDATE,
@@ -365,7 +350,7 @@ def _transition(
 def submit_referral(
     actor: User, referral: Referral, *, version: int | None = None, today: date | None = None
 ) -> Referral:
-    _check_version(referral, version)
+    versions.check(referral, version)
     if not is_own_school(actor, referral):
         raise DomainError("Only the referring school can submit this referral")
     if referral.status not in EDITABLE:
@@ -393,7 +378,7 @@ def return_referral(
 ) -> Referral:
     """The Area SEND Lead sends a submitted referral back to the school for more
     information. It leaves any agenda it was on."""
-    _check_version(referral, version)
+    versions.check(referral, version)
     if not manages_cluster(actor, referral.cluster_id):
         raise DomainError("Only the cluster's Area SEND Lead can return this referral")
     if referral.status not in (ReferralStatus.SUBMITTED, ReferralStatus.SCHEDULED):
@@ -417,7 +402,7 @@ def return_referral(
 def withdraw_referral(
     actor: User, referral: Referral, reason: str | None, *, version: int | None = None
 ) -> Referral:
-    _check_version(referral, version)
+    versions.check(referral, version)
     if not is_own_school(actor, referral):
         raise DomainError("Only the referring school can withdraw this referral")
     if referral.status not in WITHDRAWABLE:

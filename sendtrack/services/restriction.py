@@ -14,8 +14,8 @@ from sqlalchemy import func, or_, select
 
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, AuditEvent, Pupil, User
-from sendtrack.services import audit
-from sendtrack.services.errors import DomainError, NotFound, StaleRecord
+from sendtrack.services import audit, versions
+from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.organisation import Page, paginate
 from sendtrack.services.scoping import get_pupil
 
@@ -84,8 +84,7 @@ def set_restricted(
     reason = " ".join((reason or "").split())
     if not reason:
         raise DomainError("Enter the reason", field="reason")
-    if version is not None and version != pupil.version:
-        raise StaleRecord(pupil)
+    versions.check(pupil, version)
     if pupil.is_restricted == restricted:
         raise DomainError(
             "This child's record is already restricted"

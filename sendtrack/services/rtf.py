@@ -19,7 +19,6 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from sendtrack.extensions import db
 from sendtrack.models import (
@@ -37,8 +36,8 @@ from sendtrack.models import (
     WouldRequestEhcna,
 )
 from sendtrack.school_year import financial_year_of, reception_cohort, school_year_start
-from sendtrack.services import audit, pupils, rtf_budget, rtf_links
-from sendtrack.services.errors import DomainError, StaleRecord
+from sendtrack.services import audit, pupils, rtf_budget, rtf_links, versions
+from sendtrack.services.errors import DomainError
 from sendtrack.services.scoping import application_scope as application_scope
 from sendtrack.services.scoping import get_application as get_application
 from sendtrack.services.scoping import own_setting_scope, pupil_scope
@@ -588,20 +587,6 @@ def apply(actor: User, details: ApplicationDetails, *, today: date | None = None
 # --- deciding ---------------------------------------------------------------------------
 
 
-def _check_version(application: RtfApplication, version: int | None) -> None:
-    if version is not None and version != application.version:
-        raise StaleRecord(application)
-
-
-def _save(application: RtfApplication) -> None:
-    """Flush, turning a concurrent save by someone else (the row's version moved on between
-    our read and our write) into StaleRecord rather than an error page."""
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise StaleRecord(application) from None
-
-
 def decide(
     actor: User,
     application: RtfApplication,
@@ -614,7 +599,7 @@ def decide(
     decision_date: date | None = None,
 ) -> RtfApplication:
     """Approve, part-approve or decline, within the band and the year's RTF budget."""
-    _check_version(application, version)
+    versions.check(application, version)
     if application.status is not RtfStatus.SUBMITTED:
         raise DomainError("This application has already been decided or withdrawn")
     if decision is None:
@@ -678,7 +663,7 @@ def decide(
     application.follow_up_due = (
         review_point(application.reception_year) if decision.is_award else None
     )
-    _save(application)
+    versions.save(application)
     audit.record(
         actor,
         AuditAction.UPDATE,

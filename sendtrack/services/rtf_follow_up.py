@@ -16,12 +16,7 @@ from sendtrack.extensions import db
 from sendtrack.models import AuditAction, EhcnaRequest, Phase, Pupil, RtfApplication, Setting, User
 from sendtrack.services import audit, rtf_links, versions
 from sendtrack.services.errors import DomainError
-from sendtrack.services.rtf import (
-    AUDIT_FIELDS,
-    RECEPTION_PHASES,
-    _check_version,
-    _save,
-)
+from sendtrack.services.rtf import AUDIT_FIELDS, RECEPTION_PHASES
 from sendtrack.services.scoping import application_scope
 
 
@@ -149,7 +144,7 @@ def record_follow_up(
     version: int | None = None,
     recorded_on: date | None = None,
 ) -> RtfApplication:
-    _check_version(application, version)
+    versions.check(application, version)
     if not (application.decision and application.decision.is_award):
         raise DomainError("Only an award has a follow-up")
     if not (actor.is_area_wide or application.receiving_setting_id in actor.setting_ids):
@@ -172,7 +167,7 @@ def record_follow_up(
     application.provision_in_place = provision_in_place
     application.ehcna_requested = ehcna_requested
     application.follow_up_recorded_on = recorded_on or date.today()
-    _save(application)
+    versions.save(application)
     audit.record(
         actor,
         AuditAction.UPDATE,

@@ -21,7 +21,6 @@ import qrcode.image.svg
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from sendtrack.extensions import db
 from sendtrack.models import (
@@ -32,7 +31,7 @@ from sendtrack.models import (
     TwoFactorPolicy,
     User,
 )
-from sendtrack.services import audit
+from sendtrack.services import audit, versions
 from sendtrack.services.errors import DomainError, StaleRecord
 
 # Always required in production (TWO_FACTOR_ENFORCED), whatever the council has chosen.
@@ -90,9 +89,10 @@ def set_council_roles(actor: User, values: list[str], version: int | None) -> Tw
         db.session.add(found)
     found.roles = ",".join(sorted(r.value for r in chosen))
     try:
-        db.session.flush()
-    except (IntegrityError, StaleDataError):
-        # Another administrator saved first (the row's first insert, or a later update).
+        versions.save(found)
+    except IntegrityError:
+        # Another administrator saved first (the row's first insert; a later update is
+        # refused by versions.save).
         db.session.rollback()
         raise StaleRecord(None) from None
     after = sorted(r.value for r in chosen)

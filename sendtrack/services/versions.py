@@ -1,7 +1,12 @@
-"""Optimistic locking for every form that edits an existing record: the form carries the
-version it was opened at, and a save against a record someone else saved since is refused
-(StaleRecord) rather than overwriting it. Views show "This record was changed by someone
-else" with what was typed (sendtrack.forms.saved)."""
+"""Optimistic locking, the one place every service checks and saves a versioned record.
+
+A form that edits a record carries the version it was opened at; a save against a record
+someone else saved since is refused (StaleRecord) rather than overwriting it:
+- `check(record, version)` before changing anything: the posted version is not the record's;
+- `save(record)` to flush: the row moved on between our read and our write (SQLAlchemy's
+  StaleDataError); the failed attempt is rolled back;
+- `claim(record, version)` for a record whose version the mapper does not keep.
+Views turn StaleRecord into the form's message with `sendtrack.web.saved` (docs/saving.md)."""
 
 from __future__ import annotations
 

@@ -153,7 +153,10 @@ def _unrecorded_views(
 def _agenda_item(app: Flask, world: World) -> str:
     with app.app_context():
         item_id = db.session.scalar(
-            select(AgendaItem.id).where(AgendaItem.meeting_id == world["meeting_a"])
+            select(AgendaItem.id).where(
+                AgendaItem.meeting_id == world["meeting_a"],
+                AgendaItem.referral_id == world["referral_a"],
+            )
         )
         db.session.remove()
     return str(item_id)

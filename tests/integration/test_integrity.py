@@ -141,7 +141,10 @@ def test_r8_conflicts_stale(app: Flask, world: World) -> None:
     first, second = client_for(app, "lead"), client_for(app, "lead")
     with app.app_context():
         item = db.session.scalars(
-            select(AgendaItem).where(AgendaItem.meeting_id == world["meeting_a"])
+            select(AgendaItem).where(
+                AgendaItem.meeting_id == world["meeting_a"],
+                AgendaItem.referral_id == world["referral_a"],
+            )
         ).first()
         assert item is not None
         item_id = item.id
@@ -488,7 +491,10 @@ def test_r10_stale_data_error_without_a_form_is_a_409_page(
     lead = client_for(app, "lead")
     with app.app_context():
         item = db.session.scalars(
-            select(AgendaItem).where(AgendaItem.meeting_id == world["meeting_a"])
+            select(AgendaItem).where(
+                AgendaItem.meeting_id == world["meeting_a"],
+                AgendaItem.referral_id == world["referral_a"],
+            )
         ).first()
         assert item is not None
         item_id = item.id
