@@ -99,6 +99,7 @@ def _counts(url: str) -> tuple[int, int, int, int]:
 
 
 @pytest.mark.slow
+@pytest.mark.real_clock  # the import runs in a `flask import` subprocess on the machine clock
 def test_killed_imports_leave_all_or_nothing(crash_db: tuple[str, Path]) -> None:
     url, tmp = crash_db
     env = _env(url, tmp)
