@@ -16,7 +16,8 @@ fall in the same year and term as today. The clock ticks from there (tick=True):
 (session timeouts, lock waits, heartbeats) behave as in production.
 
 What the frozen clock does not reach (see docs/testing.md): other processes (the pack
-render pool, `flask import` subprocesses, spawned workers), the browser in tests/e2e, and
+render pool, `flask import` subprocesses, spawned workers), the browser in tests/e2e (its
+server is a thread here, frozen with the test, and its cookies carry no expiry date), and
 the database's own clock (`server_default=func.now()` stamps such as `created_at`), which
 stay on the machine's time.
 """
@@ -30,8 +31,8 @@ import time_machine
 FROZEN_AT = datetime(2026, 11, 18, 10, 30, tzinfo=UTC)
 TODAY: date = FROZEN_AT.date()
 
-# Tests whose code runs in another process or a browser and compares dates with this one
-# (tests/e2e, crash-loop subprocesses) carry this marker and run on the machine's clock.
+# Tests whose other half runs in another process and compares dates with this one (the
+# import crash loop) carry this marker and run on the machine's clock.
 REAL_CLOCK = "real_clock"
 
 

@@ -85,23 +85,17 @@ def app(database_url: str) -> Iterator[Flask]:
         db.engine.dispose()
 
 
-def _on_real_clock(request: pytest.FixtureRequest) -> bool:
-    node = request.node
-    return (
-        node.get_closest_marker(REAL_CLOCK) is not None
-        or node.get_closest_marker("e2e") is not None
-    )
-
-
 @pytest.fixture(autouse=True)
 def _frozen_clock(request: pytest.FixtureRequest) -> Iterator[None]:
     """Every test starts at tests.clock.FROZEN_AT (ticking), whatever the machine's date.
 
     Autouse fixtures run before the others of their scope, so function fixtures that build
-    data (`committed`, per-test worlds) see the frozen date too. Tests marked real_clock or
-    e2e keep the machine's clock: their other half (a browser, a subprocess) cannot be
-    frozen with them. A test moves the clock further with `with frozen(when):`."""
-    if _on_real_clock(request):
+    data (`committed`, per-test worlds) see the frozen date too. The e2e journeys are
+    frozen as well: their server is a thread of this process and its cookies carry no
+    expiry date, so the browser's own clock does not matter. Tests marked real_clock keep
+    the machine's clock: their other half (a subprocess) cannot be frozen with them. A test
+    moves the clock further with `with frozen(when):`."""
+    if request.node.get_closest_marker(REAL_CLOCK) is not None:
         yield
         return
     with frozen():
