@@ -172,16 +172,20 @@ def test_a_key_hashes_the_same_in_every_process() -> None:
         "f = Filters(cluster_ids=frozenset(ids), needs=frozenset(NeedCode));"
         "print(cache._key_hash(('figures', date(2026, 4, 1), 'x', 12, f)))"
     )
-    hashes = {
-        subprocess.run(
+    # The three interpreters start side by side: each spends seconds importing the app.
+    running = [
+        subprocess.Popen(
             [sys.executable, "-c", program],
             env={**os.environ, "PYTHONHASHSEED": seed},
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            check=True,
-        ).stdout.strip()
+        )
         for seed in ("1", "2", "3")
-    }
+    ]
+    outputs = [p.communicate(timeout=120) for p in running]
+    assert [p.returncode for p in running] == [0, 0, 0], [err for _, err in outputs]
+    hashes = {out.strip() for out, _ in outputs}
     assert len(hashes) == 1 and len(next(iter(hashes))) == 64
 
 
