@@ -141,9 +141,14 @@ def test_r8_review_notes_stale(app: Flask, world: World) -> None:
 def test_r8_conflicts_stale(app: Flask, world: World) -> None:
     first, second = client_for(app, "lead"), client_for(app, "lead")
     with app.app_context():
+        # referral_a's item by name: meeting A has more than one, and the lead may not see
+        # every one (a restricted child's), so an unordered first() passed by luck.
         item = db.session.scalars(
-            select(AgendaItem).where(AgendaItem.meeting_id == world["meeting_a"])
-        ).first()
+            select(AgendaItem).where(
+                AgendaItem.meeting_id == world["meeting_a"],
+                AgendaItem.referral_id == world["referral_a"],
+            )
+        ).one()
         assert item is not None
         item_id = item.id
     url = f"/panels/meetings/{world['meeting_a']}/conflicts"
