@@ -48,7 +48,10 @@ def _finley(world: World) -> AgendaItem:
     pupil.legal_forename, pupil.legal_surname = CHILD
     pupil.preferred_forename = "Finn"
     item = db.session.scalars(
-        select(AgendaItem).where(AgendaItem.meeting_id == world["meeting_a"])
+        select(AgendaItem).where(
+            AgendaItem.meeting_id == world["meeting_a"],
+            AgendaItem.referral_id == world["referral_a"],
+        )
     ).one()
     db.session.flush()
     return item
