@@ -1,6 +1,7 @@
 """A database of the test's own with the world built and really committed, for tests that
 need real commits (the shared world's savepoint harness turns commits into savepoints):
-a SQLite file, or a throwaway PostgreSQL database when TEST_DATABASE_URL points at one."""
+a SQLite file, or a throwaway PostgreSQL database when TEST_DATABASE_URL points at one.
+`migrated` is the same without the world, for tests that need the schema only."""
 
 from __future__ import annotations
 
@@ -14,6 +15,31 @@ from sendtrack.extensions import db
 from sendtrack.services.statistics import cache
 from tests.conftest import PASSWORD, _database_url, _drop_database
 from tests.world import World, build_world
+
+
+@pytest.fixture
+def migrated(tmp_path: Path) -> Iterator[Flask]:
+    """A database of the test's own with the schema only (no world): for tests of the
+    machinery (caches, locks) that need real commits but no children."""
+    from flask_migrate import upgrade
+
+    from sendtrack import create_app
+
+    url, pg_name = _database_url(tmp_path)
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade()
+        db.session.remove()
+    cache.clear()
+    try:
+        yield app
+    finally:
+        cache.clear()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        if pg_name:
+            _drop_database(pg_name)
 
 
 @pytest.fixture

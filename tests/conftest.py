@@ -22,6 +22,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from tests.clock import REAL_CLOCK, frozen
 from tests.world import World, build_world
 
 pytest_plugins = ["tests.committed"]
@@ -73,14 +74,32 @@ def app(database_url: str) -> Iterator[Flask]:
         upgrade()
         from sendtrack.extensions import db
 
-        app.config["WORLD"] = build_world(PASSWORD)
-        db.session.commit()
+        with frozen():  # the world's "ten days ago" is ten days before the tests' TODAY
+            app.config["WORLD"] = build_world(PASSWORD)
+            db.session.commit()
         db.session.remove()
     yield app
     with app.app_context():
         from sendtrack.extensions import db
 
         db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test starts at tests.clock.FROZEN_AT (ticking), whatever the machine's date.
+
+    Autouse fixtures run before the others of their scope, so function fixtures that build
+    data (`committed`, per-test worlds) see the frozen date too. The e2e journeys are
+    frozen as well: their server is a thread of this process and its cookies carry no
+    expiry date, so the browser's own clock does not matter. Tests marked real_clock keep
+    the machine's clock: their other half (a subprocess) cannot be frozen with them. A test
+    moves the clock further with `with frozen(when):`."""
+    if request.node.get_closest_marker(REAL_CLOCK) is not None:
+        yield
+        return
+    with frozen():
+        yield
 
 
 @pytest.fixture(autouse=True)

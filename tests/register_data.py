@@ -10,6 +10,7 @@ from typing import Any
 
 from sendtrack.extensions import db
 from sendtrack.models import ApdrCycle, Provision, Pupil, PupilNeed, SenStatus, Setting, Sex
+from tests.clock import TODAY
 
 NEEDS = ["SLCN", "SEMH", "SPLD", "MLD", "ASD"]
 
@@ -22,7 +23,7 @@ def bulk_setting(name: str, urn: str, cluster_id: uuid.UUID | None, count: int) 
     setting = Setting(urn=urn, name=name, phase=Phase.PRIMARY, cluster_id=cluster_id)
     db.session.add(setting)
     db.session.flush()
-    today = date.today()
+    today = TODAY
     pupils: list[dict[str, Any]] = []
     needs: list[dict[str, Any]] = []
     cycles: list[dict[str, Any]] = []

@@ -46,6 +46,7 @@ from sendtrack.models import (
 from sendtrack.school_year import financial_year_of
 from sendtrack.services import accounts, pupils
 from sendtrack.services.accounts import MembershipSpec
+from tests.clock import TODAY
 
 EMAILS = {
     "senco": "senco.a1@test.example",
@@ -94,7 +95,7 @@ EXTRA_BUILDERS: list[Callable[[World, str], None]] = []
 
 def build_world(password: str) -> World:
     w = World()
-    today = date.today()
+    today = TODAY
     db.session.add(LocalAuthority(name="Testshire County Council", la_code="936"))
     db.session.add(UnitRate(staff_role="Teaching assistant", hourly_rate=Decimal("20.00")))
     clusters = {k: Cluster(name=f"Cluster {k}", quorum=2) for k in ("A", "B")}

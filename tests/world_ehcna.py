@@ -19,12 +19,13 @@ from sendtrack.models import (
     TimescaleException,
 )
 from sendtrack.services import pupils
+from tests.clock import TODAY
 from tests.world import World
 
 
 def build(w: World, password: str) -> None:
     del password
-    today = date.today()
+    today = TODAY
     for side, setting, surname in (("a", "a1", "Ashworth"), ("b", "b1", "Barraclough")):
         child = pupils.create_pupil(
             None,

@@ -5,7 +5,7 @@ referring school of referral_a, so has a conflict of interest on that case."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 from sendtrack.extensions import db
@@ -21,12 +21,13 @@ from sendtrack.models import (
     RequestType,
     WouldRequestEhcna,
 )
+from tests.clock import TODAY
 from tests.world import World
 
 
 def build(w: World, password: str) -> None:
     del password
-    today = date.today()
+    today = TODAY
     held = today - timedelta(days=21)
     for side, cluster, setting, pupil in (("a", "A", "a1", "pupil_a"), ("b", "B", "b1", "pupil_b")):
         meeting = PanelMeeting(

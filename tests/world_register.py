@@ -3,17 +3,18 @@ for pupil_a (a1, visible to the A-side lead and panel) and the same for pupil_b 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from sendtrack.extensions import db
 from sendtrack.models import ApdrCycle, ApdrOutcome, CycleStatus, Provision
+from tests.clock import TODAY
 from tests.world import World
 
 
 def build(w: World, password: str) -> None:
     del password
-    today = date.today()
+    today = TODAY
     for side in ("a", "b"):
         cycle = ApdrCycle(
             pupil_id=w[f"pupil_{side}"],

@@ -48,6 +48,7 @@ from sendtrack.models import (
     WouldRequestEhcna,
 )
 from sendtrack.services import pupils
+from tests.clock import TODAY
 from tests.world import World
 from tests.world_packs import STAND_IN_PDF
 from tests.world_rtf import next_september
@@ -130,7 +131,7 @@ def _decision(
 
 def build(w: World, password: str) -> None:
     del password
-    today = date.today()
+    today = TODAY
     held = today - timedelta(days=21)
 
     # On meeting_a's agenda (upcoming), and decided at meeting_past_a.

@@ -18,16 +18,17 @@ from sendtrack.models import (
 )
 from sendtrack.school_year import financial_year_of, reception_cohort, school_year_start
 from sendtrack.services import pupils
+from tests.clock import TODAY
 from tests.world import World
 
 
 def next_september(today: date | None = None) -> int:
-    return school_year_start(today or date.today()) + 1
+    return school_year_start(today or TODAY) + 1
 
 
 def build(w: World, password: str) -> None:
     del password
-    today = date.today()
+    today = TODAY
     year = next_september(today)
     cohort_start, _ = reception_cohort(year)
     db.session.add(RtfBudget(financial_year=financial_year_of(today), allocation=Decimal("10000")))

@@ -24,6 +24,7 @@ from flask import Flask
 from playwright.sync_api import BrowserContext
 from werkzeug.serving import make_server
 
+from tests.clock import frozen
 from tests.conftest import _database_url, _drop_database
 from tests.e2e.journey import (
     DEMO_PASSWORD,
@@ -73,7 +74,8 @@ def e2e_app() -> Iterator[Flask]:
                 BACKUP_DIR=Path(tmp) / "backups",
                 DEMO_PASSWORD=DEMO_PASSWORD,
             )
-            with app.app_context():
+            # Session-scoped, so set up before the per-test clock moves: seed at TODAY too.
+            with app.app_context(), frozen():
                 upgrade()
                 demo.seed(DEMO_PASSWORD)
                 db.session.commit()

@@ -14,11 +14,13 @@ from datetime import date, timedelta
 import pytest
 from pypdf import PdfReader
 
+from tests.clock import TODAY
+
 pytestmark = pytest.mark.e2e
 
 
 def test_senco_refers_and_the_panel_decides(journey) -> None:  # type: ignore[no-untyped-def]
-    today = date.today()
+    today = TODAY
     born = date(today.year - 8, 5, 17)
     started = today - timedelta(days=70)
 

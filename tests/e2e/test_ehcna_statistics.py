@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from sendtrack.services.statistics import periods
+from tests.clock import TODAY
 
 pytestmark = pytest.mark.e2e
 
@@ -24,7 +25,7 @@ def _fill_day(j, legend: str, day: date) -> None:  # type: ignore[no-untyped-def
 
 
 def test_officer_takes_a_request_to_a_final_plan(journey) -> None:  # type: ignore[no-untyped-def]
-    today = date.today()
+    today = TODAY
     received = today - timedelta(days=125)
     born = date(today.year - 9, 2, 8)
 

@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from sendtrack.school_year import school_year_start
+from tests.clock import TODAY
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +24,7 @@ CONSENT = (
 
 
 def test_rtf_application_decision_and_letter(journey) -> None:  # type: ignore[no-untyped-def]
-    september = school_year_start(date.today()) + 1
+    september = school_year_start(TODAY) + 1
     born = date(september - 4, 3, 14)  # in that Reception cohort (1 Sep - 31 Aug)
 
     # --- the early-years SENCO applies, by keyboard only ---------------------------------

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from sendtrack.extensions import db
 from sendtrack.models import ApdrCycle, AuditEvent, CycleStatus, Provision, Pupil
+from tests.clock import TODAY
 from tests.conftest import sign_in
 from tests.world import EMAILS, World
 
@@ -40,12 +41,12 @@ def _add_child(client: FlaskClient, world: World) -> str:
             "upn": "",
             "setting_id": str(world["a1"]),
             "sen_status": "K",
-            **_date("status_since", date.today() - timedelta(days=10)),
+            **_date("status_since", TODAY - timedelta(days=10)),
             "primary_need": "SLCN",
             "secondary_need": "SEMH",
-            **_date("parents_informed_date", date.today() - timedelta(days=9)),
+            **_date("parents_informed_date", TODAY - timedelta(days=9)),
             "panel_consent": "y",
-            **_date("panel_consent_date", date.today() - timedelta(days=9)),
+            **_date("panel_consent_date", TODAY - timedelta(days=9)),
             "panel_consent_recorded_by": "Sam Senco",
         },
     )
@@ -96,10 +97,10 @@ def test_senco_journey_and_other_senco_gets_404(app: Flask, world: World) -> Non
             "minutes_per_week": minutes, "weeks": weeks, "manual_cost": manual,
         })  # fmt: skip
         assert response.status_code == 302, response.get_data(as_text=True)[:3000]
-    start = date.today() - timedelta(days=80)
+    start = TODAY - timedelta(days=80)
     assert client.post(f"{base}/do", data={
         "version": version(), **_date("start_date", start),
-        **_date("review_date", date.today() - timedelta(days=1)),
+        **_date("review_date", TODAY - timedelta(days=1)),
     }).status_code == 302  # fmt: skip
 
     page = client.get(base).get_data(as_text=True)
@@ -120,7 +121,7 @@ def test_senco_journey_and_other_senco_gets_404(app: Flask, world: World) -> Non
         assert cycle is not None
         outcome_ids = [str(o.id) for o in cycle.outcomes]
     response = client.post(f"{base}/review", data={
-        "version": version(), **_date("reviewed_on", date.today()),
+        "version": version(), **_date("reviewed_on", TODAY),
         f"progress-{outcome_ids[0]}": "achieved", f"progress-{outcome_ids[1]}": "partly",
         "impact_notes": "Much more confident", "next_step": "continue",
     })  # fmt: skip

@@ -3,7 +3,7 @@ history, optimistic locking, audit of views and changes, and APDR input checks."
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from sendtrack.extensions import db
 from sendtrack.models import ApdrCycle, AuditEvent, Pupil, SenStatus, SenStatusChange
+from tests.clock import TODAY
 from tests.world import World
 
 
@@ -24,7 +25,7 @@ def _form(world: World, **changes: object) -> dict[str, object]:
         "upn": "",
         "setting_id": str(world["a1"]),
         "sen_status": "K",
-        "status_since": ["1", "9", str(date.today().year - 1)],
+        "status_since": ["1", "9", str(TODAY.year - 1)],
         "primary_need": "SLCN",
     }
     data.update(changes)
@@ -36,7 +37,7 @@ def _form(world: World, **changes: object) -> dict[str, object]:
     [
         ({"date_of_birth": ["31", "2", "2018"]}, "Date of birth must be a real date", 'value="31"'),
         ({"date_of_birth": ["4", "5", "1990"]}, "aged 0 to 25", 'value="1990"'),
-        ({"date_of_birth": ["4", "5", str(date.today().year + 1)]}, "must be in the past", "Tilly"),
+        ({"date_of_birth": ["4", "5", str(TODAY.year + 1)]}, "must be in the past", "Tilly"),
         ({"upn": "A12345678901X"}, "Enter a valid UPN", 'value="A12345678901X"'),
         ({"upn": "v936 1001 17001"}, "already used by another child", "v936 1001 17001"),
         ({"legal_surname": "x" * 101}, "Last name must be 100 characters or fewer", "xxxx"),
@@ -78,7 +79,7 @@ def test_add_child_with_upn_normalised_and_audited(as_user, world: World, app: F
 def test_status_changes_are_dated_history(as_user, world: World, app: Flask) -> None:  # type: ignore[no-untyped-def]
     client = as_user("senco")
     url = f"/pupils/{world['pupil_a_quiet']}/status"
-    today = date.today()
+    today = TODAY
     future = today + timedelta(days=3)
     response = client.post(
         url,
@@ -119,7 +120,7 @@ def _edit_data(client: FlaskClient, world: World, **changes: str) -> dict[str, o
         "legal_forename": "Test", "legal_surname": "Quietley", "date_of_birth": ["14", "3", "2017"],
         "sex": "F", "upn": "", "primary_need": "SLCN", "secondary_need": "SEMH",
         "panel_consent": "y", "panel_consent_recorded_by": "Test",
-        "panel_consent_date": ["1", "1", str(date.today().year - 1)],
+        "panel_consent_date": ["1", "1", str(TODAY.year - 1)],
     }  # fmt: skip
     data.update(changes)
     return data

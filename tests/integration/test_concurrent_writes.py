@@ -10,7 +10,7 @@ import io
 import threading
 import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, AuditEvent, GeneratedPack, PackStatus, PanelMeeting, Pupil
 from sendtrack.services import imports, packs
+from tests.clock import TODAY
 from tests.conftest import PASSWORD
 from tests.world import EMAILS, World
 
@@ -58,7 +59,7 @@ def _statuses(results: list[Any]) -> list[Any]:
 
 
 def _child(world: World, surname: str) -> dict[str, object]:
-    since = date.today() - timedelta(days=30)
+    since = TODAY - timedelta(days=30)
     return {
         "legal_forename": "Queue",
         "legal_surname": surname,

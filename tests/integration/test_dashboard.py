@@ -57,13 +57,14 @@ from sendtrack.services.statistics import charts, periods
 from sendtrack.services.statistics.breakdowns import breakdown
 from sendtrack.services.statistics.filters import Filters
 from sendtrack.services.statistics.suppression import suppress
+from tests.clock import TODAY
 from tests.conftest import sign_in
 from tests.world import EMAILS, World
 
 YES, NO = WouldRequestEhcna.YES, WouldRequestEhcna.NO
 Q_FROM, Q_TO = date(2011, 4, 1), date(2011, 6, 30)
 QUARTER = {"period": "quarter", "quarter": "2011-12 Q1"}
-TODAY = date.today()
+TODAY = TODAY
 
 
 def _child(

@@ -24,10 +24,11 @@ from sendtrack.models import (
     TimescaleException,
 )
 from sendtrack.services import ehcna
+from tests.clock import TODAY
 from tests.conftest import sign_in
 from tests.world import EMAILS, World
 
-TODAY = date.today()
+TODAY = TODAY
 
 
 def client_for(app: Flask, key: str) -> FlaskClient:

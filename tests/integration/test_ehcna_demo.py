@@ -13,6 +13,7 @@ from sendtrack.extensions import db
 from sendtrack.models import EhcnaRequest, Phase, Role, SenStatus, Setting, Sex
 from sendtrack.services import accounts, annual_reviews, ehcna, pupils
 from sendtrack.services.accounts import MembershipSpec
+from tests.clock import TODAY
 
 
 def test_demo_has_requests_at_every_stage(ctx: None) -> None:
@@ -37,7 +38,7 @@ def test_demo_has_requests_at_every_stage(ctx: None) -> None:
                 sex=Sex.FEMALE,
                 setting_id=(home if i % 2 else away).id,
             ),
-            status_since=date.today() - timedelta(days=900),
+            status_since=TODAY - timedelta(days=900),
         )
         for i in range(len(CASES) + 10)
     ]
@@ -52,7 +53,7 @@ def test_demo_has_requests_at_every_stage(ctx: None) -> None:
     seed_ehcna(demo)
     made: list[EhcnaRequest] = demo.made["ehcna_requests"]
     assert set(ehcna.STAGES) <= {ehcna.stage(r) for r in made}
-    overdue = [r for r in made if (d := ehcna.next_due(r)) is not None and d < date.today()]
+    overdue = [r for r in made if (d := ehcna.next_due(r)) is not None and d < TODAY]
     assert len(overdue) >= 3
     assert sum(1 for r in made if r.exceptions) == 3
     issued = [r for r in made if r.plan_issued_date]

@@ -36,31 +36,10 @@ def _upn(serial: int) -> str:
 @pytest.fixture
 def crash_db(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     url, pg_name = _database_url(tmp_path)
-    env = _env(url, tmp_path)
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    # The schema and the school go in here, in this process: only the pupils import is
+    # under test, and two `flask` subprocesses more cost ~10 s of interpreter start-up.
     (tmp_path / "settings.csv").write_text("urn,name,phase\n400001,Crash Primary,primary\n")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "flask",
-            "--app",
-            "wsgi",
-            "import",
-            "settings",
-            str(tmp_path / "settings.csv"),
-        ],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    _prepare(url, tmp_path / "settings.csv")
     lines = ["upn,surname,forename,date_of_birth,sex,setting_urn,sen_status,primary_need"]
     for i in range(ROWS):
         lines.append(f"{_upn(i)},Crash{i},Kid,2016-01-{1 + i % 28:02d},F,400001,K,SLCN")
@@ -70,6 +49,22 @@ def crash_db(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     finally:
         if pg_name:
             _drop_database(pg_name)
+
+
+def _prepare(url: str, settings: Path) -> None:
+    from flask_migrate import upgrade
+
+    from sendtrack import create_app
+    from sendtrack.extensions import db
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade()
+        db.session.remove()
+    done = app.test_cli_runner().invoke(args=["import", "settings", str(settings)])
+    assert done.exit_code == 0, done.output
+    with app.app_context():
+        db.engine.dispose()
 
 
 def _env(url: str, tmp: Path) -> dict[str, str]:
@@ -99,6 +94,7 @@ def _counts(url: str) -> tuple[int, int, int, int]:
 
 
 @pytest.mark.slow
+@pytest.mark.real_clock  # the import runs in a `flask import` subprocess on the machine clock
 def test_killed_imports_leave_all_or_nothing(crash_db: tuple[str, Path]) -> None:
     url, tmp = crash_db
     env = _env(url, tmp)

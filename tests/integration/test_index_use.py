@@ -18,6 +18,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from sendtrack.extensions import db
+from tests.clock import frozen
 from tests.conftest import PASSWORD, sign_in
 from tests.world import EMAILS, build_world
 
@@ -30,7 +31,7 @@ def sqlite_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
     path: Path = tmp_path_factory.mktemp("plans") / "plans.db"
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
-    with app.app_context():
+    with app.app_context(), frozen():  # module-scoped: built before the test's clock moves
         upgrade()
         build_world(PASSWORD)
         db.session.commit()

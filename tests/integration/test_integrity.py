@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -38,6 +38,7 @@ from sendtrack.models import (
     UnitRate,
     User,
 )
+from tests.clock import TODAY
 from tests.integration.panels_helpers import client_for, day, referral_form, version_in
 from tests.integration.test_rtf import application_form
 from tests.world import World
@@ -119,7 +120,7 @@ def test_r8_review_notes_stale(app: Flask, world: World) -> None:
     first, second = client_for(app, "officer"), client_for(app, "officer")
     url = f"/ehcna/reviews/{world['review_a']}"
     opened = first.get(url).get_data(as_text=True)
-    meeting = day(date.today() - timedelta(days=3))
+    meeting = day(TODAY - timedelta(days=3))
     form = {"meeting_date": meeting, "decision": "", "decision_date": ["", "", ""]}
     saved = second.post(
         url,
@@ -140,12 +141,14 @@ def test_r8_review_notes_stale(app: Flask, world: World) -> None:
 def test_r8_conflicts_stale(app: Flask, world: World) -> None:
     first, second = client_for(app, "lead"), client_for(app, "lead")
     with app.app_context():
+        # referral_a's item by name: meeting A has more than one, and the lead may not see
+        # every one (a restricted child's), so an unordered first() passed by luck.
         item = db.session.scalars(
             select(AgendaItem).where(
                 AgendaItem.meeting_id == world["meeting_a"],
                 AgendaItem.referral_id == world["referral_a"],
             )
-        ).first()
+        ).one()
         assert item is not None
         item_id = item.id
     url = f"/panels/meetings/{world['meeting_a']}/conflicts"
@@ -194,7 +197,7 @@ def test_r8_conflicts_stale(app: Flask, world: World) -> None:
         (
             "senco",
             "/pupils/{pupil_a_quiet}/status",
-            {"status": "N", "start_date": day(date.today()), "reason": "Caught up"},
+            {"status": "N", "start_date": day(TODAY), "reason": "Caught up"},
         ),
     ],
 )
@@ -225,7 +228,7 @@ def _child_form(world: World) -> dict[str, Any]:
         "upn": "",
         "setting_id": str(world["a1"]),
         "sen_status": "K",
-        "status_since": ["1", "9", str(date.today().year - 1)],
+        "status_since": ["1", "9", str(TODAY.year - 1)],
         "primary_need": "SLCN",
     }
 
@@ -261,7 +264,7 @@ def test_r9_double_post_creates_one_action(app: Flask, world: World) -> None:
     lead = client_for(app, "lead")
     before = count(app, PanelAction)
     url = f"/panels/decisions/{world['decision_a']}/actions/new"
-    data = {"description": "Phone the parents", "owner": "Lead", "due_date": day(date.today())}
+    data = {"description": "Phone the parents", "owner": "Lead", "due_date": day(TODAY)}
     first, second = _post_twice(lead, url, data)
     assert first.status_code == 302
     assert count(app, PanelAction) == before + 1
@@ -309,13 +312,13 @@ CREATE_FORMS: list[CreateCase] = [
     (
         "senco",
         "/children/{pupil_a_quiet}/ehcna/new",
-        lambda w: {"received_date": day(date.today()), "request_source": "setting"},
+        lambda w: {"received_date": day(TODAY), "request_source": "setting"},
         EhcnaRequest,
     ),
     (
         "officer",
         "/ehcna/{request_a}/exceptions/new",
-        lambda w: {"ground": "absence", "reason": "Away", "start_date": day(date.today())},
+        lambda w: {"ground": "absence", "reason": "Away", "start_date": day(TODAY)},
         TimescaleException,
     ),
     ("ey_senco", "/rtf/apply", application_form, RtfApplication),
@@ -325,7 +328,7 @@ CREATE_FORMS: list[CreateCase] = [
         "/panels/meetings/new",
         lambda w: {
             "cluster_id": str(w["A"]),
-            "meeting_date": day(date.today() + timedelta(days=30)),
+            "meeting_date": day(TODAY + timedelta(days=30)),
             "start_time": "9:30am",
             "location": "Teachers' Centre",
             "online_link": "",
@@ -343,7 +346,7 @@ CREATE_FORMS: list[CreateCase] = [
     (
         "lead",
         "/panels/decisions/{decision_a}/actions/new",
-        lambda w: {"description": "Call", "owner": "Lead", "due_date": day(date.today())},
+        lambda w: {"description": "Call", "owner": "Lead", "due_date": day(TODAY)},
         PanelAction,
     ),
     ("officer", "/admin/clusters/new", lambda w: {"name": "North Hills", "quorum": "4"}, Cluster),
@@ -567,7 +570,7 @@ def test_r10_simultaneous_outcome_posts_are_not_500(committed: tuple[Flask, Worl
             "/panels/meetings/{meeting_a}/edit",
             {
                 "cluster_id": "{A}",
-                "meeting_date": day(date.today() + timedelta(days=40)),
+                "meeting_date": day(TODAY + timedelta(days=40)),
                 "start_time": "9:30am",
                 "location": "Teachers' Centre",
                 "chair_name": "Lee Lead",

@@ -5,7 +5,7 @@ member sees the meeting read only; a SENCO of another cluster gets 404."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from flask import Flask
@@ -24,6 +24,7 @@ from sendtrack.models import (
 from sendtrack.school_year import financial_year_of
 from sendtrack.services import cluster_budgets
 from sendtrack.wording import money
+from tests.clock import TODAY
 from tests.integration.panels_helpers import client_for, day, referral_form
 from tests.world import World
 
@@ -32,11 +33,11 @@ def _committed(app: Flask, world: World) -> Decimal:
     with app.app_context():
         cluster = db.session.get(Cluster, world["A"])
         assert cluster is not None
-        return cluster_budgets.position(cluster, financial_year_of(date.today())).committed
+        return cluster_budgets.position(cluster, financial_year_of(TODAY)).committed
 
 
 def test_refer_schedule_decide_budget_and_outcome(app: Flask, world: World) -> None:
-    today = date.today()
+    today = TODAY
     senco = client_for(app, "senco")
     child = world["pupil_a_quiet"]
     form = senco.get(f"/children/{child}/referrals/new")

@@ -25,6 +25,7 @@ from sendtrack.models import (
     RequestType,
 )
 from sendtrack.school_year import financial_year_of
+from tests.clock import TODAY
 from tests.integration.panels_helpers import client_for, count, day, version_in
 from tests.world import World
 
@@ -54,7 +55,7 @@ def _submitted(app: Flask, world: World, n: int) -> list[Any]:
                 request_type=RequestType.RESOURCES,
                 amount_requested=Decimal("500"),
                 reason="Needs support",
-                submitted_date=date.today(),
+                submitted_date=TODAY,
             )
             db.session.add(r)
             db.session.flush()
@@ -64,7 +65,7 @@ def _submitted(app: Flask, world: World, n: int) -> list[Any]:
 
 
 def _decision_data(**overrides: Any) -> dict[str, Any]:
-    today = date.today()
+    today = TODAY
     data: dict[str, Any] = {
         "outcome": "resources",
         "decision_date": day(today),
@@ -83,18 +84,18 @@ def test_meetings_in_the_past_and_clashes_are_refused(app: Flask, world: World) 
     lead = client_for(app, "lead")
     with app.app_context():
         before = count(PanelMeeting)
-    response = _meeting(lead, world, date.today() - timedelta(days=1))
+    response = _meeting(lead, world, TODAY - timedelta(days=1))
     assert response.status_code == 400
     assert "Date of the meeting must be today or in the future" in response.get_data(as_text=True)
-    response = _meeting(lead, world, date.today(), location="", online_link="")
+    response = _meeting(lead, world, TODAY, location="", online_link="")
     assert "Enter where the meeting is, or the online link" in response.get_data(as_text=True)
-    response = _meeting(lead, world, date.today(), online_link="javascript:alert(1)")
+    response = _meeting(lead, world, TODAY, online_link="javascript:alert(1)")
     assert "must be a web address starting with https://" in response.get_data(as_text=True)
-    response = _meeting(lead, world, date.today(), start_time="25:99")
+    response = _meeting(lead, world, TODAY, start_time="25:99")
     assert "Enter the start time like 9:30am" in response.get_data(as_text=True)
-    response = _meeting(lead, world, date.today() + timedelta(days=14))  # meeting_a's date
+    response = _meeting(lead, world, TODAY + timedelta(days=14))  # meeting_a's date
     assert "already has a meeting on that date" in response.get_data(as_text=True)
-    response = _meeting(lead, world, date.today(), cluster_id=str(world["B"]))
+    response = _meeting(lead, world, TODAY, cluster_id=str(world["B"]))
     assert "Choose the cluster" in response.get_data(as_text=True)
     with app.app_context():
         assert count(PanelMeeting) == before
@@ -171,7 +172,7 @@ def test_agenda_reorder_remove_conflicts_and_quorum(app: Flask, world: World) ->
 
 def _past_meeting_with(app: Flask, world: World, referral_ids: list[Any]) -> Any:
     with app.app_context():
-        meeting = PanelMeeting(cluster_id=world["A"], meeting_date=date.today(), location="Hub")
+        meeting = PanelMeeting(cluster_id=world["A"], meeting_date=TODAY, location="Hub")
         db.session.add(meeting)
         db.session.flush()
         for n, rid in enumerate(referral_ids, start=1):
@@ -193,8 +194,8 @@ def test_decisions_need_rationale_and_valid_amounts(app: Flask, world: World) ->
         ({"amount_awarded": ""}, "Enter the amount awarded"),
         ({"outcome": "advice", "amount_awarded": ""}, "Enter the advice the panel gave"),
         ({"outcome": "declined", "amount_awarded": "10"}, "Leave the amount blank unless"),
-        ({"award_end": day(date.today() - timedelta(days=5))}, "End of the award period"),
-        ({"decision_date": day(date.today() + timedelta(days=1))}, "must not be in the future"),
+        ({"award_end": day(TODAY - timedelta(days=5))}, "End of the award period"),
+        ({"decision_date": day(TODAY + timedelta(days=1))}, "must not be in the future"),
         ({"outcome": ""}, "Choose the panel&#39;s decision"),
         ({"action_description": "Call the parents"}, "Enter who will do it"),
     ):
@@ -216,7 +217,7 @@ def _set_allocation(app: Flask, world: World, amount: str) -> None:
         budget = db.session.scalars(
             select(ClusterBudget).where(
                 ClusterBudget.cluster_id == world["A"],
-                ClusterBudget.financial_year == financial_year_of(date.today()),
+                ClusterBudget.financial_year == financial_year_of(TODAY),
             )
         ).one()
         budget.allocation = Decimal(amount)
@@ -235,7 +236,7 @@ def test_an_award_that_would_overspend_needs_an_officer_override(app: Flask, wor
 
         cluster = db.session.get(Cluster, world["A"])
         assert cluster is not None
-        remaining = cluster_budgets.position(cluster, financial_year_of(date.today())).remaining
+        remaining = cluster_budgets.position(cluster, financial_year_of(TODAY)).remaining
         assert remaining is not None
     too_much = str(remaining + Decimal("1"))
     lead = client_for(app, "lead")
@@ -283,7 +284,7 @@ def test_a_confirmed_decision_is_locked_and_changes_are_audited(app: Flask, worl
     url = f"/panels/decisions/{world['decision_a']}/edit"
     page = lead.get(url).get_data(as_text=True)
     assert "confirmed and locked" in page
-    held = date.today() - timedelta(days=21)
+    held = TODAY - timedelta(days=21)
     data = _decision_data(
         outcome="advice_and_resources",
         advice_given="Precision teaching three times a week",
@@ -331,14 +332,14 @@ def test_actions_payments_follow_up_and_impact(app: Flask, world: World) -> None
         data={
             "description": "Phone the parents",
             "owner": "Area SEND Lead",
-            "due_date": day(date.today()),
+            "due_date": day(TODAY),
         },
     )
     assert response.status_code == 302
     lead.post(f"/panels/actions/{world['action_a']}/done")
     with app.app_context():
         action = db.session.get(PanelAction, world["action_a"])
-        assert action is not None and action.completed_on == date.today()
+        assert action is not None and action.completed_on == TODAY
     assert "Overdue actions (0)" in lead.get("/panels/follow-up").get_data(as_text=True)
 
     page = lead.get(f"{decision_url}/payment").get_data(as_text=True)
@@ -365,7 +366,7 @@ def test_actions_payments_follow_up_and_impact(app: Flask, world: World) -> None
     with app.app_context():
         decision = db.session.get(PanelDecision, world["decision_a"])
         assert decision is not None
-        decision.review_date = date.today() - timedelta(days=1)
+        decision.review_date = TODAY - timedelta(days=1)
         db.session.commit()
     assert "Reviews due (1)" in lead.get("/panels/follow-up").get_data(as_text=True)
     page = lead.get(f"{decision_url}/impact").get_data(as_text=True)

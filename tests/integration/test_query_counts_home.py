@@ -48,6 +48,7 @@ from sendtrack.services import (
     rtf_links,
 )
 from sendtrack.services.apdr import reviews_due
+from tests.clock import TODAY
 from tests.conftest import sign_in
 from tests.querycount import count_queries
 from tests.world import EMAILS, World
@@ -98,7 +99,7 @@ def _add_crowd(w: World, n: int = MANY) -> None:
     referrals (confirmed decisions, an overdue action, a review due), submitted referrals,
     upcoming meetings with agendas, RTF awards and applications, EHCNA requests and open
     APDR cycles overdue or due soon."""
-    today = date.today()
+    today = TODAY
     for i in range(n):
         child = _child(w["a1"], f"Crowdson{i:02d}")
         decided = Referral(
@@ -344,7 +345,7 @@ def test_ehcna_scope_is_the_rule_a_senco_is_told(app: Flask, ctx: None, world: W
             reference="EHCNA-ELSEWHERE",
             pupil_id=incoming.id,
             setting_id=world["b1"],  # made by b1 before the child joined a1
-            received_date=date.today() - timedelta(days=5),
+            received_date=TODAY - timedelta(days=5),
             request_source=RequestSource.PARENT,
         )
     )
@@ -379,7 +380,7 @@ def test_home_meetings_and_budgets_are_those_of_the_panel_pages(
     app: Flask, ctx: None, world: World
 ) -> None:
     _add_crowd(world)
-    today = date.today()
+    today = TODAY
     for key in ("lead", "panel", "officer"):
         user = _user(key, world)
         listed = meetings.list_meetings(user, today=today)
@@ -401,7 +402,7 @@ def test_home_meetings_and_budgets_are_those_of_the_panel_pages(
 
 def test_apdr_reviews_due_counts_every_review(app: Flask, ctx: None, world: World) -> None:
     _add_crowd(world)
-    today = date.today()
+    today = TODAY
     senco = _user("senco", world)
     overdue, due, n_overdue, n_due = reviews_due(senco, limit=2)
     cycles = db.session.scalars(
@@ -428,7 +429,7 @@ def test_a_childs_move_links_only_that_childs_rtf_award(
 ) -> None:
     """A transfer or decision links the awards of the child it moved (found through the
     child), not every award in the county; an import links them all."""
-    today = date.today()
+    today = TODAY
 
     def award(receiving: str, ref: str) -> RtfApplication:
         child = _child(world[receiving], ref)

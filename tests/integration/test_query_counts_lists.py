@@ -39,6 +39,7 @@ from sendtrack.models import (
     Sex,
 )
 from sendtrack.school_year import financial_year_of
+from tests.clock import TODAY
 from tests.conftest import sign_in
 from tests.querycount import count_queries
 from tests.register_data import bulk_setting
@@ -95,7 +96,7 @@ def _children(setting_id: uuid.UUID, count: int, tag: str, **extra: Any) -> list
 
 
 def _rtf_applications(world: World, count: int, tag: str) -> None:
-    today = date.today()
+    today = TODAY
     year = next_september(today)
     receiving = [world["a1"], world["a2"], world["b1"]]
     for i, child_id in enumerate(_children(world["ey_a"], count, tag)):
@@ -173,7 +174,7 @@ def _referrals(world: World, count: int, tag: str) -> None:
                 cluster_id=world["A"],
                 status=statuses[i % 3],
                 request_type=RequestType.ADVICE,
-                submitted_date=date.today() - timedelta(days=i),
+                submitted_date=TODAY - timedelta(days=i),
             )
         )
     db.session.commit()
@@ -217,7 +218,7 @@ def test_referral_list_still_hides_restricted_children(app: Flask, world: World)
 
 
 def _requests(world: World, count: int, tag: str) -> None:
-    today = date.today()
+    today = TODAY
     for i, child_id in enumerate(_children(world["a1"], count, tag)):
         request = EhcnaRequest(
             reference=f"EHCNA-{tag}-{i:03d}",
@@ -301,7 +302,7 @@ def _agenda(world: World, count: int, tag: str) -> None:
             status=ReferralStatus.SCHEDULED,
             request_type=RequestType.BOTH,
             amount_requested=Decimal("800"),
-            submitted_date=date.today() - timedelta(days=3),
+            submitted_date=TODAY - timedelta(days=3),
         )
         db.session.add(referral)
         db.session.flush()
@@ -321,11 +322,11 @@ def _agenda(world: World, count: int, tag: str) -> None:
                 PanelDecision(
                     referral_id=referral.id,
                     meeting_id=meeting_id,
-                    decision_date=date.today(),
+                    decision_date=TODAY,
                     outcome=DecisionOutcome.ADVICE_AND_RESOURCES,
                     rationale="Evidence of need",
                     amount_awarded=Decimal("500"),
-                    confirmed_at=datetime.combine(date.today(), time(16, 0), tzinfo=UTC),
+                    confirmed_at=datetime.combine(TODAY, time(16, 0), tzinfo=UTC),
                 )
             )
     db.session.commit()

@@ -7,7 +7,6 @@ import csv
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -17,6 +16,7 @@ from sqlalchemy import event, select
 from sendtrack.extensions import db
 from sendtrack.models import AuditEvent, Setting, User
 from sendtrack.services import register
+from tests.clock import TODAY
 from tests.register_data import bulk_setting
 from tests.world import World
 
@@ -65,7 +65,7 @@ def test_year_group_filter_uses_override(as_user, world: World, app: Flask) -> N
     with app.app_context():
         pupil = db.session.get(Pupil, world["pupil_a_quiet"])
         assert pupil is not None
-        natural = year_group(pupil.date_of_birth, date.today())
+        natural = year_group(pupil.date_of_birth, TODAY)
         pupil.year_group_override = natural - 1
         pupil.year_group_override_reason = "Taught with the year below"
         db.session.commit()

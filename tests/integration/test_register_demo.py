@@ -4,7 +4,7 @@ and some due in the next fortnight, so the register and home page look real."""
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -13,6 +13,7 @@ from sendtrack.demo.register import seed_register
 from sendtrack.extensions import db
 from sendtrack.models import ApdrCycle, CycleStatus, Pupil, User
 from sendtrack.services.apdr import reviews_due
+from tests.clock import TODAY
 from tests.register_data import bulk_setting
 from tests.world import World
 
@@ -33,7 +34,7 @@ def test_demo_cycles_are_costed_with_reviews_overdue_and_due(ctx: None, world: W
     open_cycles = [c for c in cycles if c.status is CycleStatus.OPEN]
     assert len(open_cycles) == demo.made["open_cycles"] >= 40
     assert any(c.status is CycleStatus.REVIEWED for c in cycles)
-    today = date.today()
+    today = TODAY
     assert any(c.review_date and c.review_date < today for c in open_cycles)
     assert any(
         c.review_date and today <= c.review_date <= today + timedelta(days=14) for c in open_cycles

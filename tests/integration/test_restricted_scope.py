@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -24,6 +24,7 @@ from sendtrack.models import AgendaItem, PanelMeeting, User
 from sendtrack.school_year import financial_year_of
 from sendtrack.services import meetings
 from sendtrack.services.packs import data
+from tests.clock import TODAY
 from tests.conftest import sign_in
 from tests.world import EMAILS, World
 
@@ -154,7 +155,7 @@ def test_r2_panel_member_cannot_fetch_letter_of_unscheduled_referral(
 def test_r1_cluster_budget_lists_no_award_of_restricted_child(
     clients: dict[str, FlaskClient], world: World
 ) -> None:
-    year = financial_year_of(date.today() - timedelta(days=21))  # the world's past meeting
+    year = financial_year_of(TODAY - timedelta(days=21))  # the world's past meeting
     url = f"/panels/budgets/{world['A']}?year={year}"
     restricted = "REF-TEST-REFERRAL-RESTRICTED-DECIDED"
     page = clients["lead"].get(url)

@@ -30,6 +30,7 @@ from sendtrack.models import (
 )
 from sendtrack.school_year import financial_year_of, reception_cohort
 from sendtrack.services import transfers
+from tests.clock import TODAY
 from tests.conftest import sign_in
 from tests.world import EMAILS, World
 from tests.world_rtf import next_september
@@ -39,7 +40,7 @@ def _joins(child: Pupil, setting_id: uuid.UUID) -> None:
     """The child joins the school the way the app records it: a transfer by the LA officer
     (which links an RTF award to that school)."""
     officer = db.session.scalars(select(User).where(User.email == EMAILS["officer"])).one()
-    transfers.transfer(officer, child, setting_id, date.today(), None)
+    transfers.transfer(officer, child, setting_id, TODAY, None)
 
 
 def client_for(app: Flask, key: str) -> FlaskClient:
@@ -399,7 +400,7 @@ def test_bad_decisions_are_refused(
 
 def test_awards_stay_within_the_budget(app: Flask, world: World) -> None:
     officer = client_for(app, "officer")
-    year = financial_year_of(date.today())
+    year = financial_year_of(TODAY)
     with app.app_context():
         budget = db.session.scalars(select(RtfBudget).where(RtfBudget.financial_year == year)).one()
         # 4,000 is already awarded this year: 2,000 each to the A-side application and the
@@ -491,7 +492,7 @@ def test_follow_up_by_the_school_once_linked(app: Flask, world: World) -> None:
                 reference="EHC-RTF-1",
                 pupil_id=child.id,
                 setting_id=world["a1"],
-                received_date=date.today(),
+                received_date=TODAY,
                 request_source=RequestSource.PARENT,
             )
         )
@@ -519,7 +520,7 @@ def test_follow_up_by_the_school_once_linked(app: Flask, world: World) -> None:
         done = db.session.get(RtfApplication, world["rtf_a"])
         assert done is not None
         assert done.how_settled == "Settled after three weeks"
-        assert done.ehcna_requested is True and done.follow_up_recorded_on == date.today()
+        assert done.ehcna_requested is True and done.follow_up_recorded_on == TODAY
     page = school.get(f"/rtf/{world['rtf_a']}").get_data(as_text=True)
     assert "EHC-RTF-1" in page and "Daily speech group" in page
     # The nursery can read the outcome but the school records it.

@@ -4,7 +4,6 @@ decision). The home page then only reads the link: opening it writes nothing."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from flask import Flask
@@ -14,6 +13,7 @@ from sendtrack.extensions import db
 from sendtrack.models import AuditEvent, Pupil, RtfApplication, RtfDecision, User
 from sendtrack.services import rtf, rtf_links, transfers
 from sendtrack.services.imports import run_import
+from tests.clock import TODAY
 from tests.world import EMAILS, World
 
 
@@ -42,9 +42,9 @@ def test_a_transfer_into_the_receiving_school_links_the_award(ctx: None, world: 
     award = _application(world, "rtf_a")
     child = db.session.get(Pupil, world["rtf_child_a"])
     assert child is not None and award.linked_at is None
-    transfers.transfer(_officer(), child, world["a2"], date.today(), None)
+    transfers.transfer(_officer(), child, world["a2"], TODAY, None)
     assert award.linked_at is None  # another school: the award stays where it was
-    transfers.transfer(_officer(), child, world["a1"], date.today(), None)
+    transfers.transfer(_officer(), child, world["a1"], TODAY, None)
     assert award.linked_at is not None
     (event,) = _link_events(award)
     assert event.user_id is None and event.pupil_id == child.id

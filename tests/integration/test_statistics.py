@@ -43,6 +43,7 @@ from sendtrack.models import (
 from sendtrack.services import statistics
 from sendtrack.services.statistics.avoided import rate
 from sendtrack.services.statistics.months import add_months
+from tests.clock import TODAY
 from tests.world import World
 
 YES, NO, UNSURE = WouldRequestEhcna.YES, WouldRequestEhcna.NO, WouldRequestEhcna.UNSURE
@@ -533,7 +534,7 @@ def test_a_period_with_nothing_in_it_gives_zeros_on_its_own_and_in_a_trend(
 def test_ehcna_measures_follow_the_setting_and_cluster_filters(ctx: None, world: World) -> None:
     # The test world has two requests received in the last 30 days at a1 (cluster A), one of
     # them the restricted child's (figures count every child), and one at b1.
-    today = date.today()
+    today = TODAY
     start, end = today - timedelta(days=60), today
     whole = statistics.compute(start, end, today)
     only_a1 = statistics.compute(

@@ -14,7 +14,6 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,7 @@ from sendtrack.services.statistics import cache
 from sendtrack.services.statistics import dashboard as stats_dashboard
 from sendtrack.services.statistics.dashboard import Choice
 from sendtrack.services.statistics.periods import quarter_of
+from tests.clock import TODAY
 from tests.querycount import count_queries
 from tests.world import World
 
@@ -47,7 +47,7 @@ def _figures(app: Flask, world: World) -> tuple[int | float, int]:
     with app.test_request_context():
         officer = db.session.get(User, world["officer"])
         assert officer is not None
-        today = date.today()
+        today = TODAY
         with count_queries() as statements:
             d = stats_dashboard.build(officer, Choice(quarter_of(today), today))
         db.session.remove()
@@ -59,7 +59,7 @@ def _request(world: World) -> EhcnaRequest:
         reference=f"EHCNA-CACHE-{secrets.token_hex(3)}",
         pupil_id=world["pupil_a"],
         setting_id=world["a1"],
-        received_date=date.today(),
+        received_date=TODAY,
         request_source=RequestSource.SETTING,
     )
 
@@ -172,16 +172,20 @@ def test_a_key_hashes_the_same_in_every_process() -> None:
         "f = Filters(cluster_ids=frozenset(ids), needs=frozenset(NeedCode));"
         "print(cache._key_hash(('figures', date(2026, 4, 1), 'x', 12, f)))"
     )
-    hashes = {
-        subprocess.run(
+    # The three interpreters start side by side: each spends seconds importing the app.
+    running = [
+        subprocess.Popen(
             [sys.executable, "-c", program],
             env={**os.environ, "PYTHONHASHSEED": seed},
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            check=True,
-        ).stdout.strip()
+        )
         for seed in ("1", "2", "3")
-    }
+    ]
+    outputs = [p.communicate(timeout=120) for p in running]
+    assert [p.returncode for p in running] == [0, 0, 0], [err for _, err in outputs]
+    hashes = {out.strip() for out, _ in outputs}
     assert len(hashes) == 1 and len(next(iter(hashes))) == 64
 
 
@@ -195,7 +199,7 @@ def test_a_bulk_core_insert_outside_the_orm_is_seen(committed: tuple[Flask, Worl
             "reference": f"EHCNA-BULK-{i}",
             "pupil_id": world["pupil_a"],
             "setting_id": world["a1"],
-            "received_date": date.today(),
+            "received_date": TODAY,
             "request_source": RequestSource.SETTING,
         }
         for i in range(3)
@@ -214,7 +218,7 @@ def test_a_transaction_sees_its_own_uncommitted_change(committed: tuple[Flask, W
         assert officer is not None
         db.session.add(_request(world))
         db.session.flush()
-        today = date.today()
+        today = TODAY
         mine = stats_dashboard.build(officer, Choice(quarter_of(today), today))
         assert mine.current.measures[RECEIVED] == before + 1
         db.session.rollback()
@@ -293,9 +297,9 @@ def _worker(url: str, log: str, start: Any, results: Any) -> None:
 
 
 def test_figures_asked_for_by_several_workers_at_once_are_computed_once(
-    committed: tuple[Flask, World], tmp_path: Path
+    migrated: Flask, tmp_path: Path
 ) -> None:
-    app, _ = committed
+    app = migrated  # the workers share a cache key, not data: the schema is enough
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     log = tmp_path / "computed.log"
     spawn = multiprocessing.get_context("spawn")
@@ -315,11 +319,11 @@ def test_figures_asked_for_by_several_workers_at_once_are_computed_once(
 
 
 def test_a_worker_waits_only_so_long_for_another(
-    committed: tuple[Flask, World], monkeypatch: pytest.MonkeyPatch
+    migrated: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A worker that holds the lock and never finishes (stuck, say) delays the others by
     WAIT_SECONDS at most: then they compute the figures themselves."""
-    app, _ = committed
+    app = migrated
     monkeypatch.setattr(cache, "WAIT_SECONDS", 0.3)
     key = ("single-flight", 2)
     with app.app_context():

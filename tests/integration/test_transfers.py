@@ -4,17 +4,16 @@ setting's SENCO gets 404 and the new one sees the record."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Flask
 from sqlalchemy import select
 
 from sendtrack.extensions import db
 from sendtrack.models import ApdrCycle, AuditEvent, Pupil, PupilTransfer
+from tests.clock import TODAY
 from tests.conftest import sign_in
 from tests.world import EMAILS, World
 
-TODAY = date.today()
+TODAY = TODAY
 TODAY_PARTS = [str(TODAY.day), str(TODAY.month), str(TODAY.year)]
 
 
