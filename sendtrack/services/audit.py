@@ -20,6 +20,7 @@ from sqlalchemy import Engine, insert
 from sendtrack.database import holds_write_lock
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, AuditEvent, User
+from sendtrack.services import transactions
 from sendtrack.services.statistics.cache import has_uncommitted_writes
 
 
@@ -105,23 +106,11 @@ def _record_view_on_sqlite(values: dict[str, Any]) -> None:
     if not isinstance(engine, Engine):  # a session bound to one connection (tests)
         db.session.add(AuditEvent(**values))
         return
-    _commit_keeping_loaded()
+    transactions.commit_keeping_loaded()
     with engine.connect() as connection:
         connection = connection.execution_options(sqlite_begin="IMMEDIATE")
         with connection.begin():
             connection.execute(insert(AuditEvent), values)
-
-
-def _commit_keeping_loaded() -> None:
-    """Commit without expiring what the page has loaded: the page goes on to show it, and
-    reloading every row's attributes one by one would be a query per row."""
-    session = db.session()
-    expire = session.expire_on_commit
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = expire
 
 
 def _read_only_sqlite_transaction() -> bool:
