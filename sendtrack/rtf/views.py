@@ -86,7 +86,7 @@ def index() -> str:
         [("", "Any school or setting")]
         + [(str(i), name) for i, name in rtf.visible_setting_names(user)],
     )
-    years = rtf.reception_years_in_scope(user)
+    years = rtf.reception_years_shown(user)
     set_choices(
         form.cohort, [("", "Any September")] + [(str(y), rtf.september_label(y)) for y in years]
     )

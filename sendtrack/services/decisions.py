@@ -32,6 +32,7 @@ from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.scoping import decision_scope as decision_scope
 from sendtrack.services.scoping import get_action as get_action
 from sendtrack.services.scoping import get_decision as get_decision
+from sendtrack.services.scoping import leads
 from sendtrack.wording import money
 
 AWARD_OUTCOMES = frozenset({DecisionOutcome.RESOURCES, DecisionOutcome.ADVICE_AND_RESOURCES})
@@ -75,9 +76,7 @@ def open_decision(user: User, decision_id: uuid.UUID, viewing: str | None) -> Pa
 
 
 def can_record(user: User, referral: Referral) -> bool:
-    return user_has(user, Permission.RECORD_DECISIONS) and (
-        user.is_area_wide or referral.cluster_id in user.cluster_ids
-    )
+    return user_has(user, Permission.RECORD_DECISIONS) and leads(user, referral.cluster_id)
 
 
 @dataclass

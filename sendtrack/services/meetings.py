@@ -30,7 +30,7 @@ from sendtrack.models import (
 )
 from sendtrack.services import audit, versions
 from sendtrack.services.errors import DomainError, NotFound
-from sendtrack.services.scoping import agenda_scope, cluster_scope, restricted_pupil_ids
+from sendtrack.services.scoping import agenda_scope, cluster_scope, leads, restricted_pupil_ids
 from sendtrack.services.scoping import get_meeting as get_meeting
 from sendtrack.services.scoping import get_member as get_member
 from sendtrack.services.scoping import meeting_scope as meeting_scope
@@ -68,7 +68,7 @@ def get_meeting_page(user: User, meeting_id: uuid.UUID) -> PanelMeeting:
 
 
 def can_manage(user: User, meeting: PanelMeeting) -> bool:
-    return user.is_area_wide or meeting.cluster_id in user.cluster_ids
+    return leads(user, meeting.cluster_id)
 
 
 def managed_clusters(user: User) -> list[Cluster]:
@@ -155,7 +155,7 @@ class MeetingDetails:
 
 def _check_details(actor: User, details: MeetingDetails, today: date) -> Cluster:
     cluster = db.session.get(Cluster, details.cluster_id) if details.cluster_id else None
-    if cluster is None or not (actor.is_area_wide or cluster.id in actor.cluster_ids):
+    if cluster is None or not leads(actor, cluster.id):
         raise DomainError("Choose the cluster", field="cluster_id")
     if details.meeting_date is None:
         raise DomainError("Enter the date of the meeting", field="meeting_date")

@@ -26,6 +26,7 @@ from sendtrack.models import (
 )
 from sendtrack.services import audit, versions
 from sendtrack.services.errors import DomainError, NotFound
+from sendtrack.services.scoping import works_at
 
 PUPIL_AUDIT_FIELDS = [
     "upn",
@@ -251,7 +252,7 @@ def find_match(upn: str | None, surname: str, forename: str, date_of_birth: date
 def editable(user: User, pupil: Pupil) -> Pupil:
     """Changes are made by the child's own setting's SENCO, or by area-wide staff; others
     who may see the child (a panel's lead or members) read only. Out of scope -> 404."""
-    if user.is_area_wide or pupil.setting_id in user.setting_ids:
+    if works_at(user, pupil.setting_id):
         return pupil
     raise NotFound("child")
 
@@ -309,7 +310,7 @@ def open_record(user: User, pupil_id: uuid.UUID, page: str = "record") -> Pupil:
 
 
 def may_edit(user: User, pupil: Pupil) -> bool:
-    return user.is_area_wide or pupil.setting_id in user.setting_ids
+    return works_at(user, pupil.setting_id)
 
 
 def add_pupil(
@@ -319,7 +320,7 @@ def add_pupil(
     sen_status: SenStatus,
     status_since: date,
 ) -> Pupil:
-    if not actor.is_area_wide and details.setting_id not in actor.setting_ids:
+    if not works_at(actor, details.setting_id):
         raise DomainError("Choose one of your settings", field="setting_id")
     check_date_of_birth(details.date_of_birth)
     if status_since > date.today():
@@ -338,11 +339,7 @@ def edit_pupil(
 ) -> Pupil:
     """Save the record form; a stale version (someone saved in between) is refused."""
     versions.check(pupil, version)
-    if (
-        details.setting_id != pupil.setting_id
-        and not actor.is_area_wide
-        and details.setting_id not in actor.setting_ids
-    ):
+    if details.setting_id != pupil.setting_id and not works_at(actor, details.setting_id):
         raise DomainError("Choose one of your settings", field="setting_id")
     if details.setting_id != pupil.setting_id:
         raise DomainError(

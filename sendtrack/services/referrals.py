@@ -33,6 +33,7 @@ from sendtrack.models import (
 from sendtrack.services import audit, versions
 from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.scoping import get_referral as get_referral
+from sendtrack.services.scoping import leads, works_at
 from sendtrack.services.scoping import referral_scope as referral_scope
 
 AUDIT_FIELDS = [
@@ -86,11 +87,11 @@ def open_referral(user: User, referral_id: uuid.UUID, viewing: str | None) -> Re
 
 def is_own_school(user: User, referral: Referral) -> bool:
     """The referring school (or the area-wide): may edit, submit and withdraw."""
-    return user.is_area_wide or referral.setting_id in user.setting_ids
+    return works_at(user, referral.setting_id)
 
 
 def manages_cluster(user: User, cluster_id: uuid.UUID) -> bool:
-    return user.is_area_wide or cluster_id in user.cluster_ids
+    return leads(user, cluster_id)
 
 
 @dataclass
@@ -250,7 +251,7 @@ def create_referral(
     """Start a referral for a child of the SENCO's own setting: as a draft, or submitted
     straight away (which needs the parents' consent on the record)."""
     today = today or date.today()
-    if not (actor.is_area_wide or pupil.setting_id in actor.setting_ids):
+    if not works_at(actor, pupil.setting_id):
         raise NotFound("child")
     details = _clean(details)
     _check(details, complete=submit)

@@ -40,7 +40,7 @@ from sendtrack.services import audit, pupils, rtf_budget, rtf_links, versions
 from sendtrack.services.errors import DomainError
 from sendtrack.services.scoping import application_scope as application_scope
 from sendtrack.services.scoping import get_application as get_application
-from sendtrack.services.scoping import own_setting_scope, pupil_scope
+from sendtrack.services.scoping import own_setting_scope, pupil_scope, works_at
 from sendtrack.wording import money
 
 # Reception is taught in primary, all-through and special schools.
@@ -130,7 +130,7 @@ def visible_setting_names(user: User) -> list[tuple[uuid.UUID, str]]:
     ]
 
 
-def reception_years_in_scope(user: User) -> list[int]:
+def reception_years_shown(user: User) -> list[int]:
     """The Septembers the user's visible applications are for, newest first."""
     years = db.session.scalars(
         select(RtfApplication.reception_year).where(application_scope(user)).distinct()
@@ -455,10 +455,8 @@ def _match_child(details: ApplicationDetails, upn: str | None) -> Pupil | None:
 
 def _applying_setting(actor: User, details: ApplicationDetails) -> uuid.UUID:
     candidates = [s for s in (details.early_years_setting_id, details.receiving_setting_id) if s]
-    if actor.is_area_wide:
-        return candidates[0]
     for setting_id in candidates:
-        if setting_id in actor.setting_ids:
+        if works_at(actor, setting_id):
             return setting_id
     raise DomainError(
         "You can apply only for a child at your early-years setting or starting at your school",

@@ -17,7 +17,7 @@ from sendtrack.models import AuditAction, EhcnaRequest, Phase, Pupil, RtfApplica
 from sendtrack.services import audit, rtf_links, versions
 from sendtrack.services.errors import DomainError
 from sendtrack.services.rtf import AUDIT_FIELDS, RECEPTION_PHASES
-from sendtrack.services.scoping import application_scope
+from sendtrack.services.scoping import application_scope, works_at
 
 
 def link_candidates(application: RtfApplication) -> list[Pupil]:
@@ -100,7 +100,7 @@ def can_follow_up(user: User, application: RtfApplication) -> bool:
         application.decision is not None
         and application.decision.is_award
         and application.linked_at is not None
-        and (user.is_area_wide or application.receiving_setting_id in user.setting_ids)
+        and works_at(user, application.receiving_setting_id)
     )
 
 
@@ -147,7 +147,7 @@ def record_follow_up(
     versions.check(application, version)
     if not (application.decision and application.decision.is_award):
         raise DomainError("Only an award has a follow-up")
-    if not (actor.is_area_wide or application.receiving_setting_id in actor.setting_ids):
+    if not works_at(actor, application.receiving_setting_id):
         raise DomainError("Only the receiving school can record how the child settled")
     if application.linked_at is None:
         raise DomainError(

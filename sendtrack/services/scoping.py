@@ -122,6 +122,19 @@ def own_setting_scope(user: User) -> ColumnElement[bool]:
     return Setting.id.in_(user.setting_ids) if user.setting_ids else false()
 
 
+def works_at(user: User, setting_id: uuid.UUID | None) -> bool:
+    """The same rule as own_setting_scope, for one setting already in hand: the user works
+    there as a SENCO, or is area-wide (the settings they may act for: apply, refer, move a
+    child to, record a follow-up)."""
+    return user.is_area_wide or (setting_id is not None and setting_id in user.setting_ids)
+
+
+def leads(user: User, cluster_id: uuid.UUID | None) -> bool:
+    """The user is the Area SEND Lead of this cluster, or is area-wide (who may run its
+    meetings and record its decisions)."""
+    return user.is_area_wide or (cluster_id is not None and cluster_id in user.cluster_ids)
+
+
 def cluster_scope(user: User) -> ColumnElement[bool]:
     if user.is_area_wide:
         return Cluster.id.is_not(None)

@@ -31,7 +31,7 @@ from sendtrack.models import (
 from sendtrack.services import audit, rtf_links, versions
 from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.pupils import editable, normalise_upn
-from sendtrack.services.scoping import own_setting_scope, unrestricted_pupil
+from sendtrack.services.scoping import own_setting_scope, unrestricted_pupil, works_at
 
 
 @dataclass
@@ -59,7 +59,7 @@ def destination_choices(user: User, pupil: Pupil | None = None) -> list[Setting]
 
 def find_incoming(user: User, search: TransferSearch, to_setting_id: uuid.UUID) -> Pupil | None:
     """The one child at another setting matching exactly what the receiving SENCO knows."""
-    if not user.is_area_wide and to_setting_id not in user.setting_ids:
+    if not works_at(user, to_setting_id):
         raise DomainError("Choose one of your settings", field="to_setting_id")
     query = select(Pupil).where(Pupil.setting_id != to_setting_id, unrestricted_pupil())
     if search.upn:
@@ -149,7 +149,7 @@ def transfer_out(
 
     pupil = editable(user, get_pupil(user, pupil_id))
     versions.check(pupil, version)
-    if not user.is_area_wide and to_setting_id not in user.setting_ids:
+    if not works_at(user, to_setting_id):
         raise DomainError("Choose the setting the child has moved to", field="to_setting_id")
     return transfer(user, pupil, to_setting_id, moved_on, note)
 
