@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from sendtrack.extensions import db
-from sendtrack.services import rtf_links
+from sendtrack.services.rtf import links as rtf_links
 
 
 @click.command("backup")

@@ -5,7 +5,7 @@ when the form has errors (`render_form`).
 A view validates the form, calls one service inside `saved()`, then redirects on success or
 draws the form again; the request commits once at the end (docs/saving.md). Services never
 import this module: they raise DomainError or StaleRecord (services/errors.py) and check
-versions with services/versions.py."""
+versions with services/versioning.py."""
 
 from __future__ import annotations
 

@@ -44,8 +44,9 @@ from sendtrack.models import (
     WouldRequestEhcna,
 )
 from sendtrack.school_year import financial_year_of
-from sendtrack.services import accounts, pupils
+from sendtrack.services import accounts
 from sendtrack.services.accounts import MembershipSpec
+from sendtrack.services.pupils import records as pupils
 from tests.clock import TODAY
 
 EMAILS = {

@@ -18,7 +18,7 @@ from sendtrack.models import (
     Sex,
     TimescaleException,
 )
-from sendtrack.services import pupils
+from sendtrack.services.pupils import records as pupils
 from tests.clock import TODAY
 from tests.world import World
 

@@ -35,7 +35,7 @@ from sendtrack.models import (
     Sex,
     WouldRequestEhcna,
 )
-from sendtrack.services import pupils
+from sendtrack.services.pupils import records as pupils
 from tests.world import World
 
 STAND_IN_PDF = b"%PDF-1.7\n% stand-in for the route walk\n%%EOF\n"

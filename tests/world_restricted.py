@@ -47,7 +47,7 @@ from sendtrack.models import (
     TimescaleException,
     WouldRequestEhcna,
 )
-from sendtrack.services import pupils
+from sendtrack.services.pupils import records as pupils
 from tests.clock import TODAY
 from tests.world import World
 from tests.world_packs import STAND_IN_PDF

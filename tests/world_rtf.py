@@ -17,7 +17,7 @@ from sendtrack.models import (
     WouldRequestEhcna,
 )
 from sendtrack.school_year import financial_year_of, reception_cohort, school_year_start
-from sendtrack.services import pupils
+from sendtrack.services.pupils import records as pupils
 from tests.clock import TODAY
 from tests.world import World
 

@@ -16,7 +16,8 @@ from sendtrack.admin.views import bp, page_number
 from sendtrack.forms import posted_version
 from sendtrack.models import AuditAction
 from sendtrack.permissions import Permission, requires
-from sendtrack.services import audit, restriction
+from sendtrack.services import audit
+from sendtrack.services.pupils import restriction
 from sendtrack.web import acting_user, render_form, saved
 
 

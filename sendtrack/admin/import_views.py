@@ -12,7 +12,7 @@ from sendtrack.admin.forms import ConfirmImportForm, ImportForm
 from sendtrack.admin.views import bp
 from sendtrack.forms import set_choices
 from sendtrack.permissions import Permission, requires
-from sendtrack.services import import_uploads
+from sendtrack.services.imports import uploads as import_uploads
 from sendtrack.web import acting_user, render_form, saved
 
 KIND_LABELS = {

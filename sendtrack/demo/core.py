@@ -22,8 +22,9 @@ from sendtrack.models import (
     UnitRate,
 )
 from sendtrack.school_year import financial_year_of, reception_cohort, school_year_start
-from sendtrack.services import accounts, pupils
+from sendtrack.services import accounts
 from sendtrack.services.accounts import MembershipSpec
+from sendtrack.services.pupils import records as pupils
 
 LA_CODE = "936"
 

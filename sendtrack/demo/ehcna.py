@@ -16,7 +16,8 @@ from sendtrack.models import (
     RequestSource,
     SenStatus,
 )
-from sendtrack.services import annual_reviews, ehcna
+from sendtrack.services.ehcna import annual_reviews
+from sendtrack.services.ehcna import requests as ehcna
 
 S = RequestSource
 A, N, W = AssessDecision.ASSESS, AssessDecision.NOT_ASSESS, AssessDecision.WITHDRAWN

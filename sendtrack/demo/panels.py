@@ -24,7 +24,8 @@ from sendtrack.models import (
     WouldRequestEhcna,
 )
 from sendtrack.school_year import financial_year_of
-from sendtrack.services import cluster_budgets, decisions, meetings, referrals
+from sendtrack.services.panels import budgets as cluster_budgets
+from sendtrack.services.panels import decisions, meetings, referrals
 
 REASON = (
     "Two assess-plan-do-review cycles of small-group support have not closed the gap; "

@@ -23,7 +23,7 @@ from sendtrack.models import (
     SenStatus,
     UnitRate,
 )
-from sendtrack.services.apdr import ProvisionDetails, cost_of
+from sendtrack.services.pupils.apdr import ProvisionDetails, cost_of
 
 OUTCOMES = [
     ("Follows a two-step spoken instruction in class", "Does so 4 times out of 5 without prompts"),

@@ -9,7 +9,10 @@ from decimal import Decimal
 from sendtrack.demo import DemoContext
 from sendtrack.models import NeedCode, RtfDecision, Sex, WouldRequestEhcna
 from sendtrack.school_year import financial_year_of, reception_cohort, school_year_start
-from sendtrack.services import rtf, rtf_budget, rtf_follow_up, rtf_links
+from sendtrack.services.rtf import applications as rtf
+from sendtrack.services.rtf import budgets as rtf_budget
+from sendtrack.services.rtf import follow_up as rtf_follow_up
+from sendtrack.services.rtf import links as rtf_links
 
 # (forename, surname, sex, early-years URN, school URN, applicant, September offset,
 #  requested, decision, awarded, needs)

@@ -28,8 +28,8 @@ from sendtrack.forms import (
     radios,
 )
 from sendtrack.models import AssessDecision, AssessmentOutcome, ExceptionGround, RequestSource
-from sendtrack.services.annual_reviews import ReviewDecision
-from sendtrack.services.ehcna import DECISION_LABELS, OUTCOME_LABELS
+from sendtrack.services.ehcna.annual_reviews import ReviewDecision
+from sendtrack.services.ehcna.requests import DECISION_LABELS, OUTCOME_LABELS
 
 LONG_TEXT = 5000
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sendtrack.home.panels import HomePanel
 from sendtrack.models import Role, User
 from sendtrack.permissions import Permission, user_has
-from sendtrack.services import annual_reviews, ehcna_queues
+from sendtrack.services.ehcna import annual_reviews
+from sendtrack.services.ehcna import queues as ehcna_queues
 
 
 def ehcna_requests(user: User) -> HomePanel | None:

@@ -43,15 +43,12 @@ from sendtrack.models import (
     User,
 )
 from sendtrack.permissions import Permission, requires, user_has
-from sendtrack.services import (
-    annual_reviews,
-    audit,
-    ehcna,
-    ehcna_queues,
-    pupils,
-    sen2_export,
-    spreadsheets,
-)
+from sendtrack.services import audit, spreadsheets
+from sendtrack.services.ehcna import annual_reviews
+from sendtrack.services.ehcna import queues as ehcna_queues
+from sendtrack.services.ehcna import requests as ehcna
+from sendtrack.services.ehcna import sen2 as sen2_export
+from sendtrack.services.pupils import records as pupils
 from sendtrack.services.scoping import get_pupil
 from sendtrack.web import acting_user, render_form, saved
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sendtrack.models import AuditAction, Role, User
-from sendtrack.services import audit, organisation, register
+from sendtrack.services import audit, organisation
+from sendtrack.services.pupils import register
 
 
 @dataclass
@@ -77,7 +78,7 @@ def statistics_link(user: User) -> HomePanel | None:
 
 
 def apdr_reviews(user: User) -> HomePanel | None:
-    from sendtrack.services.apdr import reviews_due
+    from sendtrack.services.pupils.apdr import reviews_due
 
     if not user.has_role(Role.SENCO) or not user.setting_ids:
         return None

@@ -65,7 +65,7 @@ class User(UuidPk, Timestamps, Base):
     # The last 30-second step a code was accepted for: a code works once (ASVS 2.8.4).
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     # Moved on by administrators' changes only (details, roles, status, password), with a
-    # conditional UPDATE (services/versions.py), not the mapper's version_id_col: signing in
+    # conditional UPDATE (services/versioning.py), not the mapper's version_id_col: signing in
     # writes this row too, and must not make an administrator's open form stale.
     version: Mapped[int] = mapped_column(nullable=False, default=1, server_default="1")
 

@@ -15,9 +15,10 @@ from sendtrack.panels.forms import AllocationForm, YearForm
 from sendtrack.panels.views import bp
 from sendtrack.permissions import Permission, requires, user_has
 from sendtrack.school_year import financial_year_of
-from sendtrack.services import audit, cluster_budgets
+from sendtrack.services import audit
 from sendtrack.services.errors import DomainError
-from sendtrack.services.rtf_budget import check_financial_year
+from sendtrack.services.panels import budgets as cluster_budgets
+from sendtrack.services.rtf.budgets import check_financial_year
 from sendtrack.services.scoping import get_cluster
 from sendtrack.web import acting_user, render_form, saved
 

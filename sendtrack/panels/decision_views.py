@@ -22,14 +22,9 @@ from sendtrack.panels.forms import (
 from sendtrack.panels.views import bp
 from sendtrack.permissions import Permission, requires, user_has
 from sendtrack.school_year import financial_year_of
-from sendtrack.services import (
-    audit,
-    cluster_budgets,
-    decisions,
-    follow_up,
-    meetings,
-    referrals,
-)
+from sendtrack.services import audit
+from sendtrack.services.panels import budgets as cluster_budgets
+from sendtrack.services.panels import decisions, follow_up, meetings, referrals
 from sendtrack.web import STALE, acting_user, render_form, saved
 
 

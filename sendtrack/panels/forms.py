@@ -34,8 +34,8 @@ from sendtrack.forms import (
     optional_choice,
     radios,
 )
-from sendtrack.services.decisions import PANEL_OUTCOMES
-from sendtrack.services.follow_up import IMPACT_CHOICES
+from sendtrack.services.panels.decisions import PANEL_OUTCOMES
+from sendtrack.services.panels.follow_up import IMPACT_CHOICES
 
 LONG_TEXT = 5000
 

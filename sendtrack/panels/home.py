@@ -10,7 +10,8 @@ from sendtrack.home.panels import HomePanel
 from sendtrack.models import ReferralStatus, Role, User
 from sendtrack.permissions import Permission, user_has
 from sendtrack.school_year import financial_year_of
-from sendtrack.services import cluster_budgets, follow_up, meetings, referrals
+from sendtrack.services.panels import budgets as cluster_budgets
+from sendtrack.services.panels import follow_up, meetings, referrals
 
 
 def cluster_panels(user: User) -> HomePanel | None:

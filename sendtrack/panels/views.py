@@ -22,7 +22,8 @@ from sendtrack.panels.forms import (
     parse_time,
 )
 from sendtrack.permissions import Permission, requires, user_has
-from sendtrack.services import audit, meetings
+from sendtrack.services import audit
+from sendtrack.services.panels import meetings
 from sendtrack.web import STALE, acting_user, render_form, saved
 
 bp = Blueprint("panels", __name__, url_prefix="/panels")

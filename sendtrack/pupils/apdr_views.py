@@ -24,8 +24,10 @@ from sendtrack.pupils.forms import (
     ReviewForm,
 )
 from sendtrack.pupils.views import bp
-from sendtrack.services import apdr, pupils, submissions
+from sendtrack.services import submissions
 from sendtrack.services.errors import DomainError
+from sendtrack.services.pupils import apdr
+from sendtrack.services.pupils import records as pupils
 from sendtrack.web import acting_user, render_form, saved
 
 STALE = "This record was changed by someone else. What you typed is kept below; the saved plan is shown on the right. Check it, then save again."  # noqa: E501

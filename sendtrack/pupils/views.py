@@ -21,15 +21,10 @@ from sendtrack.pupils.forms import (
     TransferInForm,
 )
 from sendtrack.school_year import year_group, year_group_label
-from sendtrack.services import (
-    apdr,
-    pupils,
-    register,
-    spreadsheets,
-    timeline,
-    transfers,
-)
+from sendtrack.services import spreadsheets
 from sendtrack.services.errors import NotFound
+from sendtrack.services.pupils import apdr, register, timeline, transfers
+from sendtrack.services.pupils import records as pupils
 from sendtrack.web import acting_user, render_form, saved
 
 bp = Blueprint("pupils", __name__, url_prefix="/pupils")

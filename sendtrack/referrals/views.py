@@ -20,7 +20,8 @@ from sendtrack.models import (
 )
 from sendtrack.permissions import Permission, requires, user_has
 from sendtrack.referrals.forms import FilterForm, ReasonForm, ReferralForm, SubmitForm
-from sendtrack.services import audit, meetings, referrals
+from sendtrack.services import audit
+from sendtrack.services.panels import meetings, referrals
 from sendtrack.services.scoping import get_pupil
 from sendtrack.web import STALE, acting_user, render_form, saved
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from sendtrack.home.panels import HomePanel
 from sendtrack.models import Role, User
 from sendtrack.permissions import Permission, user_has
-from sendtrack.services import rtf, rtf_follow_up
+from sendtrack.services.rtf import applications as rtf
+from sendtrack.services.rtf import follow_up as rtf_follow_up
 
 
 def rtf_applications(user: User) -> HomePanel | None:
@@ -15,7 +16,7 @@ def rtf_applications(user: User) -> HomePanel | None:
         return HomePanel("home/panels/rtf_officer.html", {"count": count, "rows": rows}, 30)
     if user.has_role(Role.SENCO) and user.setting_ids:
         # A child who has just joined shows as due a follow-up: the award was linked when
-        # they joined (services/rtf_links.py), so this page only reads.
+        # they joined (services/rtf/links.py), so this page only reads.
         awards = rtf_follow_up.school_awards(user)
         if not awards.rows and not awards.takes_part:
             return None

@@ -42,8 +42,11 @@ from sendtrack.rtf.forms import (
     RetireBandForm,
 )
 from sendtrack.school_year import financial_year_of
-from sendtrack.services import audit, rtf, rtf_budget, rtf_follow_up
+from sendtrack.services import audit
 from sendtrack.services.errors import DomainError
+from sendtrack.services.rtf import applications as rtf
+from sendtrack.services.rtf import budgets as rtf_budget
+from sendtrack.services.rtf import follow_up as rtf_follow_up
 from sendtrack.services.scoping import get_pupil
 from sendtrack.web import acting_user, render_form, saved
 from sendtrack.wording import money

@@ -21,7 +21,8 @@ from sendtrack.models import (
     User,
 )
 from sendtrack.models.users import new_session_token
-from sendtrack.services import audit, versions
+from sendtrack.services import audit
+from sendtrack.services import versioning as versions
 from sendtrack.services.errors import DomainError, NotFound
 
 MIN_PASSWORD_LENGTH = 12

@@ -18,9 +18,10 @@ from sqlalchemy.exc import IntegrityError
 
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, Cluster, ClusterBudget, Phase, Pupil, Setting, User
-from sendtrack.services import audit, spreadsheets, versions
+from sendtrack.services import audit, spreadsheets
+from sendtrack.services import versioning as versions
 from sendtrack.services.errors import DomainError, NotFound
-from sendtrack.services.rtf_budget import check_financial_year
+from sendtrack.services.rtf.budgets import check_financial_year
 
 T = TypeVar("T")
 PAGE_SIZE = 25

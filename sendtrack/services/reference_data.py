@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, LocalAuthority, UnitRate, User
-from sendtrack.services import audit, versions
+from sendtrack.services import audit
+from sendtrack.services import versioning as versions
 from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.organisation import Page, like, paginate
 

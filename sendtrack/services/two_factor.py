@@ -31,7 +31,8 @@ from sendtrack.models import (
     TwoFactorPolicy,
     User,
 )
-from sendtrack.services import audit, versions
+from sendtrack.services import audit
+from sendtrack.services import versioning as versions
 from sendtrack.services.errors import DomainError, StaleRecord
 
 # Always required in production (TWO_FACTOR_ENFORCED), whatever the council has chosen.

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from sendtrack.pdf import render_pdf
 from sendtrack.permissions import Permission, requires
-from sendtrack.services import subject_access
+from sendtrack.services.pupils import subject_access
 
 bp = Blueprint("subject_access", __name__, url_prefix="/subject-access")
 

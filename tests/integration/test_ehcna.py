@@ -23,7 +23,7 @@ from sendtrack.models import (
     SenStatusChange,
     TimescaleException,
 )
-from sendtrack.services import ehcna
+from sendtrack.services.ehcna import requests as ehcna
 from tests.clock import TODAY
 from tests.conftest import sign_in
 from tests.world import EMAILS, World

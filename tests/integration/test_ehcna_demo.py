@@ -11,8 +11,11 @@ from sendtrack.demo import DemoContext
 from sendtrack.demo.ehcna import CASES, seed_ehcna
 from sendtrack.extensions import db
 from sendtrack.models import EhcnaRequest, Phase, Role, SenStatus, Setting, Sex
-from sendtrack.services import accounts, annual_reviews, ehcna, pupils
+from sendtrack.services import accounts
 from sendtrack.services.accounts import MembershipSpec
+from sendtrack.services.ehcna import annual_reviews
+from sendtrack.services.ehcna import requests as ehcna
+from sendtrack.services.pupils import records as pupils
 from tests.clock import TODAY
 
 

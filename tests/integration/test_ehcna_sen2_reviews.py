@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from sendtrack.extensions import db
 from sendtrack.models import AnnualReview, AuditAction, AuditEvent
-from sendtrack.services import annual_reviews
+from sendtrack.services.ehcna import annual_reviews
 from tests.clock import TODAY
 from tests.conftest import sign_in
 from tests.world import EMAILS, World

@@ -453,7 +453,7 @@ def test_r10_stale_data_error_not_500(
     """Someone else saves the cycle between this request's read and its write: the flush's
     version check fails (SQLAlchemy's StaleDataError, what PostgreSQL gave as a 500 on
     outcomes/new); the form says so and keeps what was typed."""
-    from sendtrack.services import apdr
+    from sendtrack.services.pupils import apdr
 
     real = apdr.save_outcome
 
@@ -485,7 +485,7 @@ def test_r10_stale_data_error_without_a_form_is_a_409_page(
     what to do (409), not "Sorry, there is a problem with the service"."""
     from sqlalchemy.orm.exc import StaleDataError
 
-    from sendtrack.services import meetings
+    from sendtrack.services.panels import meetings
 
     def lost_race(*_args: Any, **_kw: Any) -> None:
         raise StaleDataError("UPDATE statement on table 'agenda_item' expected to update 1 row")

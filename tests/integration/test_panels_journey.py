@@ -22,7 +22,7 @@ from sendtrack.models import (
     ReferralStatus,
 )
 from sendtrack.school_year import financial_year_of
-from sendtrack.services import cluster_budgets
+from sendtrack.services.panels import budgets as cluster_budgets
 from sendtrack.wording import money
 from tests.clock import TODAY
 from tests.integration.panels_helpers import client_for, day, referral_form

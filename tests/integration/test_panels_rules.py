@@ -232,7 +232,7 @@ def test_an_award_that_would_overspend_needs_an_officer_override(app: Flask, wor
     _set_allocation(app, world, "3000")
     with app.app_context():
         from sendtrack.models import Cluster
-        from sendtrack.services import cluster_budgets
+        from sendtrack.services.panels import budgets as cluster_budgets
 
         cluster = db.session.get(Cluster, world["A"])
         assert cluster is not None

@@ -39,15 +39,11 @@ from sendtrack.models import (
     WouldRequestEhcna,
 )
 from sendtrack.school_year import financial_year_of
-from sendtrack.services import (
-    cluster_budgets,
-    ehcna_queues,
-    follow_up,
-    meetings,
-    referrals,
-    rtf_links,
-)
-from sendtrack.services.apdr import reviews_due
+from sendtrack.services.ehcna import queues as ehcna_queues
+from sendtrack.services.panels import budgets as cluster_budgets
+from sendtrack.services.panels import follow_up, meetings, referrals
+from sendtrack.services.pupils.apdr import reviews_due
+from sendtrack.services.rtf import links as rtf_links
 from tests.clock import TODAY
 from tests.conftest import sign_in
 from tests.querycount import count_queries
@@ -334,7 +330,7 @@ def test_ehcna_counts_in_one_statement_match_each_queue(
 def test_ehcna_scope_is_the_rule_a_senco_is_told(app: Flask, ctx: None, world: World) -> None:
     """A SENCO sees requests made by their setting or for a child now on its roll, never a
     restricted child's: the rewritten request_scope against the rule checked row by row."""
-    from sendtrack.services.ehcna import request_scope
+    from sendtrack.services.ehcna.requests import request_scope
 
     _add_crowd(world)
     moved = world.get(Pupil, "ehcna_child_a")

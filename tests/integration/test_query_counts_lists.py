@@ -142,7 +142,7 @@ def test_rtf_list_uses_a_fixed_number_of_queries(app: Flask, world: World, role:
 
 
 def test_rtf_budget_positions_add_up_per_year(app: Flask, world: World, ctx: None) -> None:
-    from sendtrack.services import rtf_budget
+    from sendtrack.services.rtf import budgets as rtf_budget
 
     _rtf_applications(world, 12, "Sum")
     positions = rtf_budget.all_positions()
@@ -254,7 +254,8 @@ def test_ehcna_queue_uses_a_fixed_number_of_queries(app: Flask, world: World, vi
 
 def test_ehcna_stage_counts_agree_with_each_request(ctx: None, world: World) -> None:
     from sendtrack.models import User
-    from sendtrack.services import ehcna, ehcna_queues
+    from sendtrack.services.ehcna import queues as ehcna_queues
+    from sendtrack.services.ehcna import requests as ehcna
 
     _requests(world, 12, "Stage")
     officer = db.session.get(User, world["officer"])

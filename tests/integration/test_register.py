@@ -15,7 +15,7 @@ from sqlalchemy import event, select
 
 from sendtrack.extensions import db
 from sendtrack.models import AuditEvent, Setting, User
-from sendtrack.services import register
+from sendtrack.services.pupils import register
 from tests.clock import TODAY
 from tests.register_data import bulk_setting
 from tests.world import World

@@ -12,7 +12,7 @@ from sendtrack.demo import DemoContext
 from sendtrack.demo.register import seed_register
 from sendtrack.extensions import db
 from sendtrack.models import ApdrCycle, CycleStatus, Pupil, User
-from sendtrack.services.apdr import reviews_due
+from sendtrack.services.pupils.apdr import reviews_due
 from tests.clock import TODAY
 from tests.register_data import bulk_setting
 from tests.world import World

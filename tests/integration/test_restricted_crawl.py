@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from sendtrack.extensions import db
 from sendtrack.models import Pupil, User
-from sendtrack.services import restriction
+from sendtrack.services.pupils import restriction
 from sendtrack.wording import govuk_date
 from tests.conftest import sign_in
 from tests.world import EMAILS, ROUTE_PARAMS, World

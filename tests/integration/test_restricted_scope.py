@@ -22,8 +22,8 @@ from sqlalchemy import select
 from sendtrack.extensions import db
 from sendtrack.models import AgendaItem, PanelMeeting, User
 from sendtrack.school_year import financial_year_of
-from sendtrack.services import meetings
 from sendtrack.services.packs import data
+from sendtrack.services.panels import meetings
 from tests.clock import TODAY
 from tests.conftest import sign_in
 from tests.world import EMAILS, World

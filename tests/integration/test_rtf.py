@@ -29,7 +29,7 @@ from sendtrack.models import (
     User,
 )
 from sendtrack.school_year import financial_year_of, reception_cohort
-from sendtrack.services import transfers
+from sendtrack.services.pupils import transfers
 from tests.clock import TODAY
 from tests.conftest import sign_in
 from tests.world import EMAILS, World
@@ -583,7 +583,7 @@ def test_budget_and_bands_pages(app: Flask, world: World) -> None:
     response = officer.post("/rtf/bands", data={"retire-band_id": str(world["band_enhanced"])})
     assert response.status_code == 302
     with app.app_context():
-        from sendtrack.services import rtf_budget
+        from sendtrack.services.rtf import budgets as rtf_budget
 
         assert [b.name for b in rtf_budget.active_bands()] == ["Standard", "High"]
 

@@ -11,8 +11,10 @@ from sqlalchemy import select
 
 from sendtrack.extensions import db
 from sendtrack.models import AuditEvent, Pupil, RtfApplication, RtfDecision, User
-from sendtrack.services import rtf, rtf_links, transfers
 from sendtrack.services.imports import run_import
+from sendtrack.services.pupils import transfers
+from sendtrack.services.rtf import applications as rtf
+from sendtrack.services.rtf import links as rtf_links
 from tests.clock import TODAY
 from tests.world import EMAILS, World
 

@@ -9,8 +9,8 @@ import pytest
 from flask import Flask
 
 from sendtrack.models import RtfBand
-from sendtrack.services import rtf
 from sendtrack.services.errors import DomainError
+from sendtrack.services.rtf import applications as rtf
 from tests.world import World
 
 

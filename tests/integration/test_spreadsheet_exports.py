@@ -34,7 +34,8 @@ from sqlalchemy import select
 
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, Cluster, EhcnaRequest, Pupil, Setting
-from sendtrack.services import audit, sen2_export
+from sendtrack.services import audit
+from sendtrack.services.ehcna import sen2 as sen2_export
 from sendtrack.services.imports import run_import
 from tests.conftest import sign_in
 from tests.integration.test_dashboard import QUARTER

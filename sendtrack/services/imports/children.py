@@ -7,9 +7,9 @@ from datetime import date
 from typing import NamedTuple
 
 from sendtrack.models import SenStatus, Sex, User
-from sendtrack.services import pupils
 from sendtrack.services.errors import DomainError
 from sendtrack.services.imports import Row
+from sendtrack.services.pupils import records as pupils
 
 
 class ChildColumns(NamedTuple):

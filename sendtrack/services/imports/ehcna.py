@@ -31,7 +31,8 @@ from sendtrack.models import (
     TimescaleException,
     User,
 )
-from sendtrack.services import audit, ehcna
+from sendtrack.services import audit
+from sendtrack.services.ehcna import requests as ehcna
 from sendtrack.services.errors import DomainError
 from sendtrack.services.imports import ImportKind, ImportResult, Row, RowError
 from sendtrack.services.imports.children import ChildColumns, child_for_row, read_child

@@ -26,9 +26,11 @@ from sendtrack.models import (
     Sex,
     User,
 )
-from sendtrack.services import audit, pupils, rtf_links
+from sendtrack.services import audit
 from sendtrack.services.errors import DomainError
 from sendtrack.services.imports import ImportKind, ImportResult, Row, bulk
+from sendtrack.services.pupils import records as pupils
+from sendtrack.services.rtf import links as rtf_links
 
 NEEDS = ", ".join(n.value for n in NeedCode)
 

@@ -29,10 +29,12 @@ from sendtrack.models import (
     WouldRequestEhcna,
 )
 from sendtrack.school_year import reception_cohort
-from sendtrack.services import audit, rtf, rtf_links
+from sendtrack.services import audit
 from sendtrack.services.errors import DomainError
 from sendtrack.services.imports import ImportKind, ImportResult, Row, RowError
 from sendtrack.services.imports.children import ChildColumns, child_for_row, read_child
+from sendtrack.services.rtf import applications as rtf
+from sendtrack.services.rtf import links as rtf_links
 
 IMPORTED_OUTSIDE_COHORT = "Imported: born outside the Reception cohort (deferred or early entry)"
 

@@ -28,7 +28,8 @@ from sendtrack.models import (
     Setting,
     User,
 )
-from sendtrack.services import audit, versions
+from sendtrack.services import audit
+from sendtrack.services import versioning as versions
 from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.scoping import agenda_scope, cluster_scope, leads, restricted_pupil_ids
 from sendtrack.services.scoping import get_meeting as get_meeting

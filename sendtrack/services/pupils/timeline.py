@@ -27,7 +27,8 @@ from sendtrack.models import (
     Setting,
     User,
 )
-from sendtrack.services import audit, rtf
+from sendtrack.services import audit
+from sendtrack.services.rtf import applications as rtf
 from sendtrack.services.scoping import get_pupil
 from sendtrack.wording import money
 

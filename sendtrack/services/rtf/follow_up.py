@@ -14,9 +14,11 @@ from sqlalchemy.orm import joinedload
 
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, EhcnaRequest, Phase, Pupil, RtfApplication, Setting, User
-from sendtrack.services import audit, rtf_links, versions
+from sendtrack.services import audit
+from sendtrack.services import versioning as versions
 from sendtrack.services.errors import DomainError
-from sendtrack.services.rtf import AUDIT_FIELDS, RECEPTION_PHASES
+from sendtrack.services.rtf import links as rtf_links
+from sendtrack.services.rtf.applications import AUDIT_FIELDS, RECEPTION_PHASES
 from sendtrack.services.scoping import application_scope, works_at
 
 

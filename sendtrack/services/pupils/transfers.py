@@ -28,9 +28,11 @@ from sendtrack.models import (
     Setting,
     User,
 )
-from sendtrack.services import audit, rtf_links, versions
+from sendtrack.services import audit
+from sendtrack.services import versioning as versions
 from sendtrack.services.errors import DomainError, NotFound
-from sendtrack.services.pupils import editable, normalise_upn
+from sendtrack.services.pupils.records import editable, normalise_upn
+from sendtrack.services.rtf import links as rtf_links
 from sendtrack.services.scoping import own_setting_scope, unrestricted_pupil, works_at
 
 

@@ -18,7 +18,7 @@ from sendtrack.models import AuditAction, Cluster, ClusterBudget, PanelDecision,
 from sendtrack.school_year import financial_year_bounds, financial_year_of
 from sendtrack.services import audit
 from sendtrack.services.errors import DomainError
-from sendtrack.services.rtf_budget import check_financial_year
+from sendtrack.services.rtf.budgets import check_financial_year
 from sendtrack.services.scoping import cluster_scope, decision_scope
 
 

@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, PanelAction, PanelDecision, Referral, User
-from sendtrack.services import audit, versions
-from sendtrack.services.decisions import AUDIT_FIELDS, can_record
+from sendtrack.services import audit
+from sendtrack.services import versioning as versions
 from sendtrack.services.errors import DomainError
+from sendtrack.services.panels.decisions import AUDIT_FIELDS, can_record
 from sendtrack.services.scoping import decision_scope, referral_scope
 
 IMPACT_CHOICES = {"yes": "Yes", "partly": "Partly", "no": "No"}

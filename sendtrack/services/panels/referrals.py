@@ -30,7 +30,8 @@ from sendtrack.models import (
     User,
     WouldRequestEhcna,
 )
-from sendtrack.services import audit, versions
+from sendtrack.services import audit
+from sendtrack.services import versioning as versions
 from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.scoping import get_referral as get_referral
 from sendtrack.services.scoping import leads, works_at

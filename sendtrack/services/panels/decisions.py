@@ -27,8 +27,10 @@ from sendtrack.models import (
 )
 from sendtrack.role_permissions import Permission, user_has
 from sendtrack.school_year import financial_year_of
-from sendtrack.services import audit, cluster_budgets, versions
+from sendtrack.services import audit
+from sendtrack.services import versioning as versions
 from sendtrack.services.errors import DomainError, NotFound
+from sendtrack.services.panels import budgets as cluster_budgets
 from sendtrack.services.scoping import decision_scope as decision_scope
 from sendtrack.services.scoping import get_action as get_action
 from sendtrack.services.scoping import get_decision as get_decision

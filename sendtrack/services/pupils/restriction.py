@@ -14,7 +14,8 @@ from sqlalchemy import func, or_, select
 
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, AuditEvent, Pupil, User
-from sendtrack.services import audit, versions
+from sendtrack.services import audit
+from sendtrack.services import versioning as versions
 from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.organisation import Page, paginate
 from sendtrack.services.scoping import get_pupil

@@ -36,8 +36,12 @@ from sendtrack.models import (
     WouldRequestEhcna,
 )
 from sendtrack.school_year import financial_year_of, reception_cohort, school_year_start
-from sendtrack.services import audit, pupils, rtf_budget, rtf_links, versions
+from sendtrack.services import audit
+from sendtrack.services import versioning as versions
 from sendtrack.services.errors import DomainError
+from sendtrack.services.pupils import records as pupils
+from sendtrack.services.rtf import budgets as rtf_budget
+from sendtrack.services.rtf import links as rtf_links
 from sendtrack.services.scoping import application_scope as application_scope
 from sendtrack.services.scoping import get_application as get_application
 from sendtrack.services.scoping import own_setting_scope, pupil_scope, works_at

@@ -15,7 +15,8 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from sendtrack.extensions import db
 from sendtrack.models import AnnualReview, AuditAction, EhcnaRequest, Pupil, User
-from sendtrack.services import audit, versions
+from sendtrack.services import audit
+from sendtrack.services import versioning as versions
 from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.scoping import pupil_scope
 

@@ -24,7 +24,8 @@ from sendtrack.models import (
     Sex,
     User,
 )
-from sendtrack.services import audit, versions
+from sendtrack.services import audit
+from sendtrack.services import versioning as versions
 from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.scoping import works_at
 

@@ -3,9 +3,9 @@ application was approved is on that school's roll, the award is linked (so the s
 asked how the child settled).
 
 The link is made where a child joins a school or an award is made: a transfer
-(services/transfers.py), a pupil or RTF import (services/imports/), and an RTF decision
-(services/rtf.py). Pages only read it: a GET never writes. The link is the system's doing,
-not the person's who moved the child, so its audit event has no user.
+(services/pupils/transfers.py), a pupil or RTF import (services/imports/), and an RTF decision
+(services/rtf/applications.py). Pages only read it: a GET never writes. The link is the
+system's doing, not the person's who moved the child, so its audit event has no user.
 """
 
 from __future__ import annotations

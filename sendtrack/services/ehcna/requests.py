@@ -32,12 +32,14 @@ from sendtrack.models import (
     User,
 )
 from sendtrack.models.assessments import DECISION_DAYS, FINAL_PLAN_DAYS, NOT_ISSUE_DAYS
-from sendtrack.services import audit, pupils, versions
+from sendtrack.services import audit
+from sendtrack.services import versioning as versions
+from sendtrack.services.errors import DomainError
+from sendtrack.services.pupils import records as pupils
 
 # Shown on the request page; re-exported so views call one service module.
-from sendtrack.services.early_support import EarlySupport as EarlySupport
-from sendtrack.services.early_support import early_support as early_support
-from sendtrack.services.errors import DomainError
+from sendtrack.services.pupils.early_support import EarlySupport as EarlySupport
+from sendtrack.services.pupils.early_support import early_support as early_support
 from sendtrack.services.scoping import get_exception as get_exception
 from sendtrack.services.scoping import get_request as get_request
 from sendtrack.services.scoping import request_scope as request_scope
@@ -504,7 +506,7 @@ def record_plan(
 
 def plan_issued(actor: User | None, request: EhcnaRequest, issued: date) -> None:
     """The child now has an EHC plan: status E with history, and the first annual review."""
-    from sendtrack.services import annual_reviews
+    from sendtrack.services.ehcna import annual_reviews
 
     pupil = db.session.get(Pupil, request.pupil_id)
     assert pupil is not None

@@ -30,9 +30,10 @@ from sendtrack.models import (
     UnitRate,
     User,
 )
-from sendtrack.services import audit, versions
+from sendtrack.services import audit
+from sendtrack.services import versioning as versions
 from sendtrack.services.errors import DomainError, NotFound
-from sendtrack.services.pupils import editable
+from sendtrack.services.pupils.records import editable
 from sendtrack.services.scoping import pupil_scope
 
 THRESHOLD = Decimal("6000")

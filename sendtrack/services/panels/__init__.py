@@ -1,0 +1,2 @@
+"""Cluster (early-intervention) panels: referrals, meetings and agendas, decisions,
+follow-up of actions, and each cluster's budget."""
