@@ -9,7 +9,10 @@ from sendtrack.models.apdr import (
     Provision,
     UnitRate,
 )
-from sendtrack.models.assessments import (
+from sendtrack.models.audit import AuditAction, AuditEvent
+from sendtrack.models.base import Base
+from sendtrack.models.early_support import EarlySupportStart
+from sendtrack.models.ehcna import (
     AnnualReview,
     AssessDecision,
     AssessmentOutcome,
@@ -18,15 +21,12 @@ from sendtrack.models.assessments import (
     RequestSource,
     TimescaleException,
 )
-from sendtrack.models.audit import AuditAction, AuditEvent
-from sendtrack.models.base import Base
-from sendtrack.models.early_support import EarlySupportStart
-from sendtrack.models.funding import ClusterBudget, RtfBand, RtfBudget
 from sendtrack.models.imports import ImportUpload
 from sendtrack.models.org import Cluster, LocalAuthority, Phase, Setting
 from sendtrack.models.packs import GeneratedPack, PackStatus
 from sendtrack.models.panels import (
     AgendaItem,
+    ClusterBudget,
     DecisionOutcome,
     MeetingStatus,
     PanelAction,
@@ -44,8 +44,8 @@ from sendtrack.models.pupils import (
     Sex,
 )
 from sendtrack.models.referrals import Referral, ReferralStatus, RequestType, WouldRequestEhcna
-from sendtrack.models.rtf import RtfApplication, RtfDecision, RtfStatus
-from sendtrack.models.stamps import StatisticsResult, StatisticsStamp
+from sendtrack.models.rtf import RtfApplication, RtfBand, RtfBudget, RtfDecision, RtfStatus
+from sendtrack.models.statistics import StatisticsResult, StatisticsStamp
 from sendtrack.models.submissions import Submission
 from sendtrack.models.users import (
     LoginAttempt,

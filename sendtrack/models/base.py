@@ -61,3 +61,7 @@ class Versioned:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, object]:
         return {"version_id_col": cls.version}
+
+
+# A financial year written "2025-26", checked by the database as well as the forms.
+FINANCIAL_YEAR_CHECK = "length(financial_year) = 7 AND substr(financial_year, 5, 1) = '-'"

@@ -23,7 +23,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sendtrack.models.base import Base, Timestamps, UuidPk, Versioned, enum_column
+from sendtrack.models.base import (
+    FINANCIAL_YEAR_CHECK,
+    Base,
+    Timestamps,
+    UuidPk,
+    Versioned,
+    enum_column,
+)
 from sendtrack.models.org import Cluster
 from sendtrack.models.referrals import Referral
 
@@ -253,3 +260,18 @@ class PanelAction(UuidPk, Base):
     completed_on: Mapped[date | None] = mapped_column(Date)
 
     decision: Mapped[PanelDecision] = relationship(back_populates="actions")
+
+
+class ClusterBudget(UuidPk, Timestamps, Versioned, Base):
+    __tablename__ = "cluster_budget"
+    __table_args__ = (
+        UniqueConstraint("cluster_id", "financial_year"),
+        CheckConstraint("allocation >= 0", name="allocation_nonneg"),
+        CheckConstraint(FINANCIAL_YEAR_CHECK, name="financial_year_format"),
+    )
+
+    cluster_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cluster.id"))
+    financial_year: Mapped[str] = mapped_column(String(7))  # "2025-26"
+    allocation: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+
+    cluster: Mapped[Cluster] = relationship()

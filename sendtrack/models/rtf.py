@@ -1,4 +1,5 @@
-"""Reception Transition Funding: applications, decisions, awards and their follow-up."""
+"""Reception Transition Funding: the LA's yearly pot and bands, applications, decisions,
+awards and their follow-up."""
 
 from __future__ import annotations
 
@@ -18,14 +19,43 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sendtrack.models.base import Base, Timestamps, UuidPk, Versioned, enum_column
-from sendtrack.models.funding import RtfBand
+from sendtrack.models.base import (
+    FINANCIAL_YEAR_CHECK,
+    Base,
+    Timestamps,
+    UuidPk,
+    Versioned,
+    enum_column,
+)
 from sendtrack.models.org import Setting
 from sendtrack.models.pupils import Pupil
 from sendtrack.models.referrals import WouldRequestEhcna
+
+
+class RtfBudget(UuidPk, Timestamps, Versioned, Base):
+    __tablename__ = "rtf_budget"
+    __table_args__ = (
+        CheckConstraint("allocation >= 0", name="allocation_nonneg"),
+        CheckConstraint(FINANCIAL_YEAR_CHECK, name="financial_year_format"),
+    )
+
+    financial_year: Mapped[str] = mapped_column(String(7), unique=True)
+    allocation: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+
+
+class RtfBand(UuidPk, Timestamps, Versioned, Base):
+    """An LA-configured standard rate: the most an RTF award in this band may be."""
+
+    __tablename__ = "rtf_band"
+    __table_args__ = (CheckConstraint("amount >= 0", name="amount_nonneg"),)
+
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    amount: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    is_active: Mapped[bool] = mapped_column(server_default=true())
 
 
 class RtfStatus(StrEnum):

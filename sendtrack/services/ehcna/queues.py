@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, case, func, null, or_, select
 
 from sendtrack.extensions import db
 from sendtrack.models import AssessDecision, AssessmentOutcome, EhcnaRequest, Pupil, User
-from sendtrack.models.assessments import DECISION_DAYS, FINAL_PLAN_DAYS, NOT_ISSUE_DAYS
+from sendtrack.models.ehcna import DECISION_DAYS, FINAL_PLAN_DAYS, NOT_ISSUE_DAYS
 from sendtrack.services.ehcna.requests import request_scope
 from sendtrack.services.statistics.ehcna import add_days
 

@@ -31,7 +31,7 @@ from sendtrack.models import (
     TimescaleException,
     User,
 )
-from sendtrack.models.assessments import DECISION_DAYS, FINAL_PLAN_DAYS, NOT_ISSUE_DAYS
+from sendtrack.models.ehcna import DECISION_DAYS, FINAL_PLAN_DAYS, NOT_ISSUE_DAYS
 from sendtrack.services import audit
 from sendtrack.services import versioning as versions
 from sendtrack.services.errors import DomainError

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 from sendtrack.models import AssessDecision, EhcnaRequest, TimescaleException
-from sendtrack.models.assessments import DECISION_DAYS, FINAL_PLAN_DAYS
+from sendtrack.models.ehcna import DECISION_DAYS, FINAL_PLAN_DAYS
 from sendtrack.services.statistics import spans
 from sendtrack.services.statistics.filters import NO_FILTERS, Filters
 from sendtrack.services.statistics.spans import Span
