@@ -35,3 +35,4 @@ from sendtrack.admin import (  # noqa: E402, F401  (registers the routes on bp)
     two_factor_views,
     user_views,
 )
+from sendtrack.admin import home_card as _home_card  # noqa: E402, F401  (registers its cards)

@@ -138,3 +138,6 @@ def download() -> Response | tuple[str, int]:
     response = Response(content, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+from sendtrack.dashboard import home_card as _home_card  # noqa: E402, F401  (registers its cards)

@@ -481,3 +481,6 @@ def sen2() -> Any:
             )
         form.year.errors = ["Choose a year from the list"]
     return render_form("ehcna/sen2.html", form, modules=sen2_export.MODULES)
+
+
+from sendtrack.ehcna import home_card as _home_card  # noqa: E402, F401  (registers its cards)

@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from sendtrack.home.panels import panels_for
+from sendtrack.home.cards import cards_for
 from sendtrack.permissions import Permission, public, requires
 
 bp = Blueprint("home", __name__)
@@ -23,7 +23,7 @@ def root() -> Response:
 @bp.route("/home")
 @requires(Permission.SIGNED_IN)
 def index() -> str:
-    return render_template("home/index.html", panels=panels_for(current_user))
+    return render_template("home/index.html", cards=cards_for(current_user))
 
 
 @bp.route("/health")

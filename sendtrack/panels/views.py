@@ -318,3 +318,4 @@ def conflicts(meeting_id: uuid.UUID) -> Any:
 
 
 from sendtrack.panels import budget_views, decision_views  # noqa: E402, F401  (routes)
+from sendtrack.panels import home_card as _home_card  # noqa: E402, F401  (registers its cards)

@@ -426,3 +426,4 @@ def transfer_in() -> Any:
 
 
 from sendtrack.pupils import apdr_views  # noqa: E402,F401  (registers the cycle routes)
+from sendtrack.pupils import home_card as _home_card  # noqa: E402, F401  (registers its cards)

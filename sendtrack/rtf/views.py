@@ -455,3 +455,6 @@ def bands() -> Any:
         retire=retire,
         bands=rtf_budget.all_bands(),
     )
+
+
+from sendtrack.rtf import home_card as _home_card  # noqa: E402, F401  (registers its cards)

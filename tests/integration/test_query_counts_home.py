@@ -480,4 +480,4 @@ def test_home_budget_table_renders_as_the_panels_one(app: Flask, ctx: None) -> N
 
     shared = rendered("panels/_positions.html")
     assert "Overspent" in shared and "Not set" in shared and "North &lt;&amp; East&gt;" in shared
-    assert rendered("home/panels/_positions.html") == shared
+    assert rendered("home/cards/_positions.html") == shared

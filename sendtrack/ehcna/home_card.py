@@ -1,18 +1,19 @@
-"""Home-page panel for EHCNA requests: an LA officer's queues, or a SENCO's own requests."""
+"""Home-page cards for EHCNA requests: an LA officer's queues, or a SENCO's own requests."""
 
 from __future__ import annotations
 
-from sendtrack.home.panels import HomePanel
+from sendtrack.home.cards import HomeCard, home_card
 from sendtrack.models import Role, User
 from sendtrack.permissions import Permission, user_has
 from sendtrack.services.ehcna import annual_reviews
 from sendtrack.services.ehcna import queues as ehcna_queues
 
 
-def ehcna_requests(user: User) -> HomePanel | None:
+@home_card
+def ehcna_requests(user: User) -> HomeCard | None:
     if user_has(user, Permission.MANAGE_EHCNA) and user.is_area_wide:
-        return HomePanel(
-            "home/panels/ehcna.html",
+        return HomeCard(
+            "home/cards/ehcna.html",
             {
                 "officer": True,
                 "counts": ehcna_queues.counts(user),
@@ -24,5 +25,5 @@ def ehcna_requests(user: User) -> HomePanel | None:
     if user.has_role(Role.SENCO) and user.setting_ids:
         rows = ehcna_queues.first_rows(user, ehcna_queues.Filters(view="open"), limit=5)
         listed = "EHCNA requests" if rows else None
-        return HomePanel("home/panels/ehcna.html", {"officer": False, "rows": rows}, 35, listed)
+        return HomeCard("home/cards/ehcna.html", {"officer": False, "rows": rows}, 35, listed)
     return None
