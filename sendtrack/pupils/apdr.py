@@ -1,5 +1,6 @@
-"""Assess, plan, do, review pages, on the pupils blueprint. Every edit carries the cycle's
-version: a plan changed by someone else meanwhile is refused with the typed input kept."""
+"""Assess, plan, do, review cycles: starting one, the cycle page, and its assessment, dates,
+outcomes, provision and review. Every edit carries the cycle's version: a plan changed by
+someone else meanwhile is refused with the typed input kept."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from flask import flash, redirect, render_template, request, url_for
 from sendtrack.forms import posted_version, set_choices
 from sendtrack.models import ApdrCycle, ApdrOutcome, NextStep, Progress, Provision
 from sendtrack.permissions import Permission, requires
+from sendtrack.pupils import bp
 from sendtrack.pupils.forms import (
     PROGRESS_CHOICES,
     AssessForm,
@@ -23,7 +25,6 @@ from sendtrack.pupils.forms import (
     RemoveForm,
     ReviewForm,
 )
-from sendtrack.pupils.views import bp
 from sendtrack.services import submissions
 from sendtrack.services.errors import DomainError
 from sendtrack.services.pupils import apdr
