@@ -30,9 +30,9 @@ BLUEPRINTS = [
     "sendtrack.ehcna.views:bp",
     "sendtrack.dashboard.views:bp",
     "sendtrack.pupils.views:bp",
-    "sendtrack.referrals.views:bp",
-    "sendtrack.panels.views:bp",
-    "sendtrack.packs.views:bp",
+    "sendtrack.referrals:bp",
+    "sendtrack.panels:bp",
+    "sendtrack.packs:bp",
 ]
 
 TWO_FACTOR_EXEMPT = {
