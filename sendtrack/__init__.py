@@ -30,9 +30,9 @@ BLUEPRINTS = [
     "sendtrack.ehcna:bp",
     "sendtrack.dashboard.views:bp",
     "sendtrack.pupils:bp",
-    "sendtrack.referrals.views:bp",
-    "sendtrack.panels.views:bp",
-    "sendtrack.packs.views:bp",
+    "sendtrack.referrals:bp",
+    "sendtrack.panels:bp",
+    "sendtrack.packs:bp",
 ]
 
 TWO_FACTOR_EXEMPT = {

@@ -11,6 +11,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from sendtrack.forms import posted_version
 from sendtrack.models import AuditAction, DecisionOutcome, PanelAction, PanelDecision
+from sendtrack.panels import bp
 from sendtrack.panels.forms import (
     ActionForm,
     ConfirmForm,
@@ -19,7 +20,6 @@ from sendtrack.panels.forms import (
     ImpactForm,
     PaymentForm,
 )
-from sendtrack.panels.views import bp
 from sendtrack.permissions import Permission, requires, user_has
 from sendtrack.school_year import financial_year_of
 from sendtrack.services import audit

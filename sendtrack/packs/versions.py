@@ -1,38 +1,23 @@
-"""Panel packs on the web: build a version, watch it build, list and download versions, and
-the decision record and outcome letters. Building is for Area SEND Leads and LA officers;
-panel members of the cluster download read-only; everything is scoped to the cluster."""
+"""Panel pack versions: a meeting's pack page (and the pack section of the meeting's page),
+building a version, watching it build, and a version's page and download. Building is for
+Area SEND Leads and LA officers; panel members of the cluster download read-only;
+everything is scoped to the cluster."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from flask import (
-    Blueprint,
-    Response,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    url_for,
-)
+from flask import Response, current_app, flash, redirect, render_template, url_for
 
 from sendtrack.models import PanelMeeting
+from sendtrack.packs import bp
+from sendtrack.packs.downloads import pdf_download
 from sendtrack.packs.forms import BuildPackForm
 from sendtrack.permissions import Permission, requires
 from sendtrack.services import packs
-from sendtrack.services.packs import jobs, letters, pseudonyms
+from sendtrack.services.packs import jobs
 from sendtrack.web import acting_user
-
-bp = Blueprint("packs", __name__, url_prefix="/packs")
-
-
-def _pdf(data: bytes, filename: str) -> Response:
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
 
 
 @bp.app_template_global()
@@ -98,28 +83,4 @@ def show(pack_id: uuid.UUID) -> str:
 def download(pack_id: uuid.UUID) -> Response:
     user = acting_user()
     pack = packs.get_pack(user, pack_id)
-    return _pdf(packs.download(user, pack), packs.file_name(pack))
-
-
-@bp.route("/meetings/<uuid:meeting_id>/decision-record.pdf")
-@requires(Permission.VIEW_PANELS)
-def decision_record(meeting_id: uuid.UUID) -> Any:
-    user = acting_user()
-    meeting = packs.get_meeting(user, meeting_id)
-    try:
-        pdf, filename = letters.decision_record(user, meeting)
-    except pseudonyms.NotIssued as refused:
-        page = render_template("packs/not_issued.html", meeting=meeting, message=refused.message)
-        return page, 409
-    return _pdf(pdf, filename)
-
-
-@bp.route("/referrals/<uuid:referral_id>/outcome-letter.pdf")
-@requires(Permission.VIEW_PUPIL)
-def outcome_letter(referral_id: uuid.UUID) -> Any:
-    user = acting_user()
-    referral = letters.get_referral(user, referral_id)
-    letter = letters.outcome_letter(user, referral)
-    if letter is None:
-        return render_template("packs/no_letter.html", referral=referral)
-    return _pdf(*letter)
+    return pdf_download(packs.download(user, pack), packs.file_name(pack))

@@ -11,8 +11,8 @@ from flask import flash, redirect, render_template, request, url_for
 
 from sendtrack.forms import set_choices
 from sendtrack.models import AuditAction, User
+from sendtrack.panels import bp
 from sendtrack.panels.forms import AllocationForm, YearForm
-from sendtrack.panels.views import bp
 from sendtrack.permissions import Permission, requires, user_has
 from sendtrack.school_year import financial_year_of
 from sendtrack.services import audit

@@ -1,5 +1,6 @@
-"""Referral pages: a SENCO refers a child from the child's record, keeps the referral up to
-date and sees where it stands; the Area SEND Lead returns it for more information."""
+"""Referring a child to the cluster panel: a SENCO starts a referral from the child's
+record, keeps the draft up to date and submits it; the referral's page shows where it
+stands and the panel's decisions."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
-from sendtrack.forms import as_uuid, posted_version, set_choices
+from sendtrack.forms import posted_version
 from sendtrack.models import (
     AuditAction,
     Pupil,
@@ -19,64 +20,18 @@ from sendtrack.models import (
     WouldRequestEhcna,
 )
 from sendtrack.permissions import Permission, requires, user_has
-from sendtrack.referrals.forms import FilterForm, ReasonForm, ReferralForm, SubmitForm
+from sendtrack.referrals import bp
+from sendtrack.referrals.forms import ReferralForm, SubmitForm
 from sendtrack.services import audit
-from sendtrack.services.panels import meetings, referrals
+from sendtrack.services.panels import referrals
 from sendtrack.services.scoping import get_pupil
-from sendtrack.web import STALE, acting_user, render_form, saved
-
-bp = Blueprint("referrals", __name__)
+from sendtrack.web import acting_user, render_form, saved
 
 COMPARE = (
     "This record was changed by someone else after you opened it. Your changes are below "
     "and have not been saved; the saved version is shown for comparison. Save again to "
     "replace it with yours"
 )
-
-
-# --- lists ------------------------------------------------------------------------------
-
-
-@bp.route("/referrals/")
-@requires(Permission.VIEW_PUPIL)
-def index() -> str:
-    user = acting_user()
-    form = FilterForm(request.args)
-    set_choices(form.status, [("", "Any status")] + [(s.value, s.label) for s in ReferralStatus])
-    clusters = meetings.visible_clusters(user)
-    set_choices(form.cluster, [("", "Any cluster")] + [(str(c.id), c.name) for c in clusters])
-    try:
-        status = ReferralStatus(form.status.data) if form.status.data else None
-    except ValueError:
-        status = None
-    cluster_id = as_uuid(form.cluster.data)
-    page = form.page.data if isinstance(form.page.data, int) else 1
-    found = referrals.list_referrals(
-        user,
-        status=status,
-        cluster_id=cluster_id,
-        page=page,
-        page_size=current_app.config.get("PAGE_SIZE", 50),
-    )
-    audit.record(
-        user,
-        AuditAction.VIEW,
-        "referral_list",
-        summary=f"Referrals: status={status or 'any'} cluster={cluster_id or 'any'} "
-        f"({found.count} found)",
-    )
-    return render_template(
-        "referrals/index.html",
-        found=found,
-        filter_form=form,
-        show_clusters=len(clusters) > 1,
-        page_url=lambda n: url_for(
-            "referrals.index", status=status.value if status else None, cluster=cluster_id, page=n
-        ),
-    )
-
-
-# --- making a referral ------------------------------------------------------------------
 
 
 def _details(form: ReferralForm) -> referrals.ReferralDetails:
@@ -237,51 +192,3 @@ def submit(referral_id: uuid.UUID) -> Any:
 def submitted(referral_id: uuid.UUID) -> str:
     referral = referrals.get_referral(acting_user(), referral_id)
     return render_template("referrals/submitted.html", referral=referral)
-
-
-def _reason_page(referral_id: uuid.UUID, action: str, template_args: dict[str, Any]) -> Any:
-    user = acting_user()
-    viewing = f"the {action} form" if request.method == "GET" else None
-    referral = referrals.open_referral(user, referral_id, viewing)
-    form = ReasonForm()
-    if request.method == "GET":
-        form.version.data = str(referral.version)
-    change = referrals.return_referral if action == "return" else referrals.withdraw_referral
-    done = "returned to the school" if action == "return" else "withdrawn"
-    if form.validate_on_submit() and saved(
-        form,
-        lambda: change(user, referral, form.reason.data, version=posted_version(form.version.data)),
-        field="reason",
-        stale=STALE,
-    ):
-        flash(f"Referral {referral.reference} {done}", "success")
-        return redirect(url_for("referrals.show", referral_id=referral.id))
-    return render_form("referrals/reason.html", form, referral=referral, **template_args)
-
-
-@bp.route("/referrals/<uuid:referral_id>/return", methods=["GET", "POST"])
-@requires(Permission.MANAGE_PANELS)
-def return_for_information(referral_id: uuid.UUID) -> Any:
-    return _reason_page(
-        referral_id,
-        "return",
-        {
-            "heading": "Return the referral for more information",
-            "label": "What does the school need to add or change?",
-            "button": "Return to the school",
-        },
-    )
-
-
-@bp.route("/referrals/<uuid:referral_id>/withdraw", methods=["GET", "POST"])
-@requires(Permission.MAKE_REFERRAL)
-def withdraw(referral_id: uuid.UUID) -> Any:
-    return _reason_page(
-        referral_id,
-        "withdraw",
-        {
-            "heading": "Withdraw the referral",
-            "label": "Why is the referral being withdrawn?",
-            "button": "Withdraw referral",
-        },
-    )
