@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sqlite3
 import uuid
@@ -10,14 +11,29 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from flask import Flask, Response, g, redirect, render_template, session, url_for
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, logout_user
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as app_config
+from sendtrack import cli, formatting, settings
 from sendtrack import database as _database  # noqa: F401 (its listeners)
 from sendtrack.extensions import csrf, db, login_manager, migrate
+from sendtrack.services import accounts, audit, doctor, transactions, two_factor
+from sendtrack.services.errors import NotFound, StaleRecord
 from sendtrack.services.statistics import cache as _statistics_cache  # noqa: F401 (its listeners)
 
 BLUEPRINTS = [
@@ -58,6 +74,10 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     )
     app.config.from_object(app_config.load(config_name))
     app.config.update(overrides)
+    # Services import no Flask: they read the configuration of the app they run for, and
+    # the audit trail the address of the client it serves, through these.
+    settings.read_from(_current_config)
+    audit.read_client_address_from(_client_address)
     app.wsgi_app = TrustedProxies(app.wsgi_app, app.config)  # type: ignore[method-assign]
     app_config.INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     _prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -76,11 +96,16 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     _register_blueprints(app)
     _register_request_hooks(app)
     _register_errors(app)
-
-    from sendtrack import cli
-
     cli.register(app)
     return app
+
+
+def _current_config() -> Any:
+    return current_app.config
+
+
+def _client_address() -> str | None:
+    return request.remote_addr if has_request_context() else None
 
 
 class TrustedProxies:
@@ -122,8 +147,6 @@ def _check_environment(app: Flask) -> None:
         return
     if app.config.get("ENV_NAME") != "production":
         return
-    from sendtrack.services import doctor
-
     failed = doctor.problems(doctor.configuration_findings(app.config))
     if not failed and os.environ.get("FLASK_RUN_FROM_CLI") != "true":
         try:
@@ -170,15 +193,10 @@ def _configure_jinja(app: Flask) -> None:
     app.jinja_env.undefined = jinja2.ChainableUndefined
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-
-    from sendtrack import formatting
-
     formatting.register(app)
 
 
 def _register_blueprints(app: Flask) -> None:
-    import importlib
-
     for target in BLUEPRINTS:
         module_name, attr = target.split(":")
         app.register_blueprint(getattr(importlib.import_module(module_name), attr))
@@ -190,8 +208,6 @@ def _register_blueprints(app: Flask) -> None:
 def _register_request_hooks(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(session_id: str) -> Any:
-        from sendtrack.services import accounts
-
         user_id, _, token = session_id.partition(":")
         try:
             return accounts.user_for_session(uuid.UUID(user_id), token)
@@ -213,10 +229,6 @@ def _register_request_hooks(app: Flask) -> None:
             g.session_expired = True
             return None
         session["last_seen"] = now
-        from flask import request
-
-        from sendtrack.services import two_factor
-
         if (
             not current_user.totp_confirmed
             and request.endpoint not in TWO_FACTOR_EXEMPT
@@ -232,10 +244,6 @@ def _register_request_hooks(app: Flask) -> None:
         # A request that may write takes SQLite's write lock before its view reads anything,
         # so it queues behind other writers instead of failing ("database is locked") when
         # it writes after one of them committed (docs/concurrency.md). GETs only read.
-        from flask import request
-
-        from sendtrack.services import transactions
-
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             transactions.take_write_lock()
 
@@ -256,8 +264,6 @@ def _register_request_hooks(app: Flask) -> None:
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        from flask import request
-
         if request.endpoint != "static":
             # Pages and files carry children's data: never keep them in any cache.
             headers["Cache-Control"] = "no-store"
@@ -266,10 +272,6 @@ def _register_request_hooks(app: Flask) -> None:
 
 
 def _register_errors(app: Flask) -> None:
-    from sqlalchemy.orm.exc import StaleDataError
-
-    from sendtrack.services.errors import NotFound, StaleRecord
-
     @app.errorhandler(NotFound)
     def not_found(_exc: NotFound) -> tuple[str, int]:
         return render_template("errors/404.html"), 404

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -11,23 +10,24 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from sendtrack import cli_maintenance, demo
 from sendtrack.extensions import db
-from sendtrack.models import Role, User
-
-# Features add their commands here (stats, panel-pack, backup, retention...).
-COMMANDS: list[Callable[[], click.Command]] = []
+from sendtrack.models import Cluster, Role, Setting, User
+from sendtrack.packs import cli as packs_cli
+from sendtrack.services import accounts
+from sendtrack.services.errors import DomainError
+from sendtrack.services.imports import ImportFileError, run_import
+from sendtrack.statistics.cli import statistics_facts_command, stats_command
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
     app.cli.add_command(import_command)
-    from sendtrack import cli_maintenance
-
     for command in cli_maintenance.commands():
         app.cli.add_command(command)
-    for factory in COMMANDS:
-        app.cli.add_command(factory())
+    for command in COMMANDS:
+        app.cli.add_command(command)
 
 
 @click.command("seed-demo")
@@ -43,8 +43,6 @@ def seed_demo(if_empty: bool) -> None:
             click.echo("Demo data already present; nothing to do.")
             return
         raise click.ClickException("The database already has data; seed an empty database")
-    from sendtrack import demo
-
     password = current_app.config["DEMO_PASSWORD"]
     ctx = demo.seed(password)
     db.session.commit()
@@ -67,10 +65,6 @@ def create_user(
     email: str, name: str, role: str, setting_urn: str | None, cluster: str | None, password: str
 ) -> None:
     """Create an account (there is no self-registration)."""
-    from sendtrack.models import Cluster, Setting
-    from sendtrack.services import accounts
-    from sendtrack.services.errors import DomainError
-
     setting_id = cluster_id = None
     if setting_urn:
         setting_id = db.session.scalar(select(Setting.id).where(Setting.urn == setting_urn))
@@ -101,8 +95,6 @@ def create_user(
 @click.option("--dry-run", is_flag=True, help="Validate and report counts; write nothing.")
 def import_command(kind: str, file: Path, dry_run: bool) -> None:
     """Import a CSV file of KIND (clusters, settings, pupils, referrals, rtf, ehcna)."""
-    from sendtrack.services.imports import ImportFileError, run_import
-
     try:
         result = run_import(kind, file.read_bytes(), actor=None, dry_run=dry_run)
     except ImportFileError as exc:
@@ -123,19 +115,5 @@ def import_command(kind: str, file: Path, dry_run: bool) -> None:
     click.echo(f"Imported {kind}. {result.summary()}")
 
 
-def _stats_command() -> click.Command:
-    # Imported when the CLI is built, not at import time: the exports pull in openpyxl.
-    from sendtrack.statistics.cli import stats_command
-
-    return stats_command
-
-
-def _statistics_facts_command() -> click.Command:
-    from sendtrack.statistics.cli import statistics_facts_command
-
-    return statistics_facts_command
-
-
-COMMANDS.append(_stats_command)
-COMMANDS.append(_statistics_facts_command)
-COMMANDS.append(lambda: __import__("sendtrack.packs.cli", fromlist=["command"]).command())
+# Features' commands: statistics and the panel pack.
+COMMANDS: list[click.Command] = [stats_command, statistics_facts_command, packs_cli.command()]

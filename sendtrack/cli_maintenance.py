@@ -1,4 +1,4 @@
-"""Operator commands: backup, restore, retention."""
+"""Operator commands: backup, restore, retention, doctor, link-rtf-awards."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from sendtrack.extensions import db
+from sendtrack.services import doctor, retention
+from sendtrack.services.backups import BackupError, backup, restore
 from sendtrack.services.rtf import links as rtf_links
 
 
@@ -23,8 +25,6 @@ from sendtrack.services.rtf import links as rtf_links
 @with_appcontext
 def backup_command(out_dir: Path | None) -> None:
     """Back up the whole database (SQLite online backup API, or pg_dump)."""
-    from sendtrack.services.backups import BackupError, backup
-
     try:
         path = backup(
             current_app.config["SQLALCHEMY_DATABASE_URI"],
@@ -41,8 +41,6 @@ def backup_command(out_dir: Path | None) -> None:
 @with_appcontext
 def restore_command(backup_file: Path, yes: bool) -> None:
     """Replace the database with a backup. Stop the web workers first."""
-    from sendtrack.services.backups import BackupError, restore
-
     if not yes:
         raise click.ClickException("Restoring replaces every record. Run again with --yes.")
     db.session.remove()
@@ -65,8 +63,6 @@ def restore_command(backup_file: Path, yes: bool) -> None:
 @with_appcontext
 def retention_command(dry_run: bool, today: object) -> None:
     """Remove records past their retention date (run with --dry-run first)."""
-    from sendtrack.services import retention
-
     rules = retention.RetentionRules(
         pupil_years_after_birth=current_app.config["RETENTION_PUPIL_YEARS"],
         login_attempt_days=current_app.config["RETENTION_LOGIN_ATTEMPT_DAYS"],
@@ -91,8 +87,6 @@ def retention_command(dry_run: bool, today: object) -> None:
 def doctor_command() -> None:
     """Check the deployment: the configuration, and that the audit trail stays append-only
     (its triggers are there and enabled; on PostgreSQL the app's role does not own it)."""
-    from sendtrack.services import doctor
-
     findings = doctor.configuration_findings(current_app.config)
     try:
         findings += doctor.database_findings(db.session.connection())

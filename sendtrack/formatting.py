@@ -15,6 +15,7 @@ from flask_login import current_user
 from sendtrack import school_year
 from sendtrack.forms import error_summary
 from sendtrack.navigation import nav_items
+from sendtrack.permissions import Permission, user_has
 from sendtrack.tables import app_table
 from sendtrack.wording import days_phrase, govuk_date, govuk_datetime, money
 
@@ -31,8 +32,6 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def inject() -> dict[str, Any]:
-        from sendtrack.permissions import Permission, user_has
-
         return {
             "council_name": current_app.config["COUNCIL_NAME"],
             "service_name": current_app.config["SERVICE_NAME"],
@@ -43,8 +42,6 @@ def register(app: Flask) -> None:
     def can_open(endpoint: str) -> bool:
         """Whether the signed-in person's role may open pages of `endpoint` at all (scope is
         still checked by the page), so a link is never shown only to end in "forbidden"."""
-        from sendtrack.permissions import Permission, user_has
-
         rule = getattr(current_app.view_functions.get(endpoint), "access_rule", None)
         if rule is None:
             return False

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from stdnum.gb import upn as upn_number
 
-from sendtrack.demo import DemoContext
+from sendtrack.demo.context import DemoContext
 from sendtrack.extensions import db
 from sendtrack.models import (
     Cluster,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sendtrack.demo import DemoContext
+from sendtrack.demo.context import DemoContext
 from sendtrack.models import (
     AssessDecision,
     AssessmentOutcome,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 from decimal import Decimal
 
-from sendtrack.demo import DemoContext
+from sendtrack.demo.context import DemoContext
 from sendtrack.extensions import db
 from sendtrack.models import (
     AgendaItem,

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from sendtrack.demo import DemoContext
+from sendtrack.demo.context import DemoContext
 from sendtrack.demo.core import UNIT_RATES
 from sendtrack.extensions import db
 from sendtrack.models import (

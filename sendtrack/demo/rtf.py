@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sendtrack.demo import DemoContext
+from sendtrack.demo.context import DemoContext
 from sendtrack.models import NeedCode, RtfDecision, Sex, WouldRequestEhcna
 from sendtrack.school_year import financial_year_of, reception_cohort, school_year_start
 from sendtrack.services.rtf import applications as rtf

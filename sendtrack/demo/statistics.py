@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
-from sendtrack.demo import DemoContext
+from sendtrack.demo.context import DemoContext
 from sendtrack.extensions import db
 from sendtrack.models import (
     DecisionOutcome,

@@ -9,9 +9,9 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
 from sqlalchemy import func, or_, select
 
+from sendtrack import settings
 from sendtrack.extensions import db
 from sendtrack.models import (
     AuditAction,
@@ -21,15 +21,16 @@ from sendtrack.models import (
     User,
 )
 from sendtrack.models.users import new_session_token
-from sendtrack.services import audit
+from sendtrack.services import audit, common_passwords
 from sendtrack.services import versioning as versions
 from sendtrack.services.errors import DomainError, NotFound
+from sendtrack.services.organisation import like, paginate
 
 MIN_PASSWORD_LENGTH = 12
 
 
 def _hasher() -> PasswordHasher:
-    if current_app.config.get("TESTING"):
+    if settings.config().get("TESTING"):
         # Tests sign in hundreds of times; the production cost would dominate the suite.
         return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     return PasswordHasher()
@@ -44,8 +45,6 @@ def check_password_policy(password: str) -> None:
         raise DomainError(
             f"Password must be {MIN_PASSWORD_LENGTH} characters or more", field="password"
         )
-    from sendtrack.services import common_passwords
-
     if common_passwords.is_common(password):
         raise DomainError(
             "Password is too common; choose a longer phrase that is not easy to guess",
@@ -62,7 +61,7 @@ class SignInThrottled(DomainError):
 
 
 def _cutoff() -> datetime:
-    return datetime.now(UTC) - current_app.config["LOGIN_FAILURE_WINDOW"]
+    return datetime.now(UTC) - settings.config()["LOGIN_FAILURE_WINDOW"]
 
 
 def _recent_failures(email: str, address: str) -> tuple[int, int]:
@@ -84,8 +83,8 @@ def check_throttle(email: str, address: str) -> None:
     address has (a higher limit: one office behind one address is many people)."""
     by_email, by_address = _recent_failures(email.strip().lower(), address)
     if (
-        by_email >= current_app.config["LOGIN_FAILURE_LIMIT"]
-        or by_address >= current_app.config["LOGIN_ADDRESS_FAILURE_LIMIT"]
+        by_email >= settings.config()["LOGIN_FAILURE_LIMIT"]
+        or by_address >= settings.config()["LOGIN_ADDRESS_FAILURE_LIMIT"]
     ):
         raise SignInThrottled(
             "Too many failed attempts to sign in. Wait 5 minutes and try again", field="email"
@@ -240,8 +239,6 @@ def get_user(user_id: uuid.UUID) -> User:
 
 
 def list_users(query_text: str | None, role: Role | None, page: int) -> Any:
-    from sendtrack.services.organisation import like, paginate
-
     query = select(User).order_by(User.is_active.desc(), func.lower(User.name))
     if query_text:
         pattern = like(query_text)

@@ -9,19 +9,36 @@ one event naming the child. The app only ever inserts into audit_event.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from flask import current_app, has_request_context, request
 from sqlalchemy import Engine, insert
 
+from sendtrack import settings
 from sendtrack.database import holds_write_lock
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, AuditEvent, User
 from sendtrack.services import transactions
 from sendtrack.services.statistics.cache import has_uncommitted_writes
+
+
+def _no_client() -> str | None:
+    return None
+
+
+# The address of the client whose request is being served, or None outside a request (a
+# command, a pack build's thread). create_app points it at the request's address: this
+# module imports no Flask.
+_client_address: Callable[[], str | None] = _no_client
+
+
+def read_client_address_from(source: Callable[[], str | None]) -> None:
+    """Where record() finds the client's address: called by create_app."""
+    global _client_address
+    _client_address = source
 
 
 def _plain(value: Any) -> Any:
@@ -59,7 +76,7 @@ def record(
     changes: dict[str, Any] | None = None,
 ) -> None:
     """Add one audit event to the current transaction."""
-    if action is AuditAction.VIEW and not current_app.config.get("AUDIT_ENABLED", True):
+    if action is AuditAction.VIEW and not settings.config().get("AUDIT_ENABLED", True):
         return
     role = None
     if actor is not None:
@@ -76,7 +93,7 @@ def record(
         "changes": {k: [_plain(v) for v in vals] for k, vals in changes.items()}
         if changes
         else None,
-        "address": request.remote_addr if has_request_context() else None,
+        "address": _client_address(),
     }
     if action is AuditAction.VIEW and _read_only_sqlite_transaction():
         _record_view_on_sqlite(values)

@@ -18,10 +18,10 @@ from datetime import UTC, datetime
 import pyotp
 import qrcode
 import qrcode.image.svg
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from sendtrack import settings
 from sendtrack.extensions import db
 from sendtrack.models import (
     AuditAction,
@@ -45,7 +45,7 @@ POLICY_ID = uuid.UUID(int=1)
 def floor_roles() -> set[Role]:
     """The roles the deployment requires two-factor sign-in for, whatever the council
     chooses: LA officers and administrators in production, none in development."""
-    return set(ROLES_REQUIRING_2FA) if current_app.config.get("TWO_FACTOR_ENFORCED") else set()
+    return set(ROLES_REQUIRING_2FA) if settings.config().get("TWO_FACTOR_ENFORCED") else set()
 
 
 def policy() -> TwoFactorPolicy | None:
@@ -114,7 +114,7 @@ def new_secret() -> str:
 
 def provisioning_uri(user: User, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(
-        name=user.email, issuer_name=current_app.config["SERVICE_NAME"]
+        name=user.email, issuer_name=settings.config()["SERVICE_NAME"]
     )
 
 

@@ -206,14 +206,12 @@ def counts(user: User, today: date | None = None) -> dict[str, int]:
 
 def by_officer(user: User) -> list[tuple[str, str, int]]:
     """(officer id or "unassigned", name, open requests) for the queue's officer summary."""
-    from sendtrack.models import User as Account
-
     rows = db.session.execute(
-        select(EhcnaRequest.assigned_officer_id, Account.name, func.count())
-        .outerjoin(Account, Account.id == EhcnaRequest.assigned_officer_id)
+        select(EhcnaRequest.assigned_officer_id, User.name, func.count())
+        .outerjoin(User, User.id == EhcnaRequest.assigned_officer_id)
         .where(request_scope(user), open_sql(), next_due_sql().is_not(None))
-        .group_by(EhcnaRequest.assigned_officer_id, Account.name)
-        .order_by(Account.name)
+        .group_by(EhcnaRequest.assigned_officer_id, User.name)
+        .order_by(User.name)
     ).all()
     return [(str(i) if i else UNASSIGNED, name or "Not assigned", n) for i, name, n in rows]
 

@@ -27,6 +27,8 @@ from sendtrack.models import (
     ExceptionGround,
     Pupil,
     RequestSource,
+    Role,
+    RoleMembership,
     SenStatus,
     TimescaleException,
     User,
@@ -34,6 +36,7 @@ from sendtrack.models import (
 from sendtrack.models.ehcna import DECISION_DAYS, FINAL_PLAN_DAYS, NOT_ISSUE_DAYS
 from sendtrack.services import audit
 from sendtrack.services import versioning as versions
+from sendtrack.services.ehcna import annual_reviews
 from sendtrack.services.errors import DomainError
 from sendtrack.services.pupils import records as pupils
 
@@ -506,8 +509,6 @@ def record_plan(
 
 def plan_issued(actor: User | None, request: EhcnaRequest, issued: date) -> None:
     """The child now has an EHC plan: status E with history, and the first annual review."""
-    from sendtrack.services.ehcna import annual_reviews
-
     pupil = db.session.get(Pupil, request.pupil_id)
     assert pupil is not None
     # A status history row cannot start before the child's current status began; a plan
@@ -547,8 +548,6 @@ def update_case(
 
 def officers() -> list[User]:
     """LA officers a request can be assigned to."""
-    from sendtrack.models import Role, RoleMembership
-
     return list(
         db.session.scalars(
             select(User)

@@ -7,211 +7,59 @@ Rows are matched on their natural key, so importing the same file twice changes 
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from sendtrack.models import AuditAction, User
 from sendtrack.services import audit
+from sendtrack.services.imports.clusters import ClustersImport
+from sendtrack.services.imports.ehcna import EhcnaImport
+from sendtrack.services.imports.pupils import PupilsImport
+from sendtrack.services.imports.referrals import ReferralsImport
+from sendtrack.services.imports.rows import (
+    ImportFileError,
+    ImportKind,
+    ImportResult,
+    Row,
+    RowError,
+    read_rows,
+)
+from sendtrack.services.imports.rtf import RtfImport
+from sendtrack.services.imports.settings import SettingsImport
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}, column {self.column}: {self.message}"
-
-
-@dataclass
-class ImportResult:
-    kind: str
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    dry_run: bool = False
-    preview: list[dict[str, str]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def summary(self) -> str:
-        verb = "would be" if self.dry_run else "were"
-        return (
-            f"{self.rows} rows checked: {self.created} {verb} created, "
-            f"{self.updated} {verb} updated, {self.unchanged} unchanged"
-        )
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (not UTF-8 CSV, missing columns)."""
-
-
-class Row:
-    """One CSV row with typed getters that record problems instead of raising."""
-
-    def __init__(self, number: int, values: dict[str, str], errors: list[RowError]):
-        self.number = number
-        self.values = values
-        self.errors = errors
-
-    def error(self, column: str, message: str) -> None:
-        self.errors.append(RowError(self.number, column, message))
-
-    def text(self, column: str, *, required: bool = False, max_length: int = 200) -> str | None:
-        value = (self.values.get(column) or "").strip()
-        if not value:
-            if required:
-                self.error(column, "is required")
-            return None
-        if len(value) > max_length:
-            self.error(column, f"must be {max_length} characters or fewer")
-            return None
-        if CONTROL_CHARACTERS.search(value):
-            self.error(column, "must not contain control characters")
-            return None
-        return value
-
-    def date(self, column: str, *, required: bool = False) -> date | None:
-        value = self.text(column, required=required, max_length=10)
-        if value is None:
-            return None
-        try:
-            return date.fromisoformat(value) if len(value) == 10 else _bad_date()
-        except ValueError:
-            self.error(column, f"'{value}' is not a real date in the form YYYY-MM-DD")
-            return None
-
-    def choice(
-        self, column: str, allowed: Callable[[str], Any], *, required: bool = False, label: str = ""
-    ) -> Any:
-        value = self.text(column, required=required, max_length=40)
-        if value is None:
-            return None
-        try:
-            return allowed(value)
-        except (ValueError, KeyError):
-            self.error(column, f"'{value}' is not one of {label}")
-            return None
-
-    def boolean(self, column: str) -> bool | None:
-        value = self.text(column, max_length=3)
-        if value is None:
-            return None
-        if value.upper() in ("Y", "YES"):
-            return True
-        if value.upper() in ("N", "NO"):
-            return False
-        self.error(column, f"'{value}' must be Y or N")
-        return None
-
-    def money(self, column: str, *, required: bool = False) -> Decimal | None:
-        value = self.text(column, required=required, max_length=20)
-        if value is None:
-            return None
-        try:
-            amount = Decimal(value.replace(",", "").replace("£", ""))
-        except InvalidOperation:
-            self.error(column, f"'{value}' is not an amount in pounds")
-            return None
-        if not amount.is_finite() or amount < 0 or amount >= Decimal("1e9"):
-            self.error(column, f"'{value}' must be an amount of £0 or more")
-            return None
-        return amount.quantize(Decimal("0.01"))
-
-    def integer(
-        self, column: str, *, required: bool = False, low: int = 0, high: int = 10**9
-    ) -> int | None:
-        value = self.text(column, required=required, max_length=12)
-        if value is None:
-            return None
-        if not value.lstrip("-").isdigit() or not low <= int(value) <= high:
-            self.error(column, f"'{value}' must be a whole number from {low} to {high}")
-            return None
-        return int(value)
-
-
-def _bad_date() -> date:
-    raise ValueError
-
-
-class ImportKind:
-    """One kind of file. A fresh instance is made for each run, so it may keep state
-    (lookups, rows seen) between rows."""
-
-    name: str = ""
-    required_columns: tuple[str, ...] = ()
-    optional_columns: tuple[str, ...] = ()
-
-    def parse(self, row: Row) -> Any | None:
-        """Check one row and return a record to write, or None (problems go on `row`)."""
-        raise NotImplementedError
-
-    def apply(self, records: list[Any], actor: User | None, result: ImportResult) -> None:
-        """Write every record (validated already), counting created/updated/unchanged."""
-        raise NotImplementedError
-
-
-def read_rows(data: bytes) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError("The file must be smaller than 50MB")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError("The file must be a CSV saved as UTF-8") from None
-    if "\x00" in text:
-        raise ImportFileError("The file must be a CSV saved as UTF-8")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ImportFileError("The file is empty") from None
-    except csv.Error as exc:
-        raise ImportFileError(f"The file is not a readable CSV: {exc}") from None
-    columns = [h.strip().lower() for h in header]
-
-    def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        try:
-            for number, values in enumerate(reader, start=2):
-                if not any(v.strip() for v in values):
-                    continue
-                yield number, dict(zip(columns, values, strict=False))
-        except csv.Error as exc:
-            raise ImportFileError(f"The file is not a readable CSV: {exc}") from None
-
-    return columns, rows()
+__all__ = [
+    "BATCH_ROWS",
+    "ImportFileError",
+    "ImportKind",
+    "ImportResult",
+    "Row",
+    "RowError",
+    "kinds",
+    "run_import",
+]
 
 
 def kinds() -> dict[str, ImportKind]:
-    from sendtrack.services.imports import clusters, pupils, settings
-
-    registry: dict[str, ImportKind] = {
-        "clusters": clusters.ClustersImport(),
-        "settings": settings.SettingsImport(),
-        "pupils": pupils.PupilsImport(),
-    }
-    for extra in EXTRA_KINDS:
-        kind = extra()
+    """A fresh instance of every kind, in the documented load order: clusters, settings,
+    pupils, referrals, rtf, ehcna (children are matched against pupils already loaded)."""
+    registry: dict[str, ImportKind] = {}
+    for make in KINDS:
+        kind = make()
         registry[kind.name] = kind
     return registry
 
 
-# Features add their import kinds here (referrals, rtf, ehcna), in load order.
-EXTRA_KINDS: list[Callable[[], ImportKind]] = []
+KINDS: list[Callable[[], ImportKind]] = [
+    ClustersImport,
+    SettingsImport,
+    PupilsImport,
+    # Cluster panel referral history: meetings, referrals, decisions and awards.
+    ReferralsImport,
+    # Reception Transition Funding history (after pupils, so children can be matched).
+    RtfImport,
+    # EHC needs assessment request history (after pupils and rtf).
+    EhcnaImport,
+]
 
 
 # Rows written in one batch when the caller writes in batches (the web's preview and
@@ -273,19 +121,3 @@ def run_import(
     if not dry_run:
         audit.record(actor, AuditAction.IMPORT, f"import:{kind_name}", summary=result.summary())
     return result
-
-
-# Reception Transition Funding history (after pupils, so children can be matched).
-from sendtrack.services.imports import rtf as _rtf_import  # noqa: E402
-
-EXTRA_KINDS.append(_rtf_import.RtfImport)
-
-# EHC needs assessment request history (after pupils and rtf).
-from sendtrack.services.imports import ehcna as _ehcna_import  # noqa: E402
-
-EXTRA_KINDS.append(_ehcna_import.EhcnaImport)
-# Cluster panel referral history: meetings, referrals, decisions and awards.
-from sendtrack.services.imports import referrals as _referrals_import  # noqa: E402
-
-# Before rtf: the documented load order is clusters, settings, pupils, referrals, rtf, ehcna.
-EXTRA_KINDS.insert(0, _referrals_import.ReferralsImport)

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from sendtrack.models import SenStatus, Sex, User
 from sendtrack.services.errors import DomainError
-from sendtrack.services.imports import Row
+from sendtrack.services.imports.rows import Row
 from sendtrack.services.pupils import records as pupils
 
 

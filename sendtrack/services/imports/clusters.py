@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from sendtrack.extensions import db
 from sendtrack.models import Cluster, ClusterBudget, User
-from sendtrack.services.imports import ImportKind, ImportResult, Row
+from sendtrack.services.imports.rows import ImportKind, ImportResult, Row
 from sendtrack.services.spreadsheets import FORMULA_NAME_MESSAGE, starts_like_formula
 
 FINANCIAL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")

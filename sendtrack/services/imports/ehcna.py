@@ -34,8 +34,8 @@ from sendtrack.models import (
 from sendtrack.services import audit
 from sendtrack.services.ehcna import requests as ehcna
 from sendtrack.services.errors import DomainError
-from sendtrack.services.imports import ImportKind, ImportResult, Row, RowError
 from sendtrack.services.imports.children import ChildColumns, child_for_row, read_child
+from sendtrack.services.imports.rows import ImportKind, ImportResult, Row, RowError
 
 IMPORTED_EXCEPTION = "Imported: a 20-week exception applied (ground not given in the file)"
 # Service field names -> the file's columns, for messages about a row.

@@ -28,7 +28,8 @@ from sendtrack.models import (
 )
 from sendtrack.services import audit
 from sendtrack.services.errors import DomainError
-from sendtrack.services.imports import ImportKind, ImportResult, Row, bulk
+from sendtrack.services.imports import bulk
+from sendtrack.services.imports.rows import ImportKind, ImportResult, Row
 from sendtrack.services.pupils import records as pupils
 from sendtrack.services.rtf import links as rtf_links
 

@@ -45,8 +45,8 @@ from sendtrack.models import (
     WouldRequestEhcna,
 )
 from sendtrack.services import audit
-from sendtrack.services.imports import ImportKind, ImportResult, Row
 from sendtrack.services.imports.children import read_child
+from sendtrack.services.imports.rows import ImportKind, ImportResult, Row
 from sendtrack.services.statistics import facts
 
 OUTCOMES = ", ".join(o.value for o in DecisionOutcome)

@@ -31,8 +31,8 @@ from sendtrack.models import (
 from sendtrack.school_year import reception_cohort
 from sendtrack.services import audit
 from sendtrack.services.errors import DomainError
-from sendtrack.services.imports import ImportKind, ImportResult, Row, RowError
 from sendtrack.services.imports.children import ChildColumns, child_for_row, read_child
+from sendtrack.services.imports.rows import ImportKind, ImportResult, Row, RowError
 from sendtrack.services.rtf import applications as rtf
 from sendtrack.services.rtf import links as rtf_links
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from sendtrack.extensions import db
 from sendtrack.models import Cluster, Phase, Setting, User
-from sendtrack.services.imports import ImportKind, ImportResult, Row
+from sendtrack.services.imports.rows import ImportKind, ImportResult, Row
 from sendtrack.services.spreadsheets import FORMULA_NAME_MESSAGE, starts_like_formula
 
 PHASES = ", ".join(p.value for p in Phase)

@@ -16,10 +16,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from sendtrack import settings
 from sendtrack.extensions import db
 from sendtrack.models import (
     AgendaItem,
@@ -42,7 +42,7 @@ def council_name() -> str:
     la = db.session.scalar(select(LocalAuthority).limit(1))
     if la is not None:
         return la.name
-    return str(current_app.config.get("COUNCIL_NAME", "Council"))
+    return str(settings.config().get("COUNCIL_NAME", "Council"))
 
 
 def notional_threshold() -> Decimal:

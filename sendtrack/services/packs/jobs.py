@@ -6,18 +6,19 @@ shows progress must see it before the build finishes."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
+from typing import Any, Protocol
 
-from flask import Flask, current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+import config as app_config
 from sendtrack.extensions import db
 from sendtrack.models import GeneratedPack, PackStatus, PanelMeeting
 from sendtrack.services.packs import build, data, pseudonyms, snapshot
@@ -26,8 +27,16 @@ from sendtrack.services.packs.cache import PartCache
 log = logging.getLogger(__name__)
 
 
+class App(Protocol):
+    """What a background build needs of the app that started it (the Flask app, passed by
+    the view): a context of its own in the build's threads."""
+
+    def app_context(self) -> AbstractContextManager[Any]: ...
+
+
 def cache() -> PartCache:
-    return PartCache(Path(current_app.instance_path) / "pack-cache")
+    # The app's instance folder (create_app gives every app this one).
+    return PartCache(app_config.INSTANCE_DIR / "pack-cache")
 
 
 def _previous_pages(pack: GeneratedPack) -> dict[str, int]:
@@ -94,8 +103,6 @@ def execute(pack: GeneratedPack, save: Callable[[], None]) -> GeneratedPack:
         pack.error = f"{type(exc).__name__}: {exc}"[:2000]
         save()
         raise
-    import hashlib
-
     pack.pdf = built.pdf
     pack.sha256 = hashlib.sha256(built.pdf).hexdigest()
     pack.size_bytes = len(built.pdf)
@@ -111,7 +118,7 @@ def run_inline(pack: GeneratedPack) -> GeneratedPack:
     return execute(pack, db.session.flush)
 
 
-def _run_in_thread(app: Flask, pack_id: uuid.UUID) -> None:
+def _run_in_thread(app: App, pack_id: uuid.UUID) -> None:
     with app.app_context():
         try:
             pack = db.session.get(GeneratedPack, pack_id)
@@ -135,7 +142,7 @@ _UNFINISHED = (PackStatus.QUEUED, PackStatus.BUILDING)
 
 
 @contextmanager
-def _heartbeat(app: Flask, pack_id: uuid.UUID) -> Iterator[None]:
+def _heartbeat(app: App, pack_id: uuid.UUID) -> Iterator[None]:
     """Stamp the version now and every HEARTBEAT_SECONDS until the build ends, on a thread
     and connection of its own (rendering a part can take longer than the beat)."""
     stop = threading.Event()
@@ -180,7 +187,7 @@ def _stopped(pack_id: uuid.UUID) -> None:
         log.exception("pack %s could not be marked failed", pack_id)
 
 
-def start_background(app: Flask, pack_id: uuid.UUID) -> threading.Thread:
+def start_background(app: App, pack_id: uuid.UUID) -> threading.Thread:
     thread = threading.Thread(
         target=_run_in_thread, args=(app, pack_id), name=f"pack-{pack_id}", daemon=True
     )

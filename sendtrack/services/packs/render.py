@@ -18,8 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 
 import config as app_config
+from sendtrack.pdf import BASE_URL, STATIC_PREFIX, StaticOnlyFetcher
 from sendtrack.wording import govuk_date, money
 
 TEMPLATES = app_config.BASE_DIR / "templates"
@@ -72,11 +75,6 @@ def _part_styles() -> tuple[Any, list[Any]]:
     """The parts' stylesheets, parsed once per worker with one font configuration shared by
     every part. Parsing them in each part took about 45 ms of a 4-page case's 270 ms
     (measured), a cost the whole-document baseline pays once."""
-    from weasyprint import CSS
-    from weasyprint.text.fonts import FontConfiguration
-
-    from sendtrack.pdf import STATIC_PREFIX, StaticOnlyFetcher
-
     fonts = FontConfiguration()
     fetcher = StaticOnlyFetcher(str(STATIC))
     sheets = [
@@ -90,10 +88,6 @@ def render_html(html: str, *, tagged: bool = False, part: bool = False) -> tuple
     """PDF bytes and page count of one HTML document; `tagged` adds the structure tree
     screen readers use (a pack's parts are tagged, and the merge joins their trees); a
     `part` of a pack is styled with PART_STYLESHEETS."""
-    from weasyprint import HTML
-
-    from sendtrack.pdf import BASE_URL, StaticOnlyFetcher
-
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher(str(STATIC)))
     if part:
         fonts, sheets = _part_styles()
@@ -125,9 +119,7 @@ def render_front(context: dict[str, Any]) -> tuple[bytes, int]:
 
 
 def _warm() -> None:
-    # Import WeasyPrint and load the templates once per worker, not in the first job.
-    import weasyprint  # noqa: F401
-
+    # Load the templates and parse the stylesheets once per worker, not in the first job.
     environment()
     _part_styles()
 

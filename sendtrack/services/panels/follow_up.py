@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, PanelAction, PanelDecision, Referral, User
@@ -110,8 +111,6 @@ def school_outcomes(user: User, limit: int = 10) -> list[PanelDecision]:
     """Confirmed decisions on the SENCO's own referrals, newest first (their home page),
     each with its referral, child and actions loaded: no statement per decision. Only
     referrals the user may open (a restricted child's stay hidden, as everywhere else)."""
-    from sqlalchemy.orm import contains_eager, selectinload
-
     return list(
         db.session.scalars(
             select(PanelDecision)

@@ -10,7 +10,7 @@ from datetime import date, time
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from sendtrack.extensions import db
@@ -573,8 +573,6 @@ def upcoming_meetings(user: User, *, limit: int = 5, today: date | None = None) 
     """The next meetings the user may see, soonest first, with their clusters loaded and
     the number of cases on each agenda: for the home page, in two statements however many
     meetings there are."""
-    from sqlalchemy.orm import joinedload
-
     today = today or date.today()
     found = list(
         db.session.scalars(

@@ -461,8 +461,6 @@ def count_referrals(user: User, *, status: ReferralStatus | None = None) -> int:
 def latest_referrals(user: User, *, limit: int = 10) -> ReferralList:
     """The first page of list_referrals (same rows, same order, same count) with each
     referral's child loaded with it, so showing the names adds no statement per row."""
-    from sqlalchemy.orm import selectinload
-
     rows = list(
         db.session.scalars(
             select(Referral)

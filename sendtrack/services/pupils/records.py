@@ -27,7 +27,7 @@ from sendtrack.models import (
 from sendtrack.services import audit
 from sendtrack.services import versioning as versions
 from sendtrack.services.errors import DomainError, NotFound
-from sendtrack.services.scoping import works_at
+from sendtrack.services.scoping import get_pupil, works_at
 
 PUPIL_AUDIT_FIELDS = [
     "upn",
@@ -261,8 +261,6 @@ def editable(user: User, pupil: Pupil) -> Pupil:
 def get_editable_pupil(user: User, pupil_id: uuid.UUID, *, viewing: str | None = None) -> Pupil:
     """The child, if `user` may change the record; `viewing` names a form page that shows the
     record, audited as a view."""
-    from sendtrack.services.scoping import get_pupil
-
     pupil = editable(user, get_pupil(user, pupil_id))
     if viewing:
         audit.record(
@@ -279,8 +277,6 @@ def get_editable_pupil(user: User, pupil_id: uuid.UUID, *, viewing: str | None =
 def get_visible_pupil(user: User, pupil_id: uuid.UUID, *, viewing: str | None = None) -> Pupil:
     """The child, if `user` may see the record (else 404); `viewing` names a page that shows
     the child, audited as a view (None on a post, which is audited as what it changes)."""
-    from sendtrack.services.scoping import get_pupil
-
     pupil = get_pupil(user, pupil_id)
     if viewing:
         audit.record(
@@ -296,8 +292,6 @@ def get_visible_pupil(user: User, pupil_id: uuid.UUID, *, viewing: str | None = 
 
 def open_record(user: User, pupil_id: uuid.UUID, page: str = "record") -> Pupil:
     """A page showing a child's record, audited as one view event."""
-    from sendtrack.services.scoping import get_pupil
-
     pupil = get_pupil(user, pupil_id)
     audit.record(
         user,

@@ -376,6 +376,7 @@ def to_csv(setting: Setting, rows: list[list[Any]]) -> str:
 
 
 def to_xlsx(setting: Setting, rows: list[list[Any]]) -> bytes:
+    # Imported here: openpyxl takes a while to load and only this export needs it.
     from openpyxl.styles import Font
 
     book = spreadsheets.new_workbook()

@@ -33,7 +33,7 @@ from sendtrack.services import versioning as versions
 from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.pupils.records import editable, normalise_upn
 from sendtrack.services.rtf import links as rtf_links
-from sendtrack.services.scoping import own_setting_scope, unrestricted_pupil, works_at
+from sendtrack.services.scoping import get_pupil, own_setting_scope, unrestricted_pupil, works_at
 
 
 @dataclass
@@ -147,8 +147,6 @@ def transfer_out(
     version: int | None = None,
 ) -> PupilTransfer:
     """Moving a record the user can already change (LA officer, or own settings)."""
-    from sendtrack.services.scoping import get_pupil
-
     pupil = editable(user, get_pupil(user, pupil_id))
     versions.check(pupil, version)
     if not works_at(user, to_setting_id):

@@ -16,10 +16,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import ColumnElement, Select, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
+from sendtrack import settings
 from sendtrack.extensions import db
 from sendtrack.models import (
     AuditAction,
@@ -97,7 +97,7 @@ def review_point(reception_year: int) -> date:
 
     Configured as month-day (RTF_REVIEW_POINT, "12-20"); a month before September falls in
     the following calendar year (the spring or summer term of Reception)."""
-    text = str(current_app.config.get("RTF_REVIEW_POINT", "12-20"))
+    text = str(settings.config().get("RTF_REVIEW_POINT", "12-20"))
     month, day = (int(p) for p in text.split("-"))
     year = reception_year if month >= 9 else reception_year + 1
     return date(year, month, day)
@@ -301,8 +301,6 @@ def status_label(application: RtfApplication) -> str:
 
 
 def awaiting_decision(limit: int = 10) -> tuple[int, list[RtfApplication]]:
-    from sqlalchemy.orm import joinedload
-
     where = RtfApplication.status == RtfStatus.SUBMITTED
     count = db.session.scalar(select(func.count()).select_from(RtfApplication).where(where)) or 0
     rows = db.session.scalars(

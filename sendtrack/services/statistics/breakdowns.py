@@ -22,6 +22,7 @@ from sendtrack.models import Cluster, NeedCode, PupilNeed, Setting
 from sendtrack.models.panels import EARLY_SUPPORT_OUTCOMES
 from sendtrack.services.statistics.avoided import CATEGORIES, classified
 from sendtrack.services.statistics.filters import NO_FILTERS, Filters
+from sendtrack.services.statistics.measures import label
 from sendtrack.services.statistics.referrals import decisions_in_period, pounds, received_rows
 from sendtrack.services.statistics.register import register_rows
 from sendtrack.services.statistics.rtf import application_rows, approved_rows
@@ -65,8 +66,6 @@ SHORT_LABELS = {
 
 
 def short_label(measure: str) -> str:
-    from sendtrack.services.statistics.measures import label
-
     return SHORT_LABELS.get(measure) or label(measure)
 
 

@@ -56,12 +56,13 @@ from datetime import date
 from enum import Enum
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, delete, event, insert, or_, select, text
+from sqlalchemy import Table, delete, event, insert, inspect, or_, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from sendtrack.database import holds_write_lock
+from sendtrack.models import StatisticsResult
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -150,8 +151,6 @@ def _has_stamp(conn: Connection) -> bool:
     key = id(conn.engine)
     known = _stamp_ready.get(key)
     if known is None:
-        from sqlalchemy import inspect
-
         known = inspect(conn).has_table(STAMP_TABLE)
         _stamp_ready[key] = known
     return known
@@ -248,8 +247,6 @@ def _decode(value: Any) -> Any:
 
 
 def _result_table() -> Table:
-    from sendtrack.models import StatisticsResult
-
     return StatisticsResult.__table__  # type: ignore[return-value]
 
 

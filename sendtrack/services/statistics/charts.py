@@ -28,9 +28,10 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 def _pygal() -> tuple[ModuleType, Any]:
-    """pygal, imported on first use. Its import puts a finder for its map plugins on
-    sys.meta_path that lacks find_spec, so every later import warns (an error under our
-    warnings policy); we draw no maps, so the finder is taken off again."""
+    """pygal, imported on first use (it takes a while to load, and only charts need it).
+    Its import puts a finder for its map plugins on sys.meta_path that lacks find_spec, so
+    every later import warns (an error under our warnings policy); we draw no maps, so the
+    finder is taken off again."""
     import pygal
     from pygal.style import Style
 

@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from flask import render_template
-
+from sendtrack.pdf import html_to_pdf
 from sendtrack.services import spreadsheets
+from sendtrack.services.packs.render import html_for
 from sendtrack.services.statistics.measures import (
     MONEY,
     long_date,
@@ -58,6 +58,7 @@ def to_csv(measures: dict[str, int | float]) -> str:
 
 
 def to_xlsx(report: Report) -> bytes:
+    # Imported here: openpyxl takes a while to load and only this export needs it.
     from openpyxl.styles import Alignment, Font
 
     book = spreadsheets.new_workbook()
@@ -114,19 +115,20 @@ def to_xlsx(report: Report) -> bytes:
 
 
 def to_html(report: Report) -> str:
-    return render_template(
+    # The PDF documents' own Jinja environment (the one panel packs render with): the same
+    # templates folder and whitespace rules as the app's, and no Flask.
+    return html_for(
         "pdf/statistics.html",
-        report=report,
-        sections=sections(report.measures),
-        marking=MARKING,
-        long_date=long_date,
-        rate_note=rate_note(report.measures),
+        {
+            "report": report,
+            "sections": sections(report.measures),
+            "marking": MARKING,
+            "long_date": long_date,
+            "rate_note": rate_note(report.measures),
+        },
     )
 
 
 def to_pdf(report: Report) -> bytes:
-    # Imported here: WeasyPrint takes a while to load and only this export needs it. The
-    # same locked fetcher as every other PDF: the document may load only static files.
-    from sendtrack.pdf import html_to_pdf
-
+    # The same locked fetcher as every other PDF: the document may load only static files.
     return html_to_pdf(to_html(report))

@@ -23,6 +23,7 @@ from sendtrack.services.statistics.dashboard import Dashboard
 from sendtrack.services.statistics.formats import MARKING
 from sendtrack.services.statistics.measures import (
     AREAS,
+    LABELS,
     MONEY,
     label,
     long_date,
@@ -120,8 +121,6 @@ def _tables(shared: Shared) -> list[tuple[str, list[str], list[list[Any]]]]:
 
 
 def _order(measure: str) -> tuple[int, str]:
-    from sendtrack.services.statistics.measures import LABELS
-
     order = {m: i for i, m in enumerate(LABELS)}
     return order.get(measure, len(order)), measure
 
@@ -145,6 +144,7 @@ def _method(shared: Shared) -> list[tuple[str, str]]:
 
 
 def to_xlsx(shared: Shared) -> bytes:
+    # Imported here: openpyxl takes a while to load and only this export needs it.
     from openpyxl.styles import Alignment, Font
 
     book = spreadsheets.new_workbook()

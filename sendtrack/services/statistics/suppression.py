@@ -10,9 +10,9 @@ SENDTRACK_SUPPRESSION_THRESHOLD in the environment overrides.
 
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import select
 
+from sendtrack import settings
 from sendtrack.extensions import db
 from sendtrack.models import LocalAuthority
 
@@ -30,7 +30,7 @@ Shown = int | float | str
 
 
 def threshold() -> int:
-    configured = current_app.config.get("SUPPRESSION_THRESHOLD")
+    configured = settings.config().get("SUPPRESSION_THRESHOLD")
     if configured is not None:
         return int(configured)
     value = db.session.scalar(select(LocalAuthority.suppression_threshold).limit(1))
