@@ -21,11 +21,11 @@ from sendtrack.extensions import csrf, db, login_manager, migrate
 from sendtrack.services.statistics import cache as _statistics_cache  # noqa: F401 (its listeners)
 
 BLUEPRINTS = [
-    "sendtrack.auth.views:bp",
-    "sendtrack.home.views:bp",
-    "sendtrack.admin.views:bp",
-    "sendtrack.audit_trail.views:bp",
-    "sendtrack.subject_access.views:bp",
+    "sendtrack.auth:bp",
+    "sendtrack.home:bp",
+    "sendtrack.admin:bp",
+    "sendtrack.audit_trail:bp",
+    "sendtrack.subject_access:bp",
     "sendtrack.rtf.views:bp",
     "sendtrack.ehcna.views:bp",
     "sendtrack.dashboard.views:bp",
