@@ -28,7 +28,7 @@ BLUEPRINTS = [
     "sendtrack.subject_access:bp",
     "sendtrack.rtf.views:bp",
     "sendtrack.ehcna.views:bp",
-    "sendtrack.dashboard.views:bp",
+    "sendtrack.statistics:bp",
     "sendtrack.pupils.views:bp",
     "sendtrack.referrals.views:bp",
     "sendtrack.panels.views:bp",
