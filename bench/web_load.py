@@ -242,7 +242,7 @@ def role_pages(app: Any) -> dict[str, list[str]]:
                 ("panels.index", {}),
                 ("panels.budgets", {}),
                 ("referrals.index", {}),
-                ("dashboard.index", {}),
+                ("statistics.index", {}),
             ]
             + [("panels.meeting", {"meeting_id": m}) for m in meetings]
             + [("pupils.record", {"pupil_id": p}) for p in referred[:20]],
@@ -251,7 +251,7 @@ def role_pages(app: Any) -> dict[str, list[str]]:
                 ("ehcna.index", {}),
                 ("ehcna.sen2", {}),
                 ("rtf.index", {}),
-                ("dashboard.index", {}),
+                ("statistics.index", {}),
                 ("audit_trail.search", {}),
             ]
             + [("pupils.record", {"pupil_id": p}) for p in pupils[:10]],

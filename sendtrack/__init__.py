@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import sqlite3
 import uuid
@@ -12,6 +11,7 @@ from typing import Any
 
 import jinja2
 from flask import (
+    Blueprint,
     Flask,
     Response,
     current_app,
@@ -29,26 +29,43 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as app_config
-from sendtrack import cli, formatting, settings
+from sendtrack import (
+    admin,
+    audit_trail,
+    auth,
+    cli,
+    ehcna,
+    formatting,
+    home,
+    packs,
+    panels,
+    pupils,
+    referrals,
+    rtf,
+    settings,
+    statistics,
+    subject_access,
+)
 from sendtrack import database as _database  # noqa: F401 (its listeners)
 from sendtrack.extensions import csrf, db, login_manager, migrate
 from sendtrack.services import accounts, audit, doctor, transactions, two_factor
 from sendtrack.services.errors import NotFound, StaleRecord
 from sendtrack.services.statistics import cache as _statistics_cache  # noqa: F401 (its listeners)
 
-BLUEPRINTS = [
-    "sendtrack.auth.views:bp",
-    "sendtrack.home.views:bp",
-    "sendtrack.admin.views:bp",
-    "sendtrack.audit_trail.views:bp",
-    "sendtrack.subject_access.views:bp",
-    "sendtrack.rtf:bp",
-    "sendtrack.ehcna:bp",
-    "sendtrack.dashboard.views:bp",
-    "sendtrack.pupils:bp",
-    "sendtrack.referrals:bp",
-    "sendtrack.panels:bp",
-    "sendtrack.packs:bp",
+# Every blueprint package, in the order its routes are registered.
+BLUEPRINTS: list[Blueprint] = [
+    auth.bp,
+    home.bp,
+    admin.bp,
+    audit_trail.bp,
+    subject_access.bp,
+    rtf.bp,
+    ehcna.bp,
+    statistics.bp,
+    pupils.bp,
+    referrals.bp,
+    panels.bp,
+    packs.bp,
 ]
 
 TWO_FACTOR_EXEMPT = {
@@ -197,9 +214,8 @@ def _configure_jinja(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    for target in BLUEPRINTS:
-        module_name, attr = target.split(":")
-        app.register_blueprint(getattr(importlib.import_module(module_name), attr))
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
     # Static files are public: they hold no one's data.
     static_view: Any = app.view_functions["static"]
     static_view.access_rule = "public"

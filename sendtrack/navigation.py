@@ -15,7 +15,7 @@ SECTIONS: list[tuple[str, str, Permission]] = [
     ("SEN support register", "pupils.register", Permission.VIEW_REGISTER),
     ("Reception transition funding", "rtf.index", Permission.APPLY_RTF),
     ("EHC needs assessments", "ehcna.index", Permission.RECORD_EHCNA),
-    ("Statistics", "dashboard.index", Permission.VIEW_STATISTICS),
+    ("Statistics", "statistics.index", Permission.VIEW_STATISTICS),
     ("Referrals", "referrals.index", Permission.VIEW_PUPIL),
     ("Cluster panels", "panels.index", Permission.VIEW_PANELS),
     ("Administration", "admin.index", Permission.MANAGE_ORGANISATION),

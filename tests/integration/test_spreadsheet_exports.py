@@ -81,7 +81,7 @@ def _sen2(module: str, years_back: int) -> WebExport:
 
 def _stats(fmt: str, audience: str, **scope: str) -> WebExport:
     query = {**QUARTER, "format": fmt, "audience": audience, **scope}
-    return WebExport("dashboard.download", "officer", "/statistics/download", query)
+    return WebExport("statistics.download", "officer", "/statistics/download", query)
 
 
 EXPORTS: list[WebExport] = [
@@ -94,7 +94,7 @@ EXPORTS: list[WebExport] = [
     _stats("csv", "shared", setting="{a1}"),
     _stats("xlsx", "internal", setting="{a1}"),
     WebExport(
-        "dashboard.download",
+        "statistics.download",
         "lead",
         "/statistics/download",
         {**QUARTER, "format": "csv", "audience": "internal"},

@@ -20,11 +20,9 @@ import sendtrack
 
 ROOT = Path(sendtrack.__file__).resolve().parent
 
-# The blueprint packages, read from the app's own list ("sendtrack.auth.views:bp" or
-# "sendtrack.auth:bp" -> "sendtrack.auth").
-BLUEPRINT_PACKAGES = {
-    ".".join(target.split(":")[0].split(".")[:2]) for target in sendtrack.BLUEPRINTS
-}
+# The blueprint packages, read from the app's own list (the package each blueprint is
+# created in: "sendtrack.auth").
+BLUEPRINT_PACKAGES = {blueprint.import_name for blueprint in sendtrack.BLUEPRINTS}
 
 
 def _imports_bp_only(graph: grimp.ImportGraph, importer: str, package: str) -> bool:

@@ -7,8 +7,9 @@ from typing import Any
 
 from flask import current_app, flash, redirect, request, url_for
 
+from sendtrack.admin import bp
 from sendtrack.admin.forms import ConfirmForm, LocalAuthorityForm, SearchForm, UnitRateForm
-from sendtrack.admin.views import bp, page_number
+from sendtrack.forms import page_number
 from sendtrack.models import UnitRate
 from sendtrack.permissions import Permission, requires
 from sendtrack.services import reference_data
@@ -36,7 +37,9 @@ def unit_rates() -> Any:
             flash(f"Rate for {rate.staff_role} added", "success")
             return redirect(url_for("admin.unit_rates"))
     valid = search.validate()
-    found = reference_data.list_unit_rates(search.q.data if valid else None, page_number())
+    found = reference_data.list_unit_rates(
+        search.q.data if valid else None, page_number(request.args.get("page"))
+    )
     return render_form(
         "admin/unit_rates.html", form, status=None if valid else 400, search=search, found=found
     )

@@ -9,7 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInpu
 from wtforms import HiddenField, SelectMultipleField, SubmitField
 from wtforms.validators import Optional
 
-from sendtrack.admin.views import bp
+from sendtrack.admin import bp
 from sendtrack.forms import BaseForm, options, posted_version
 from sendtrack.models import AuditAction
 from sendtrack.models.users import ROLE_LABELS

@@ -1,23 +1,23 @@
-"""Sign in and sign out."""
+"""Signing in (password, then the two-factor code when the person has set it up) and
+signing out."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask import flash, g, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from sendtrack.auth import bp
 from sendtrack.auth.forms import CodeForm, SignInForm
 from sendtrack.models import AuditAction, User
-from sendtrack.permissions import Permission, public, requires
+from sendtrack.permissions import public
 from sendtrack.services import accounts, audit, two_factor
 from sendtrack.web import render_form, saved
 
 PENDING_SECONDS = 300
-
-bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
@@ -89,34 +89,6 @@ def code() -> str | Response | tuple[str, int]:
 def _verify(user: User, form: CodeForm) -> None:
     accounts.check_throttle(user.email, request.remote_addr or "-")
     two_factor.verify(user, form.code.data or "", request.remote_addr or "-")
-
-
-@bp.route("/account/two-factor", methods=["GET", "POST"])
-@requires(Permission.SIGNED_IN)
-def two_factor_setup() -> str | Response | tuple[str, int]:
-    form = CodeForm()
-    secret = session.get("totp_setup_secret")
-    if request.method == "GET" or not secret:
-        secret = two_factor.new_secret()
-        session["totp_setup_secret"] = secret
-    elif form.validate_on_submit():
-        confirmed = saved(
-            form,
-            lambda: two_factor.confirm_setup(current_user, secret, form.code.data or ""),
-            field="code",
-        )
-        if confirmed:
-            codes = confirmed.result
-            session.pop("totp_setup_secret", None)
-            return render_template("auth/recovery_codes.html", codes=codes)
-    uri = two_factor.provisioning_uri(current_user, secret)
-    return render_form(
-        "auth/two_factor_setup.html",
-        form,
-        secret=secret,
-        qr_svg=two_factor.qr_svg(uri),
-        required=two_factor.required_for(current_user),
-    )
 
 
 @bp.route("/sign-out")

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
+from sendtrack.admin import bp
 from sendtrack.admin.forms import (
     ConfirmForm,
     NewUserForm,
@@ -16,8 +17,7 @@ from sendtrack.admin.forms import (
     UserForm,
     UserSearchForm,
 )
-from sendtrack.admin.views import bp, page_number
-from sendtrack.forms import as_uuid, set_choices
+from sendtrack.forms import as_uuid, page_number, set_choices
 from sendtrack.models import Role, User
 from sendtrack.permissions import Permission, requires
 from sendtrack.services import accounts, organisation, submissions
@@ -33,7 +33,9 @@ def users() -> Any:
     valid = form.validate()
     role = form.role.data if form.role.data in {r.value for r in Role} else None
     found = accounts.list_users(
-        form.q.data if valid else None, Role(role) if role else None, page_number()
+        form.q.data if valid else None,
+        Role(role) if role else None,
+        page_number(request.args.get("page")),
     )
     return render_template("admin/users.html", form=form, found=found), 200 if valid else 400
 

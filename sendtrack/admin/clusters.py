@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
+from sendtrack.admin import bp
 from sendtrack.admin.forms import BudgetForm, ClusterForm, ConfirmForm, SearchForm
-from sendtrack.admin.views import bp, page_number
+from sendtrack.forms import page_number
 from sendtrack.models import Cluster
 from sendtrack.permissions import Permission, requires
 from sendtrack.school_year import financial_year_of
@@ -24,7 +26,7 @@ def clusters() -> Any:
         return render_template(
             "admin/clusters.html", form=form, found=organisation.list_clusters(None, 1)
         ), 400
-    found = organisation.list_clusters(form.q.data, page_number())
+    found = organisation.list_clusters(form.q.data, page_number(request.args.get("page")))
     return render_template("admin/clusters.html", form=form, found=found)
 
 
@@ -92,7 +94,7 @@ def cluster_budget(cluster_id: uuid.UUID) -> Any:
     form = BudgetForm()
     if request.method == "GET":
         year = request.args.get("year", "")
-        form.financial_year.data = year if len(year) == 7 else financial_year_of(_today())
+        form.financial_year.data = year if len(year) == 7 else financial_year_of(date.today())
         current = {b.financial_year: b for b in organisation.cluster_budgets(found)}
         if form.financial_year.data in current:
             form.allocation.data = current[form.financial_year.data].allocation
@@ -144,9 +146,3 @@ def cluster_status(cluster_id: uuid.UUID) -> Any:
             {"text": found.name, "href": url_for("admin.cluster", cluster_id=found.id)},
         ],
     )
-
-
-def _today() -> Any:
-    from datetime import date
-
-    return date.today()

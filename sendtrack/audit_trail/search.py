@@ -1,17 +1,16 @@
-"""The audit trail: who viewed, downloaded, exported or changed what, and when."""
+"""Searching the audit trail, and downloading the events found as CSV."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask import Response, render_template, request, stream_with_context
 from flask_login import current_user
 
+from sendtrack.audit_trail import bp
 from sendtrack.audit_trail.forms import AuditSearchForm
 from sendtrack.forms import page_number
 from sendtrack.models import AuditAction
 from sendtrack.permissions import Permission, requires
 from sendtrack.services import audit_search, spreadsheets
-
-bp = Blueprint("audit_trail", __name__, url_prefix="/audit")
 
 
 def _filter(form: AuditSearchForm) -> audit_search.AuditFilter:

@@ -11,9 +11,9 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
+from sendtrack.admin import bp
 from sendtrack.admin.forms import RestrictionForm, SearchForm
-from sendtrack.admin.views import bp, page_number
-from sendtrack.forms import posted_version
+from sendtrack.forms import page_number, posted_version
 from sendtrack.models import AuditAction
 from sendtrack.permissions import Permission, requires
 from sendtrack.services import audit
@@ -27,7 +27,9 @@ def children() -> Any:
     form = SearchForm(request.args)
     valid = form.validate()
     found = restriction.search_children(
-        acting_user(), form.q.data if valid else None, page_number() if valid else 1
+        acting_user(),
+        form.q.data if valid else None,
+        page_number(request.args.get("page")) if valid else 1,
     )
     return render_template("admin/children.html", form=form, found=found), 200 if valid else 400
 

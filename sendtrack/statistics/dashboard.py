@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Response, current_app, render_template, request
 from flask_login import current_user
 
-from sendtrack.dashboard.forms import DashboardForm, query_args
 from sendtrack.forms import page_number
 from sendtrack.permissions import Permission, requires, user_has
 from sendtrack.services.errors import NotFound
@@ -18,9 +17,9 @@ from sendtrack.services.statistics.avoided import CATEGORIES
 from sendtrack.services.statistics.breakdowns import BROKEN_DOWN, DIMENSION_LABELS, SHORT_LABELS
 from sendtrack.services.statistics.dashboard import Choice
 from sendtrack.services.statistics.measures import shown
+from sendtrack.statistics import bp
+from sendtrack.statistics.forms import DashboardForm, query_args
 from sendtrack.web import acting_user
-
-bp = Blueprint("dashboard", __name__, url_prefix="/statistics")
 
 # The setting breakdown is shown on the page up to this many settings (a cluster, or an Area
 # SEND Lead's clusters); the whole county's 600 are in the Excel workbook instead.
@@ -58,10 +57,10 @@ def _form() -> tuple[DashboardForm, Choice | None]:
 def index() -> tuple[str, int] | str:
     form, choice = _form()
     if choice is None:
-        return render_template("dashboard/index.html", form=form, d=None), 400
+        return render_template("statistics/index.html", form=form, d=None), 400
     dashboard = stats_dashboard.build(acting_user(), choice)
     return render_template(
-        "dashboard/index.html",
+        "statistics/index.html",
         form=form,
         d=dashboard,
         args=query_args(choice),
@@ -104,7 +103,7 @@ def children() -> tuple[str, int] | str:
     if category not in CATEGORIES:
         raise NotFound("figure")
     if choice is None:
-        return render_template("dashboard/index.html", form=form, d=None), 400
+        return render_template("statistics/index.html", form=form, d=None), 400
     found = drilldown.children(
         acting_user(),
         choice,
@@ -113,7 +112,7 @@ def children() -> tuple[str, int] | str:
         current_app.config["PAGE_SIZE"],
     )
     return render_template(
-        "dashboard/children.html",
+        "statistics/children.html",
         found=found,
         choice=choice,
         args=query_args(choice),
@@ -130,7 +129,7 @@ def download() -> Response | tuple[str, int]:
     if choice is None or fmt not in quarterly.FORMATS or audience not in quarterly.AUDIENCES:
         if choice is not None:
             form.form_errors.append("Choose a file format and who the figures are for")
-        return render_template("dashboard/index.html", form=form, d=None), 400
+        return render_template("statistics/index.html", form=form, d=None), 400
     dashboard = stats_dashboard.build(acting_user(), choice)
     content, mimetype, filename = quarterly.download(
         acting_user(), dashboard, fmt, audience, suppression.threshold()
@@ -138,6 +137,3 @@ def download() -> Response | tuple[str, int]:
     response = Response(content, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-from sendtrack.dashboard import home_card as _home_card  # noqa: E402, F401  (registers its cards)

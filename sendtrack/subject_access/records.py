@@ -1,18 +1,17 @@
-"""Subject access requests: one child's complete record for the child or their parents."""
+"""One child's complete record, as JSON or as a PDF for the child or their parents."""
 
 from __future__ import annotations
 
 import json
 import uuid
 
-from flask import Blueprint, Response, current_app
+from flask import Response, current_app
 from flask_login import current_user
 
 from sendtrack.pdf import render_pdf
 from sendtrack.permissions import Permission, requires
 from sendtrack.services.pupils import subject_access
-
-bp = Blueprint("subject_access", __name__, url_prefix="/subject-access")
+from sendtrack.subject_access import bp
 
 
 @bp.route("/<uuid:pupil_id>.json")

@@ -8,8 +8,8 @@ from typing import Any
 
 from flask import current_app, flash, redirect, request, url_for
 
+from sendtrack.admin import bp
 from sendtrack.admin.forms import ConfirmImportForm, ImportForm
-from sendtrack.admin.views import bp
 from sendtrack.forms import set_choices
 from sendtrack.permissions import Permission, requires
 from sendtrack.services.imports import uploads as import_uploads

@@ -1,15 +1,14 @@
-"""Each person's home page, and the service's static pages."""
+"""Each person's home page (its cards), the health check and the service's static pages."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from sendtrack.home import bp
 from sendtrack.home.cards import cards_for
 from sendtrack.permissions import Permission, public, requires
-
-bp = Blueprint("home", __name__)
 
 
 @bp.route("/")

@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
+from sendtrack.admin import bp
 from sendtrack.admin.forms import ConfirmForm, SettingForm, SettingSearchForm
-from sendtrack.admin.views import bp, page_number
-from sendtrack.forms import as_uuid, options, set_choices
+from sendtrack.forms import as_uuid, options, page_number, set_choices
 from sendtrack.models import Phase, Setting
 from sendtrack.permissions import Permission, requires
 from sendtrack.services import organisation
@@ -36,7 +36,7 @@ def settings() -> Any:
         form.q.data if valid else None,
         Phase(phase) if phase else None,
         as_uuid(form.cluster.data),
-        page_number() if valid else 1,
+        page_number(request.args.get("page")) if valid else 1,
     )
     return render_template("admin/settings.html", form=form, found=found), 200 if valid else 400
 

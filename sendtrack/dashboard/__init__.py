@@ -1,1 +1,0 @@
-"""The statistics dashboard, its charts, drill-down and downloads."""
