@@ -16,33 +16,20 @@ from sendtrack.extensions import db
 from sendtrack.models import AuditAction, RtfApplication, RtfBand, RtfBudget, RtfDecision, User
 from sendtrack.school_year import financial_year_bounds
 from sendtrack.services import audit
+from sendtrack.services.budgets import BudgetFigures
 from sendtrack.services.errors import DomainError, NotFound
 
 FY_PATTERN = "YYYY-YY, like 2026-27"
 
 
 @dataclass(frozen=True)
-class BudgetPosition:
+class BudgetPosition(BudgetFigures):
     """Where one year's RTF pot stands: the same figures the cluster budget view shows."""
 
     financial_year: str
     allocation: Decimal | None
     committed: Decimal
     awards: int
-
-    @property
-    def remaining(self) -> Decimal | None:
-        return None if self.allocation is None else self.allocation - self.committed
-
-    @property
-    def overspent(self) -> bool:
-        return self.remaining is not None and self.remaining < 0
-
-    @property
-    def percent_committed(self) -> int | None:
-        if not self.allocation:
-            return None
-        return int(self.committed * 100 / self.allocation)
 
 
 def check_financial_year(label: str) -> str:
