@@ -265,14 +265,7 @@ def get_editable_pupil(user: User, pupil_id: uuid.UUID, *, viewing: str | None =
 
     pupil = editable(user, get_pupil(user, pupil_id))
     if viewing:
-        audit.record(
-            user,
-            AuditAction.VIEW,
-            "pupil",
-            pupil.id,
-            pupil_id=pupil.id,
-            summary=f"Viewed {viewing} of {pupil.full_name}",
-        )
+        _audit_view(user, pupil, viewing)
     return pupil
 
 
@@ -283,14 +276,7 @@ def get_visible_pupil(user: User, pupil_id: uuid.UUID, *, viewing: str | None = 
 
     pupil = get_pupil(user, pupil_id)
     if viewing:
-        audit.record(
-            user,
-            AuditAction.VIEW,
-            "pupil",
-            pupil.id,
-            pupil_id=pupil.id,
-            summary=f"Viewed {viewing} of {pupil.full_name}",
-        )
+        _audit_view(user, pupil, viewing)
     return pupil
 
 
@@ -299,6 +285,12 @@ def open_record(user: User, pupil_id: uuid.UUID, page: str = "record") -> Pupil:
     from sendtrack.services.scoping import get_pupil
 
     pupil = get_pupil(user, pupil_id)
+    _audit_view(user, pupil, page)
+    return pupil
+
+
+def _audit_view(user: User, pupil: Pupil, page: str) -> None:
+    """One view event: `page` names what of the child's record was shown."""
     audit.record(
         user,
         AuditAction.VIEW,
@@ -307,7 +299,6 @@ def open_record(user: User, pupil_id: uuid.UUID, page: str = "record") -> Pupil:
         pupil_id=pupil.id,
         summary=f"Viewed {page} of {pupil.full_name}",
     )
-    return pupil
 
 
 def may_edit(user: User, pupil: Pupil) -> bool:
