@@ -388,16 +388,12 @@ def return_referral(
             f"This referral is {referral.status.label.lower()}: only a submitted or "
             "scheduled referral can be returned"
         )
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError("Enter what the school needs to add or change", field="reason")
-    _leave_future_agendas(referral)
-    return _transition(
+    return _take_back(
         actor,
         referral,
         ReferralStatus.RETURNED,
         "Referral returned for more information",
-        returned_reason=reason,
+        returned_reason=_reason(reason, "Enter what the school needs to add or change"),
     )
 
 
@@ -411,17 +407,28 @@ def withdraw_referral(
         raise DomainError(
             f"This referral is {referral.status.label.lower()}: it can no longer be withdrawn"
         )
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError("Enter why the referral is being withdrawn", field="reason")
-    _leave_future_agendas(referral)
-    return _transition(
+    return _take_back(
         actor,
         referral,
         ReferralStatus.WITHDRAWN,
         "Referral withdrawn",
-        withdrawn_reason=reason,
+        withdrawn_reason=_reason(reason, "Enter why the referral is being withdrawn"),
     )
+
+
+def _reason(reason: str | None, missing: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(missing, field="reason")
+    return reason
+
+
+def _take_back(
+    actor: User, referral: Referral, status: ReferralStatus, summary: str, **reason: str
+) -> Referral:
+    """Returned or withdrawn: the referral leaves any agenda that has not decided it."""
+    _leave_future_agendas(referral)
+    return _transition(actor, referral, status, summary, **reason)
 
 
 def _leave_future_agendas(referral: Referral) -> None:
