@@ -276,14 +276,13 @@ def create_referral(
     )
     db.session.add(referral)
     db.session.flush()
-    audit.record(
+    audit.record_creation(
         actor,
-        AuditAction.CREATE,
         "referral",
-        referral.id,
+        referral,
+        AUDIT_FIELDS,
         pupil_id=pupil.id,
         summary="Referral submitted" if submit else "Referral saved as a draft",
-        changes={k: [None, v] for k, v in audit.snapshot(referral, AUDIT_FIELDS).items()},
     )
     return referral
 

@@ -149,14 +149,7 @@ def create_pupil(
     )
     set_needs(pupil, needs or [])
     db.session.flush()
-    audit.record(
-        actor,
-        AuditAction.CREATE,
-        "pupil",
-        pupil.id,
-        pupil_id=pupil.id,
-        changes={k: [None, v] for k, v in audit.snapshot(pupil, PUPIL_AUDIT_FIELDS).items()},
-    )
+    audit.record_creation(actor, "pupil", pupil, PUPIL_AUDIT_FIELDS, pupil_id=pupil.id)
     return pupil
 
 
