@@ -14,10 +14,9 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from sendtrack.extensions import db
-from sendtrack.models import AuditAction, Cluster, ClusterBudget, PanelDecision, Referral, User
+from sendtrack.models import Cluster, ClusterBudget, PanelDecision, Referral, User
 from sendtrack.school_year import financial_year_bounds, financial_year_of
-from sendtrack.services import audit
-from sendtrack.services.budgets import BudgetFigures
+from sendtrack.services.budgets import BudgetFigures, save_allocation
 from sendtrack.services.errors import DomainError
 from sendtrack.services.rtf.budgets import check_financial_year
 from sendtrack.services.scoping import cluster_scope, decision_scope
@@ -182,22 +181,13 @@ def set_allocation(
             ClusterBudget.cluster_id == cluster.id, ClusterBudget.financial_year == financial_year
         )
     )
-    before = None
-    if budget is None:
-        budget = ClusterBudget(
-            cluster_id=cluster.id, financial_year=financial_year, allocation=allocation
-        )
-        db.session.add(budget)
-    else:
-        before = budget.allocation
-        budget.allocation = allocation
-    db.session.flush()
-    audit.record(
+    return save_allocation(
         actor,
-        AuditAction.CREATE if before is None else AuditAction.UPDATE,
+        budget,
+        lambda: ClusterBudget(
+            cluster_id=cluster.id, financial_year=financial_year, allocation=allocation
+        ),
+        allocation,
         "cluster_budget",
-        budget.id,
         summary=f"{cluster.name} budget {financial_year}",
-        changes={"allocation": [before, allocation]},
     )
-    return budget
