@@ -35,7 +35,7 @@ from sendtrack.services import audit
 from sendtrack.services import versioning as versions
 from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.pupils.records import editable
-from sendtrack.services.scoping import pupil_scope
+from sendtrack.services.scoping import get_of_child, pupil_scope
 
 THRESHOLD = Decimal("6000")
 # The rows that belong to one cycle, reached through their own pages.
@@ -71,14 +71,7 @@ OUTCOME_FIELDS = ["description", "success_criteria", "progress", "progress_notes
 
 
 def get_cycle(user: User, cycle_id: uuid.UUID) -> ApdrCycle:
-    cycle = db.session.scalar(
-        select(ApdrCycle)
-        .join(Pupil, Pupil.id == ApdrCycle.pupil_id)
-        .where(ApdrCycle.id == cycle_id, pupil_scope(user))
-    )
-    if cycle is None:
-        raise NotFound("cycle")
-    return cycle
+    return get_of_child(user, ApdrCycle, cycle_id, "cycle")
 
 
 def open_cycle_for_view(user: User, cycle_id: uuid.UUID) -> tuple[Pupil, ApdrCycle]:
