@@ -101,18 +101,15 @@ class User(UuidPk, Timestamps, Base):
 
     @property
     def cluster_ids(self) -> set[uuid.UUID]:
-        return {
-            m.cluster_id
-            for m in self.memberships
-            if m.cluster_id is not None and m.role is Role.AREA_LEAD
-        }
+        return self._clusters_as(Role.AREA_LEAD)
 
     @property
     def panel_cluster_ids(self) -> set[uuid.UUID]:
+        return self._clusters_as(Role.PANEL_MEMBER)
+
+    def _clusters_as(self, role: Role) -> set[uuid.UUID]:
         return {
-            m.cluster_id
-            for m in self.memberships
-            if m.cluster_id is not None and m.role is Role.PANEL_MEMBER
+            m.cluster_id for m in self.memberships if m.cluster_id is not None and m.role is role
         }
 
     @property

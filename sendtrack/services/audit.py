@@ -65,6 +65,27 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
+def record_creation(
+    actor: User | None,
+    object_type: str,
+    obj: Any,
+    fields: list[str],
+    *,
+    pupil_id: uuid.UUID | None = None,
+    summary: str | None = None,
+) -> None:
+    """A CREATE event for the new `obj`, every audited field listed as [None, value]."""
+    record(
+        actor,
+        AuditAction.CREATE,
+        object_type,
+        obj.id,
+        pupil_id=pupil_id,
+        summary=summary,
+        changes={k: [None, v] for k, v in snapshot(obj, fields).items()},
+    )
+
+
 def record(
     actor: User | None,
     action: AuditAction,

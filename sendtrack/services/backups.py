@@ -43,28 +43,13 @@ def backup(database_url: str, directory: Path, now: datetime | None = None) -> P
     directory.mkdir(parents=True, exist_ok=True)
     if url.get_backend_name() == "sqlite":
         target = directory / f"sendtrack-{stamp}.sqlite3"
-        source = sqlite3.connect(_sqlite_path(url))
-        dest = sqlite3.connect(target)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-            source.close()
+        _copy_sqlite(_sqlite_path(url), target)
         return target
     if url.get_backend_name() == "postgresql":
         if shutil.which("pg_dump") is None:
             raise BackupError("pg_dump is not installed")
         target = directory / f"sendtrack-{stamp}.pgdump"
-        args, env = _pg_env(url)
-        result = subprocess.run(
-            ["pg_dump", *args, "--format=custom", "--file", str(target), url.database or ""],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+        _run_pg("pg_dump", url, ["--format=custom", "--file", str(target), url.database or ""])
         return target
     raise BackupError(f"Backups are not supported for {url.get_backend_name()}")
 
@@ -75,20 +60,13 @@ def restore(database_url: str, backup_file: Path) -> None:
     if not backup_file.is_file():
         raise BackupError(f"No backup file at {backup_file}")
     if url.get_backend_name() == "sqlite":
-        source = sqlite3.connect(backup_file)
-        dest = sqlite3.connect(_sqlite_path(url))
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-            source.close()
+        _copy_sqlite(backup_file, _sqlite_path(url))
         return
     if url.get_backend_name() == "postgresql":
-        args, env = _pg_env(url)
-        result = subprocess.run(
+        _run_pg(
+            "pg_restore",
+            url,
             [
-                "pg_restore",
-                *args,
                 "--clean",
                 "--if-exists",
                 "--no-owner",
@@ -96,12 +74,27 @@ def restore(database_url: str, backup_file: Path) -> None:
                 url.database or "",
                 str(backup_file),
             ],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
         )
-        if result.returncode != 0:
-            raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
         return
     raise BackupError(f"Restores are not supported for {url.get_backend_name()}")
+
+
+def _copy_sqlite(source_path: Path, dest_path: Path) -> None:
+    """SQLite's online backup: a consistent copy even while the app is writing."""
+    source = sqlite3.connect(source_path)
+    dest = sqlite3.connect(dest_path)
+    try:
+        source.backup(dest)
+    finally:
+        dest.close()
+        source.close()
+
+
+def _run_pg(program: str, url: URL, arguments: list[str]) -> None:
+    """Run pg_dump or pg_restore against `url`; its error output becomes the BackupError."""
+    args, env = _pg_env(url)
+    result = subprocess.run(
+        [program, *args, *arguments], env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise BackupError(f"{program} failed: {result.stderr.strip()}")

@@ -109,14 +109,7 @@ def create_cluster(actor: User, *, name: str, quorum: int | None) -> Cluster:
     cluster = Cluster(name=name, quorum=quorum, is_active=True)
     db.session.add(cluster)
     _flush_unique("A cluster with this name already exists", "name")
-    audit.record(
-        actor,
-        AuditAction.CREATE,
-        "cluster",
-        cluster.id,
-        summary=f"Cluster {name}",
-        changes={k: [None, v] for k, v in audit.snapshot(cluster, CLUSTER_FIELDS).items()},
-    )
+    audit.record_creation(actor, "cluster", cluster, CLUSTER_FIELDS, summary=f"Cluster {name}")
     return cluster
 
 
@@ -255,13 +248,8 @@ def create_setting(actor: User, details: SettingDetails) -> Setting:
     setting = Setting(**details.__dict__, is_active=True)
     db.session.add(setting)
     _flush_unique("A setting with this URN already exists", "urn")
-    audit.record(
-        actor,
-        AuditAction.CREATE,
-        "setting",
-        setting.id,
-        summary=f"{setting.name} ({setting.urn})",
-        changes={k: [None, v] for k, v in audit.snapshot(setting, SETTING_FIELDS).items()},
+    audit.record_creation(
+        actor, "setting", setting, SETTING_FIELDS, summary=f"{setting.name} ({setting.urn})"
     )
     return setting
 

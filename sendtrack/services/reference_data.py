@@ -77,13 +77,8 @@ def save_unit_rate(
         rate = UnitRate(staff_role=staff_role, hourly_rate=hourly_rate, is_active=True)
         db.session.add(rate)
         db.session.flush()
-        audit.record(
-            actor,
-            AuditAction.CREATE,
-            "unit_rate",
-            rate.id,
-            summary=f"Unit rate {staff_role}",
-            changes={k: [None, v] for k, v in audit.snapshot(rate, RATE_FIELDS).items()},
+        audit.record_creation(
+            actor, "unit_rate", rate, RATE_FIELDS, summary=f"Unit rate {staff_role}"
         )
         return rate
     before = audit.snapshot(rate, RATE_FIELDS)

@@ -30,6 +30,8 @@ from sqlalchemy.sql.base import ExecutableOption
 from sendtrack.extensions import db
 from sendtrack.models import (
     AgendaItem,
+    AnnualReview,
+    ApdrCycle,
     Cluster,
     EhcnaRequest,
     GeneratedPack,
@@ -48,6 +50,8 @@ from sendtrack.models import (
 from sendtrack.services.errors import NotFound
 
 T = TypeVar("T")
+# Rows that belong to one child and are seen by whoever may see the child.
+ChildRow = TypeVar("ChildRow", AnnualReview, ApdrCycle)
 
 
 def _one(query: Select[T], what: str) -> T:
@@ -99,6 +103,17 @@ def visible_pupils(user: User) -> Any:
 
 def get_pupil(user: User, pupil_id: uuid.UUID) -> Pupil:
     return _one(select(Pupil).where(Pupil.id == pupil_id, pupil_scope(user)), "child")
+
+
+def get_of_child(user: User, model: type[ChildRow], row_id: uuid.UUID, what: str) -> ChildRow:
+    """A row of a child's record (an annual review, an APDR cycle), if the user may see the
+    child; else NotFound naming `what`."""
+    return _one(
+        select(model)
+        .join(Pupil, Pupil.id == model.pupil_id)
+        .where(model.id == row_id, pupil_scope(user)),
+        what,
+    )
 
 
 def setting_scope(user: User) -> ColumnElement[bool]:

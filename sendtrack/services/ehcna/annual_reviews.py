@@ -17,8 +17,8 @@ from sendtrack.extensions import db
 from sendtrack.models import AnnualReview, AuditAction, EhcnaRequest, Pupil, User
 from sendtrack.services import audit
 from sendtrack.services import versioning as versions
-from sendtrack.services.errors import DomainError, NotFound
-from sendtrack.services.scoping import pupil_scope
+from sendtrack.services.errors import DomainError
+from sendtrack.services.scoping import get_of_child
 
 REVIEW_MONTHS = 12
 DECISION_WITHIN_DAYS = 28  # the LA's decision after the review meeting: 4 weeks
@@ -55,25 +55,11 @@ def schedule_first(request: EhcnaRequest, issued: date) -> AnnualReview | None:
     )
     if exists is not None:
         return None
-    review = AnnualReview(
-        pupil_id=request.pupil_id,
-        request_id=request.id,
-        due_date=add_months(issued, REVIEW_MONTHS),
-    )
-    db.session.add(review)
-    db.session.flush()
-    return review
+    return _schedule(request.pupil_id, request.id, issued)
 
 
 def get_review(user: User, review_id: uuid.UUID) -> AnnualReview:
-    found = db.session.scalar(
-        select(AnnualReview)
-        .join(Pupil, Pupil.id == AnnualReview.pupil_id)
-        .where(AnnualReview.id == review_id, pupil_scope(user))
-    )
-    if found is None:
-        raise NotFound("review")
-    return found
+    return get_of_child(user, AnnualReview, review_id, "review")
 
 
 @dataclass(frozen=True)
@@ -226,12 +212,15 @@ def record_review(
         changes=audit.diff(before, audit.snapshot(review, AUDIT_FIELDS)),
     )
     if newly_decided and decision is not ReviewDecision.CEASE:
-        following = AnnualReview(
-            pupil_id=review.pupil_id,
-            request_id=review.request_id,
-            due_date=add_months(meeting_date, REVIEW_MONTHS),
-        )
-        db.session.add(following)
-        db.session.flush()
-        return following
+        return _schedule(review.pupil_id, review.request_id, meeting_date)
     return None
+
+
+def _schedule(pupil_id: uuid.UUID, request_id: uuid.UUID | None, after: date) -> AnnualReview:
+    """The review due REVIEW_MONTHS after `after` (a final plan, or the last review)."""
+    review = AnnualReview(
+        pupil_id=pupil_id, request_id=request_id, due_date=add_months(after, REVIEW_MONTHS)
+    )
+    db.session.add(review)
+    db.session.flush()
+    return review

@@ -405,14 +405,7 @@ def record_request(
     )
     db.session.add(request)
     db.session.flush()
-    audit.record(
-        actor,
-        AuditAction.CREATE,
-        "ehcna_request",
-        request.id,
-        pupil_id=pupil.id,
-        changes={k: [None, v] for k, v in audit.snapshot(request, AUDIT_FIELDS).items()},
-    )
+    audit.record_creation(actor, "ehcna_request", request, AUDIT_FIELDS, pupil_id=pupil.id)
     return request
 
 

@@ -1,4 +1,4 @@
-"""The child columns that the referrals, rtf and ehcna files share, read the same way."""
+"""The child columns that the pupils, referrals, rtf and ehcna files share, read the same way."""
 
 from __future__ import annotations
 

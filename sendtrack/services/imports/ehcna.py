@@ -104,12 +104,9 @@ class EhcnaImport(ImportKind):
         errors_before = len(row.errors)
         reference = row.text("reference", required=True, max_length=40)
         upn, surname, forename, dob = read_child(row)
-        setting = None
-        urn = row.text("setting_urn", required=True, max_length=6)
-        if urn is not None:
-            setting = self.settings.get(urn)
-            if setting is None:
-                row.error("setting_urn", f"'{urn}' is not a known setting")
+        setting = row.known(
+            "setting_urn", self.settings.get, "setting", required=True, max_length=6
+        )
         received = row.date("received_date", required=True)
         source = row.choice(
             "request_source",
@@ -147,11 +144,7 @@ class EhcnaImport(ImportKind):
         if exception and decision is not AssessDecision.ASSESS:
             row.error("exception", "can be Y only for a request decided 'assess'")
         if reference is not None:
-            if reference in self.seen_reference:
-                row.error(
-                    "reference", f"'{reference}' is also on row {self.seen_reference[reference]}"
-                )
-            self.seen_reference[reference] = row.number
+            row.once("reference", reference, self.seen_reference)
         if None in (reference, surname, forename, dob, setting, received, source):
             return None
         assert reference and surname and forename and dob and setting and received and source

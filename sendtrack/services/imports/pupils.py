@@ -27,8 +27,8 @@ from sendtrack.models import (
     User,
 )
 from sendtrack.services import audit
-from sendtrack.services.errors import DomainError
 from sendtrack.services.imports import bulk
+from sendtrack.services.imports.children import read_child
 from sendtrack.services.imports.rows import ImportKind, ImportResult, Row
 from sendtrack.services.pupils import records as pupils
 from sendtrack.services.rtf import links as rtf_links
@@ -78,27 +78,11 @@ class PupilsImport(ImportKind):
             self.settings = {
                 urn: sid for urn, sid in db.session.execute(select(Setting.urn, Setting.id))
             }
-        upn = None
-        raw_upn = row.text("upn", max_length=20)
-        if raw_upn:
-            try:
-                upn = pupils.normalise_upn(raw_upn)
-            except DomainError:
-                row.error("upn", f"'{raw_upn}' is not a valid UPN (check letter or format)")
-        surname = row.text("surname", required=True, max_length=100)
-        forename = row.text("forename", required=True, max_length=100)
-        dob = row.date("date_of_birth", required=True)
-        if dob is not None:
-            try:
-                pupils.check_date_of_birth(dob)
-            except DomainError as exc:
-                row.error("date_of_birth", exc.message)
-                dob = None
+        upn, surname, forename, dob = read_child(row)
         sex = row.choice("sex", lambda v: Sex(v.upper()), required=True, label="F, M, U")
-        urn = row.text("setting_urn", required=True, max_length=6)
-        setting_id = self.settings.get(urn) if urn else None
-        if urn and setting_id is None:
-            row.error("setting_urn", f"'{urn}' is not a known setting")
+        setting_id = row.known(
+            "setting_urn", self.settings.get, "setting", required=True, max_length=6
+        )
         status = row.choice(
             "sen_status", lambda v: SenStatus(v.upper()), required=True, label="N, K, E"
         )
@@ -119,20 +103,17 @@ class PupilsImport(ImportKind):
         looked_after = row.boolean("looked_after")
         left = row.date("left_date")
         if upn:
-            if upn in self.seen_upn:
-                row.error("upn", f"'{upn}' is also on row {self.seen_upn[upn]}")
-            self.seen_upn[upn] = row.number
+            row.once("upn", upn, self.seen_upn)
         if None in (surname, forename, dob, sex, setting_id, status):
             return None
         assert surname and forename and dob and sex and setting_id and status
         if not upn:
-            key = (surname.lower(), forename.lower(), dob)
-            if key in self.seen_name:
-                row.error(
-                    "surname",
-                    f"the same child (name and date of birth) is also on row {self.seen_name[key]}",
-                )
-            self.seen_name[key] = row.number
+            row.once(
+                "surname",
+                (surname.lower(), forename.lower(), dob),
+                self.seen_name,
+                "the same child (name and date of birth) is also on row {row}",
+            )
         return PupilRow(
             row.number,
             upn,

@@ -140,14 +140,16 @@ class ReferralsImport(ImportKind):
             }
         reference = row.text("reference", required=True, max_length=40)
         upn, surname, forename, dob = read_child(row)
-        urn = row.text("setting_urn", required=True, max_length=6)
-        setting_id = self.settings.get(urn) if urn else None
-        if urn and setting_id is None:
-            row.error("setting_urn", f"'{urn}' is not a known setting")
-        cluster_name = row.text("cluster", required=True, max_length=120)
-        cluster_id = self.clusters.get(cluster_name.lower()) if cluster_name else None
-        if cluster_name and cluster_id is None:
-            row.error("cluster", f"'{cluster_name}' is not a known cluster")
+        setting_id = row.known(
+            "setting_urn", self.settings.get, "setting", required=True, max_length=6
+        )
+        cluster_id = row.known(
+            "cluster",
+            lambda name: self.clusters.get(name.lower()),
+            "cluster",
+            required=True,
+            max_length=120,
+        )
         submitted = row.date("submitted_date")
         request_type = row.choice(
             "request_type",
@@ -165,9 +167,7 @@ class ReferralsImport(ImportKind):
         awarded = row.money("amount_awarded")
         self._check_rules(row, submitted, panel, decided, outcome, awarded)
         if reference is not None:
-            if reference in self.seen:
-                row.error("reference", f"'{reference}' is also on row {self.seen[reference]}")
-            self.seen[reference] = row.number
+            row.once("reference", reference, self.seen)
         if None in (reference, surname, forename, dob, setting_id, cluster_id, request_type):
             return None
         assert reference and surname and forename and dob and setting_id and cluster_id

@@ -9,16 +9,19 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from sendtrack.models import User
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,37 @@ class Row:
             self.error(column, "must not contain control characters")
             return None
         return value
+
+    def known(
+        self,
+        column: str,
+        find: Callable[[str], T | None],
+        what: str,
+        *,
+        required: bool = False,
+        max_length: int = 200,
+    ) -> T | None:
+        """The record the column names (found by `find`), or None: "'x' is not a known
+        setting" when it names none."""
+        value = self.text(column, required=required, max_length=max_length)
+        if value is None:
+            return None
+        found = find(value)
+        if found is None:
+            self.error(column, f"'{value}' is not a known {what}")
+        return found
+
+    def once(
+        self,
+        column: str,
+        key: Hashable,
+        seen: dict[Any, int],
+        message: str = "'{key}' is also on row {row}",
+    ) -> None:
+        """Note that this row has `key`; an error if an earlier row of the file had it too."""
+        if key in seen:
+            self.error(column, message.format(key=key, row=seen[key]))
+        seen[key] = self.number
 
     def date(self, column: str, *, required: bool = False) -> date | None:
         value = self.text(column, required=required, max_length=10)

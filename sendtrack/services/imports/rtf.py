@@ -85,13 +85,7 @@ class RtfImport(ImportKind):
 
     def _setting(self, row: Row, column: str, *, required: bool = False) -> Setting | None:
         assert self.settings is not None
-        urn = row.text(column, required=required, max_length=6)
-        if urn is None:
-            return None
-        setting = self.settings.get(urn)
-        if setting is None:
-            row.error(column, f"'{urn}' is not a known setting")
-        return setting
+        return row.known(column, self.settings.get, "setting", required=required, max_length=6)
 
     def parse(self, row: Row) -> RtfRow | None:
         if self.settings is None:
@@ -147,19 +141,15 @@ class RtfImport(ImportKind):
         if decision is RtfDecision.DECLINED and amount:
             row.error("amount_awarded", "must be blank when the decision is declined")
         if reference is not None:
-            if reference in self.seen_reference:
-                row.error(
-                    "reference", f"'{reference}' is also on row {self.seen_reference[reference]}"
-                )
-            self.seen_reference[reference] = row.number
+            row.once("reference", reference, self.seen_reference)
         if surname and forename and dob and year:
             key = (upn or f"{surname.lower()}|{forename.lower()}|{dob.isoformat()}", year)
-            if key in self.seen_child:
-                row.error(
-                    "surname",
-                    f"the same child and reception_year are also on row {self.seen_child[key]}",
-                )
-            self.seen_child[key] = row.number
+            row.once(
+                "surname",
+                key,
+                self.seen_child,
+                "the same child and reception_year are also on row {row}",
+            )
         if None in (reference, surname, forename, dob, receiving, year):
             return None
         assert reference and surname and forename and dob and receiving and year

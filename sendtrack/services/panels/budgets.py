@@ -14,16 +14,16 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from sendtrack.extensions import db
-from sendtrack.models import AuditAction, Cluster, ClusterBudget, PanelDecision, Referral, User
+from sendtrack.models import Cluster, ClusterBudget, PanelDecision, Referral, User
 from sendtrack.school_year import financial_year_bounds, financial_year_of
-from sendtrack.services import audit
+from sendtrack.services.budgets import BudgetFigures, save_allocation
 from sendtrack.services.errors import DomainError
 from sendtrack.services.rtf.budgets import check_financial_year
 from sendtrack.services.scoping import cluster_scope, decision_scope
 
 
 @dataclass(frozen=True)
-class ClusterPosition:
+class ClusterPosition(BudgetFigures):
     cluster_id: uuid.UUID
     cluster_name: str
     financial_year: str
@@ -31,20 +31,6 @@ class ClusterPosition:
     committed: Decimal
     spent: Decimal
     awards: int
-
-    @property
-    def remaining(self) -> Decimal | None:
-        return None if self.allocation is None else self.allocation - self.committed
-
-    @property
-    def overspent(self) -> bool:
-        return self.remaining is not None and self.remaining < 0
-
-    @property
-    def percent_committed(self) -> int | None:
-        if not self.allocation:
-            return None
-        return int(self.committed * 100 / self.allocation)
 
 
 def _awards(
@@ -195,22 +181,13 @@ def set_allocation(
             ClusterBudget.cluster_id == cluster.id, ClusterBudget.financial_year == financial_year
         )
     )
-    before = None
-    if budget is None:
-        budget = ClusterBudget(
-            cluster_id=cluster.id, financial_year=financial_year, allocation=allocation
-        )
-        db.session.add(budget)
-    else:
-        before = budget.allocation
-        budget.allocation = allocation
-    db.session.flush()
-    audit.record(
+    return save_allocation(
         actor,
-        AuditAction.CREATE if before is None else AuditAction.UPDATE,
+        budget,
+        lambda: ClusterBudget(
+            cluster_id=cluster.id, financial_year=financial_year, allocation=allocation
+        ),
+        allocation,
         "cluster_budget",
-        budget.id,
         summary=f"{cluster.name} budget {financial_year}",
-        changes={"allocation": [before, allocation]},
     )
-    return budget

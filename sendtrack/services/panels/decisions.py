@@ -304,14 +304,13 @@ def record_decision(
     _fill(decision, details, actor)
     db.session.add(decision)
     db.session.flush()
-    audit.record(
+    audit.record_creation(
         actor,
-        AuditAction.CREATE,
         "panel_decision",
-        decision.id,
+        decision,
+        AUDIT_FIELDS,
         pupil_id=referral.pupil_id,
         summary=f"Decision recorded: {decision.outcome.label}",
-        changes={k: [None, v] for k, v in audit.snapshot(decision, AUDIT_FIELDS).items()},
     )
     _add_first_action(actor, decision, details)
     if confirm:

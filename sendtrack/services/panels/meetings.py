@@ -199,13 +199,12 @@ def create_meeting(
         raise DomainError(
             "This cluster already has a meeting on that date", field="meeting_date"
         ) from None
-    audit.record(
+    audit.record_creation(
         actor,
-        AuditAction.CREATE,
         "panel_meeting",
-        meeting.id,
+        meeting,
+        MEETING_FIELDS,
         summary=f"{cluster.name} panel on {details.meeting_date.isoformat()}",
-        changes={k: [None, v] for k, v in audit.snapshot(meeting, MEETING_FIELDS).items()},
     )
     return meeting
 

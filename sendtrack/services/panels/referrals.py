@@ -276,14 +276,13 @@ def create_referral(
     )
     db.session.add(referral)
     db.session.flush()
-    audit.record(
+    audit.record_creation(
         actor,
-        AuditAction.CREATE,
         "referral",
-        referral.id,
+        referral,
+        AUDIT_FIELDS,
         pupil_id=pupil.id,
         summary="Referral submitted" if submit else "Referral saved as a draft",
-        changes={k: [None, v] for k, v in audit.snapshot(referral, AUDIT_FIELDS).items()},
     )
     return referral
 
@@ -388,16 +387,12 @@ def return_referral(
             f"This referral is {referral.status.label.lower()}: only a submitted or "
             "scheduled referral can be returned"
         )
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError("Enter what the school needs to add or change", field="reason")
-    _leave_future_agendas(referral)
-    return _transition(
+    return _take_back(
         actor,
         referral,
         ReferralStatus.RETURNED,
         "Referral returned for more information",
-        returned_reason=reason,
+        returned_reason=_reason(reason, "Enter what the school needs to add or change"),
     )
 
 
@@ -411,17 +406,28 @@ def withdraw_referral(
         raise DomainError(
             f"This referral is {referral.status.label.lower()}: it can no longer be withdrawn"
         )
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError("Enter why the referral is being withdrawn", field="reason")
-    _leave_future_agendas(referral)
-    return _transition(
+    return _take_back(
         actor,
         referral,
         ReferralStatus.WITHDRAWN,
         "Referral withdrawn",
-        withdrawn_reason=reason,
+        withdrawn_reason=_reason(reason, "Enter why the referral is being withdrawn"),
     )
+
+
+def _reason(reason: str | None, missing: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(missing, field="reason")
+    return reason
+
+
+def _take_back(
+    actor: User, referral: Referral, status: ReferralStatus, summary: str, **reason: str
+) -> Referral:
+    """Returned or withdrawn: the referral leaves any agenda that has not decided it."""
+    _leave_future_agendas(referral)
+    return _transition(actor, referral, status, summary, **reason)
 
 
 def _leave_future_agendas(referral: Referral) -> None:

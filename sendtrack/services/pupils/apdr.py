@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.exc import IntegrityError
@@ -34,9 +35,11 @@ from sendtrack.services import audit
 from sendtrack.services import versioning as versions
 from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.pupils.records import editable
-from sendtrack.services.scoping import pupil_scope
+from sendtrack.services.scoping import get_of_child, pupil_scope
 
 THRESHOLD = Decimal("6000")
+# The rows that belong to one cycle, reached through their own pages.
+CycleRow = TypeVar("CycleRow", Provision, ApdrOutcome)
 CYCLE_FIELDS = [
     "needs_summary",
     "assessments_used",
@@ -68,14 +71,7 @@ OUTCOME_FIELDS = ["description", "success_criteria", "progress", "progress_notes
 
 
 def get_cycle(user: User, cycle_id: uuid.UUID) -> ApdrCycle:
-    cycle = db.session.scalar(
-        select(ApdrCycle)
-        .join(Pupil, Pupil.id == ApdrCycle.pupil_id)
-        .where(ApdrCycle.id == cycle_id, pupil_scope(user))
-    )
-    if cycle is None:
-        raise NotFound("cycle")
-    return cycle
+    return get_of_child(user, ApdrCycle, cycle_id, "cycle")
 
 
 def open_cycle_for_view(user: User, cycle_id: uuid.UUID) -> tuple[Pupil, ApdrCycle]:
@@ -124,19 +120,19 @@ def open_cycle_form(user: User, cycle: ApdrCycle, viewing: str | None) -> Pupil:
 
 
 def get_provision(user: User, provision_id: uuid.UUID) -> Provision:
-    provision = db.session.get(Provision, provision_id)
-    if provision is None:
-        raise NotFound("provision")
-    editable_cycle(user, provision.cycle_id, open_only=False)
-    return provision
+    return _of_editable_cycle(user, db.session.get(Provision, provision_id), "provision")
 
 
 def get_outcome(user: User, outcome_id: uuid.UUID) -> ApdrOutcome:
-    outcome = db.session.get(ApdrOutcome, outcome_id)
-    if outcome is None:
-        raise NotFound("outcome")
-    editable_cycle(user, outcome.cycle_id, open_only=False)
-    return outcome
+    return _of_editable_cycle(user, db.session.get(ApdrOutcome, outcome_id), "outcome")
+
+
+def _of_editable_cycle(user: User, found: CycleRow | None, what: str) -> CycleRow:
+    """A row of a cycle whose record the user may change (else 404), reviewed or not."""
+    if found is None:
+        raise NotFound(what)
+    editable_cycle(user, found.cycle_id, open_only=False)
+    return found
 
 
 def cycles_of(pupil_id: uuid.UUID) -> list[ApdrCycle]:

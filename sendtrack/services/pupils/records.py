@@ -149,14 +149,7 @@ def create_pupil(
     )
     set_needs(pupil, needs or [])
     db.session.flush()
-    audit.record(
-        actor,
-        AuditAction.CREATE,
-        "pupil",
-        pupil.id,
-        pupil_id=pupil.id,
-        changes={k: [None, v] for k, v in audit.snapshot(pupil, PUPIL_AUDIT_FIELDS).items()},
-    )
+    audit.record_creation(actor, "pupil", pupil, PUPIL_AUDIT_FIELDS, pupil_id=pupil.id)
     return pupil
 
 
@@ -263,14 +256,7 @@ def get_editable_pupil(user: User, pupil_id: uuid.UUID, *, viewing: str | None =
     record, audited as a view."""
     pupil = editable(user, get_pupil(user, pupil_id))
     if viewing:
-        audit.record(
-            user,
-            AuditAction.VIEW,
-            "pupil",
-            pupil.id,
-            pupil_id=pupil.id,
-            summary=f"Viewed {viewing} of {pupil.full_name}",
-        )
+        _audit_view(user, pupil, viewing)
     return pupil
 
 
@@ -279,20 +265,19 @@ def get_visible_pupil(user: User, pupil_id: uuid.UUID, *, viewing: str | None = 
     the child, audited as a view (None on a post, which is audited as what it changes)."""
     pupil = get_pupil(user, pupil_id)
     if viewing:
-        audit.record(
-            user,
-            AuditAction.VIEW,
-            "pupil",
-            pupil.id,
-            pupil_id=pupil.id,
-            summary=f"Viewed {viewing} of {pupil.full_name}",
-        )
+        _audit_view(user, pupil, viewing)
     return pupil
 
 
 def open_record(user: User, pupil_id: uuid.UUID, page: str = "record") -> Pupil:
     """A page showing a child's record, audited as one view event."""
     pupil = get_pupil(user, pupil_id)
+    _audit_view(user, pupil, page)
+    return pupil
+
+
+def _audit_view(user: User, pupil: Pupil, page: str) -> None:
+    """One view event: `page` names what of the child's record was shown."""
     audit.record(
         user,
         AuditAction.VIEW,
@@ -301,7 +286,6 @@ def open_record(user: User, pupil_id: uuid.UUID, page: str = "record") -> Pupil:
         pupil_id=pupil.id,
         summary=f"Viewed {page} of {pupil.full_name}",
     )
-    return pupil
 
 
 def may_edit(user: User, pupil: Pupil) -> bool:

@@ -573,14 +573,7 @@ def apply(actor: User, details: ApplicationDetails, *, today: date | None = None
     )
     db.session.add(application)
     db.session.flush()
-    audit.record(
-        actor,
-        AuditAction.CREATE,
-        "rtf_application",
-        application.id,
-        pupil_id=child.id,
-        changes={k: [None, v] for k, v in audit.snapshot(application, AUDIT_FIELDS).items()},
-    )
+    audit.record_creation(actor, "rtf_application", application, AUDIT_FIELDS, pupil_id=child.id)
     return application
 
 

@@ -16,33 +16,20 @@ from sendtrack.extensions import db
 from sendtrack.models import AuditAction, RtfApplication, RtfBand, RtfBudget, RtfDecision, User
 from sendtrack.school_year import financial_year_bounds
 from sendtrack.services import audit
+from sendtrack.services.budgets import BudgetFigures, save_allocation
 from sendtrack.services.errors import DomainError, NotFound
 
 FY_PATTERN = "YYYY-YY, like 2026-27"
 
 
 @dataclass(frozen=True)
-class BudgetPosition:
+class BudgetPosition(BudgetFigures):
     """Where one year's RTF pot stands: the same figures the cluster budget view shows."""
 
     financial_year: str
     allocation: Decimal | None
     committed: Decimal
     awards: int
-
-    @property
-    def remaining(self) -> Decimal | None:
-        return None if self.allocation is None else self.allocation - self.committed
-
-    @property
-    def overspent(self) -> bool:
-        return self.remaining is not None and self.remaining < 0
-
-    @property
-    def percent_committed(self) -> int | None:
-        if not self.allocation:
-            return None
-        return int(self.committed * 100 / self.allocation)
 
 
 def check_financial_year(label: str) -> str:
@@ -126,22 +113,13 @@ def set_allocation(actor: User, financial_year: str, allocation: Decimal) -> Rtf
     if allocation < 0:
         raise DomainError("Allocation must be £0 or more", field="allocation")
     budget = db.session.scalar(select(RtfBudget).where(RtfBudget.financial_year == financial_year))
-    before = None
-    if budget is None:
-        budget = RtfBudget(financial_year=financial_year, allocation=allocation)
-        db.session.add(budget)
-    else:
-        before = budget.allocation
-        budget.allocation = allocation
-    db.session.flush()
-    audit.record(
+    return save_allocation(
         actor,
-        AuditAction.CREATE if before is None else AuditAction.UPDATE,
+        budget,
+        lambda: RtfBudget(financial_year=financial_year, allocation=allocation),
+        allocation,
         "rtf_budget",
-        budget.id,
-        changes={"allocation": [before, allocation]},
     )
-    return budget
 
 
 def active_bands() -> list[RtfBand]:

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, and_, case, exists, func, literal_column, select
+from sqlalchemy import ColumnElement, Date, and_, case, exists, func, literal_column, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
@@ -77,6 +77,26 @@ def ehcna_measures(
     return ehcna_measures_by_period(session, [(date_from, date_to)], as_at, filters)[0]
 
 
+def _counts_by_period(
+    session: Session,
+    column: Any,
+    periods: Sequence[Span],
+    counts: Sequence[ColumnElement[Any]],
+    *where: ColumnElement[bool],
+) -> dict[int, list[int]]:
+    """For each period (by index), the `counts` over the requests whose `column` falls in
+    it and that meet `where`; a period with none is missing."""
+    period = spans.bucket(column, periods)
+    return {
+        row[0]: [int(v) for v in row[1:]]
+        for row in session.execute(
+            select(period, *counts)
+            .where(spans.within(column, periods), *where)
+            .group_by(*spans.group(period, periods))
+        )
+    }
+
+
 def ehcna_measures_by_period(
     session: Session,
     periods: Sequence[Span],
@@ -88,52 +108,41 @@ def ehcna_measures_by_period(
     # A request belongs to the setting recorded on it (the child's setting when received).
     scope = filters.clause(pupil_id=r.pupil_id, setting_id=r.setting_id)
     known = and_(r.decision_date.is_not(None), r.decision_date <= as_at)
-    got = spans.bucket(r.received_date, periods)
-    received = {
-        row[0]: [int(v) for v in row[1:]]
-        for row in session.execute(
-            select(
-                got,
-                func.count(),
-                _count(and_(known, r.decision == AssessDecision.ASSESS)),
-                _count(and_(known, r.decision == AssessDecision.NOT_ASSESS)),
-                _count(and_(known, r.decision == AssessDecision.WITHDRAWN)),
-            )
-            .where(spans.within(r.received_date, periods), scope)
-            .group_by(*spans.group(got, periods))
-        )
-    }
+    received = _counts_by_period(
+        session,
+        r.received_date,
+        periods,
+        [
+            func.count(),
+            _count(and_(known, r.decision == AssessDecision.ASSESS)),
+            _count(and_(known, r.decision == AssessDecision.NOT_ASSESS)),
+            _count(and_(known, r.decision == AssessDecision.WITHDRAWN)),
+        ],
+        scope,
+    )
     within_6 = r.decision_date <= add_days(r.received_date, DECISION_DAYS)
-    decided = spans.bucket(r.decision_date, periods)
-    decisions = {
-        row[0]: [int(v) for v in row[1:]]
-        for row in session.execute(
-            select(decided, _count(within_6), _count(~within_6))
-            .where(
-                r.decision.in_([AssessDecision.ASSESS, AssessDecision.NOT_ASSESS]),
-                spans.within(r.decision_date, periods),
-                scope,
-            )
-            .group_by(*spans.group(decided, periods))
-        )
-    }
+    decisions = _counts_by_period(
+        session,
+        r.decision_date,
+        periods,
+        [_count(within_6), _count(~within_6)],
+        r.decision.in_([AssessDecision.ASSESS, AssessDecision.NOT_ASSESS]),
+        scope,
+    )
     within_20 = r.plan_issued_date <= add_days(r.received_date, FINAL_PLAN_DAYS)
     no_exception = ~exists().where(TimescaleException.request_id == r.id)
-    issued = spans.bucket(r.plan_issued_date, periods)
-    plans = {
-        row[0]: [int(v) for v in row[1:]]
-        for row in session.execute(
-            select(
-                issued,
-                func.count(),
-                _count(within_20),
-                _count(no_exception),
-                _count(and_(no_exception, within_20)),
-            )
-            .where(spans.within(r.plan_issued_date, periods), scope)
-            .group_by(*spans.group(issued, periods))
-        )
-    }
+    plans = _counts_by_period(
+        session,
+        r.plan_issued_date,
+        periods,
+        [
+            func.count(),
+            _count(within_20),
+            _count(no_exception),
+            _count(and_(no_exception, within_20)),
+        ],
+        scope,
+    )
     found: list[dict[str, int | float]] = []
     for index in range(len(periods)):
         total, assess, not_assess, withdrawn = received.get(index, [0, 0, 0, 0])

@@ -144,9 +144,10 @@ def _later_than_this(other: Any) -> ColumnElement[bool]:
     )
 
 
-def _superseded(referral_ids: Sequence[uuid.UUID] | None) -> Any:
+def _next_decision_date() -> Any:
+    """The date of the next confirmed decision on the same referral (NULL while none)."""
     following = decision.alias("following")
-    next_date = (
+    return (
         select(func.min(following.c.decision_date))
         .where(
             following.c.referral_id == decision.c.referral_id,
@@ -155,9 +156,18 @@ def _superseded(referral_ids: Sequence[uuid.UUID] | None) -> Any:
         )
         .scalar_subquery()
     )
-    child = (
+
+
+def _referral_child() -> Any:
+    """The child of the decision's referral."""
+    return (
         select(referral.c.pupil_id).where(referral.c.id == decision.c.referral_id).scalar_subquery()
     )
+
+
+def _superseded(referral_ids: Sequence[uuid.UUID] | None) -> Any:
+    next_date = _next_decision_date()
+    child = _referral_child()
     # updated_at is kept: this is derived data, not a change anyone made to the decision.
     statement = update(decision).values(
         superseded_on=next_date, pupil_id=child, updated_at=decision.c.updated_at
@@ -185,9 +195,7 @@ def rebuild(connection: Connection) -> None:
     connection.execute(
         update(decision)
         .values(
-            pupil_id=select(referral.c.pupil_id)
-            .where(referral.c.id == decision.c.referral_id)
-            .scalar_subquery(),
+            pupil_id=_referral_child(),
             updated_at=decision.c.updated_at,
         )
         .where(decision.c.pupil_id.is_(None))
@@ -219,19 +227,8 @@ def differences(connection: Connection) -> Differences:
         {row.pupil_id for row in connection.execute(stored.except_(recomputed))}
         | {row.pupil_id for row in connection.execute(recomputed.except_(stored))}
     )
-    following = decision.alias("following")
-    next_date = (
-        select(func.min(following.c.decision_date))
-        .where(
-            following.c.referral_id == decision.c.referral_id,
-            following.c.confirmed_at.is_not(None),
-            _later_than_this(following),
-        )
-        .scalar_subquery()
-    )
-    child = (
-        select(referral.c.pupil_id).where(referral.c.id == decision.c.referral_id).scalar_subquery()
-    )
+    next_date = _next_decision_date()
+    child = _referral_child()
     wrong = select(decision.c.id).where(
         or_(
             decision.c.superseded_on.is_distinct_from(next_date),
