@@ -16,7 +16,6 @@ from wtforms import (
     FileField,
     HiddenField,
     PasswordField,
-    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -25,16 +24,15 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from sendtrack.forms import (
-    AppSelect,
     BaseForm,
     MoneyField,
     SubmissionToken,
     VersionField,
     area_field,
     entered,
-    optional_choice,
     options,
     radios,
+    select,
     text_field,
 )
 from sendtrack.models import Phase, Role
@@ -62,23 +60,15 @@ class SearchForm(BaseForm):
 
 
 class SettingSearchForm(SearchForm):
-    phase = SelectField(
-        "Phase",
-        widget=AppSelect(),
-        choices=options([("", "Any phase")] + [(p.value, p.label) for p in Phase]),
-        validate_choice=False,
-        validators=[Optional()],
+    phase = select(
+        "Phase", [("", "Any phase")] + [(p.value, p.label) for p in Phase], validators=[Optional()]
     )
-    cluster = SelectField("Cluster", widget=AppSelect(), validate_choice=False)
+    cluster = select("Cluster")
 
 
 class UserSearchForm(SearchForm):
-    role = SelectField(
-        "Role",
-        widget=AppSelect(),
-        choices=options([("", "Any role")] + [(r.value, r.label) for r in Role]),
-        validate_choice=False,
-        validators=[Optional()],
+    role = select(
+        "Role", [("", "Any role")] + [(r.value, r.label) for r in Role], validators=[Optional()]
     )
 
 
@@ -126,12 +116,7 @@ class SettingForm(SubmissionToken, BaseForm):
     )
     name = text_field("Name", 200, "Enter the setting's name")
     phase = radios("Phase", [(p.value, p.label) for p in Phase], required="Choose the phase")
-    cluster_id = SelectField(
-        "Cluster",
-        widget=AppSelect(),
-        validate_choice=False,
-        validators=[optional_choice("Choose a cluster from the list")],
-    )
+    cluster_id = select("Cluster", optional="Choose a cluster from the list")
     submit = SubmitField("Save setting", widget=GovSubmitInput())
 
 

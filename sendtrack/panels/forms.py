@@ -14,7 +14,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     HiddenField,
     IntegerField,
-    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -23,16 +22,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from sendtrack.forms import (
-    AppSelect,
     BaseForm,
     MoneyField,
     SubmissionToken,
     VersionField,
-    chosen,
     date_field,
     entered,
-    optional_choice,
     radios,
+    select,
 )
 from sendtrack.services.panels.decisions import PANEL_OUTCOMES
 from sendtrack.services.panels.follow_up import IMPACT_CHOICES
@@ -61,12 +58,7 @@ def parse_time(text: str | None) -> time | None:
 
 class MeetingForm(SubmissionToken, BaseForm):
     version = HiddenField()
-    cluster_id = SelectField(
-        "Cluster",
-        widget=AppSelect(),
-        validate_choice=False,
-        validators=[chosen("Choose the cluster")],
-    )
+    cluster_id = select("Cluster", required="Choose the cluster")
     meeting_date = date_field(
         "Date of the meeting",
         required="Enter the date of the meeting",
@@ -104,12 +96,7 @@ class MeetingForm(SubmissionToken, BaseForm):
 
 
 class MemberForm(SubmissionToken, BaseForm):
-    user_id = SelectField(
-        "Person with an account (optional)",
-        widget=AppSelect(),
-        validate_choice=False,
-        validators=[optional_choice("Choose a person from the list")],
-    )
+    user_id = select("Person with an account (optional)", optional="Choose a person from the list")
     name = StringField(
         "Name",
         widget=GovTextInput(),
@@ -122,11 +109,9 @@ class MemberForm(SubmissionToken, BaseForm):
         validators=[Length(max=120)],
         description="For example, educational psychologist, headteacher, social care",
     )
-    setting_id = SelectField(
+    setting_id = select(
         "School or setting they work at (optional)",
-        widget=AppSelect(),
-        validate_choice=False,
-        validators=[optional_choice("Choose a school or setting from the list")],
+        optional="Choose a school or setting from the list",
         description="A member from a referring school has a conflict of interest for its cases",
     )
     submit = SubmitField("Add member", widget=GovSubmitInput())
@@ -271,6 +256,6 @@ class YearForm(BaseForm):
     class Meta:
         csrf = False
 
-    year = SelectField("Financial year", widget=AppSelect(), validate_choice=False)
-    cluster = SelectField("Cluster", widget=AppSelect(), validate_choice=False)
+    year = select("Financial year")
+    cluster = select("Cluster")
     page = IntegerField(validators=[Optional()])

@@ -6,10 +6,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextArea,
 )
-from wtforms import HiddenField, IntegerField, SelectField, SubmitField, TextAreaField
+from wtforms import HiddenField, IntegerField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from sendtrack.forms import AppSelect, BaseForm, MoneyField, SubmissionToken, radios
+from sendtrack.forms import BaseForm, MoneyField, SubmissionToken, radios, select
 from sendtrack.models import RequestType, WouldRequestEhcna
 
 LONG_TEXT = 5000
@@ -69,6 +69,6 @@ class FilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    status = SelectField("Status", widget=AppSelect(), validate_choice=False)
-    cluster = SelectField("Cluster", widget=AppSelect(), validate_choice=False)
+    status = select("Status")
+    cluster = select("Cluster")
     page = IntegerField(validators=[Optional()])
