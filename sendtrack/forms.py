@@ -1,7 +1,7 @@
 """Form pieces shared by every feature: GOV.UK date fields, money fields, the error summary,
 a select for long lists of options, the choice and "enter" checks with GOV.UK messages,
-and builders for the fields every form repeats (radios, selects, dates, text boxes). Saving a form
-(a service's refusal turned into the form's messages) is in sendtrack/web.py.
+and builders for the fields every form repeats (radios, selects, dates, money, text boxes).
+Saving a form (a service's refusal turned into the form's messages) is in sendtrack/web.py.
 
 Messages follow the GOV.UK Design System wording ("Enter ...", "... must be a real date")."""
 
@@ -375,6 +375,13 @@ def select(
 def date_field(label: str, subject: str = "", required: str | None = None, **kw: Any) -> Any:
     """Day, month and year boxes; `required` is the message when the date is left out."""
     return GovukDateField(
+        label, validators=[entered(required)] if required else None, subject=subject, **kw
+    )
+
+
+def money_field(label: str, subject: str = "", required: str | None = None, **kw: Any) -> Any:
+    """Pounds and pence; `required` is the message when the amount is left out."""
+    return MoneyField(
         label, validators=[entered(required)] if required else None, subject=subject, **kw
     )
 

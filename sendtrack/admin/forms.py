@@ -25,11 +25,10 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from sendtrack.forms import (
     BaseForm,
-    MoneyField,
     SubmissionToken,
     VersionField,
     area_field,
-    entered,
+    money_field,
     options,
     radios,
     select,
@@ -91,10 +90,8 @@ class BudgetForm(BaseForm):
     financial_year = text_field(
         "Financial year", 7, "Enter the financial year", description="April to March, like 2026-27"
     )
-    allocation = MoneyField(
-        "Delegated budget",
-        subject="The delegated budget",
-        validators=[entered("Enter the delegated budget")],
+    allocation = money_field(
+        "Delegated budget", "The delegated budget", required="Enter the delegated budget"
     )
     submit = SubmitField("Save budget", widget=GovSubmitInput())
 
@@ -189,9 +186,7 @@ class PasswordForm(BaseForm):
 class UnitRateForm(SubmissionToken, BaseForm):
     version = VersionField()
     staff_role = text_field("Staff role", 100, "Enter the staff role")
-    hourly_rate = MoneyField(
-        "Hourly rate", subject="The hourly rate", validators=[entered("Enter the hourly rate")]
-    )
+    hourly_rate = money_field("Hourly rate", "The hourly rate", required="Enter the hourly rate")
     submit = SubmitField("Save rate", widget=GovSubmitInput())
 
 
@@ -222,10 +217,10 @@ class LocalAuthorityForm(BaseForm):
             whole_number("The suppression threshold must be a whole number from 0 to 100", 0, 100),
         ],
     )
-    notional_sen_threshold = MoneyField(
+    notional_sen_threshold = money_field(
         "Notional SEN budget threshold per pupil",
-        subject="The notional SEN budget threshold",
-        validators=[entered("Enter the notional SEN budget threshold")],
+        "The notional SEN budget threshold",
+        required="Enter the notional SEN budget threshold",
     )
     submit = SubmitField("Save settings", widget=GovSubmitInput())
 

@@ -23,11 +23,10 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from sendtrack.forms import (
     BaseForm,
-    MoneyField,
     SubmissionToken,
     VersionField,
     date_field,
-    entered,
+    money_field,
     radios,
     select,
 )
@@ -164,9 +163,7 @@ class DecisionForm(SubmissionToken, BaseForm):
     advice_given = TextAreaField(
         "Advice given", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)]
     )
-    amount_awarded = MoneyField(
-        "Amount awarded", subject="Amount awarded", description="Leave blank if no money"
-    )
+    amount_awarded = money_field("Amount awarded", description="Leave blank if no money")
     award_start = date_field("Award starts", "Start of the award")
     award_end = date_field("Award ends", "End of the award")
     conditions = TextAreaField(
@@ -215,9 +212,7 @@ class DoneForm(BaseForm):
 
 class PaymentForm(BaseForm):
     version = HiddenField()
-    amount_paid = MoneyField(
-        "Amount paid so far", subject="Amount paid", validators=[entered("Enter the amount paid")]
-    )
+    amount_paid = money_field("Amount paid so far", "Amount paid", required="Enter the amount paid")
     submit = SubmitField("Save payment", widget=GovSubmitInput())
 
 
@@ -246,9 +241,7 @@ class AllocationForm(BaseForm):
         description="For example, 2026-27",
         validators=[Length(max=7)],
     )
-    allocation = MoneyField(
-        "Allocation", subject="Allocation", validators=[entered("Enter the allocation")]
-    )
+    allocation = money_field("Allocation", required="Enter the allocation")
     submit = SubmitField("Save allocation", widget=GovSubmitInput())
 
 

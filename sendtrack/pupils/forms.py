@@ -23,11 +23,11 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from sendtrack.forms import (
     BaseForm,
-    MoneyField,
     SubmissionToken,
     VersionField,
     area_field,
     date_field,
+    money_field,
     options,
     radios,
     select,
@@ -218,9 +218,9 @@ class ProvisionForm(SubmissionToken, BaseForm):
     delivered_by = select("Delivered by", optional="Choose a staff role from the list")
     minutes_per_week = WholeNumberField("Minutes per week", low=0, high=3000)
     weeks = WholeNumberField("Number of weeks", low=0, high=52)
-    manual_cost = MoneyField(
+    manual_cost = money_field(
         "Yearly cost (optional)",
-        subject="Yearly cost",
+        "Yearly cost",
         description="Leave blank to cost it from the staff role's unit rate. Enter an amount "
         "for anything else, such as equipment or a bought-in service.",
     )

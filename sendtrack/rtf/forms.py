@@ -20,11 +20,10 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from sendtrack.forms import (
     BaseForm,
-    MoneyField,
     SubmissionToken,
     VersionField,
     date_field,
-    entered,
+    money_field,
     radios,
     select,
     text_field,
@@ -102,11 +101,7 @@ class ApplicationForm(SubmissionToken, BaseForm):
         required="Say whether you would otherwise request an EHC needs assessment",
     )
     band_id = select("Band (optional)", optional="Choose one of the current bands")
-    amount_requested = MoneyField(
-        "Amount requested",
-        subject="Amount requested",
-        validators=[entered("Enter the amount requested")],
-    )
+    amount_requested = money_field("Amount requested", required="Enter the amount requested")
     parental_consent = BooleanField(
         "The child's parents consent to this application and to the information in it being "
         "shared with the council and the receiving school",
@@ -145,11 +140,7 @@ class DecisionForm(BaseForm):
         "Decision", [(d.value, d.label) for d in RtfDecision], required="Choose a decision"
     )
     band_id = select("Band", optional="Choose one of the current bands")
-    amount_awarded = MoneyField(
-        "Amount awarded",
-        subject="Amount awarded",
-        description="Leave blank when declining",
-    )
+    amount_awarded = money_field("Amount awarded", description="Leave blank when declining")
     decision_reason = TextAreaField(
         "Reason",
         widget=GovTextArea(),
@@ -195,19 +186,13 @@ class BudgetForm(BaseForm):
     financial_year = text_field(
         "Financial year", 7, "Enter the financial year", description="For example, 2026-27"
     )
-    allocation = MoneyField(
-        "Allocation",
-        subject="Allocation",
-        validators=[entered("Enter the allocation")],
-    )
+    allocation = money_field("Allocation", required="Enter the allocation")
     submit = SubmitField("Save budget", widget=GovSubmitInput())
 
 
 class BandForm(SubmissionToken, BaseForm):
     name = text_field("Band name", 100, "Enter the band's name")
-    amount = MoneyField(
-        "Standard rate", subject="Standard rate", validators=[entered("Enter the rate")]
-    )
+    amount = money_field("Standard rate", required="Enter the rate")
     submit = SubmitField("Add band", widget=GovSubmitInput())
 
 
