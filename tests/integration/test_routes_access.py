@@ -17,8 +17,8 @@ from flask import Flask
 from sendtrack import create_app
 from sendtrack.models import Role
 from sendtrack.permissions import Permission, role_has
-from tests.conftest import sign_in
-from tests.world import EMAILS, ROUTE_PARAMS, World
+from tests.conftest import client_for, sign_in
+from tests.world import EMAILS, PLAIN_PARAMS, ROUTE_PARAMS, World
 from tests.world_restricted import RESTRICTED_PARAMS, UNSCHEDULED_PARAMS
 
 ACTORS: dict[str, Role | None] = {
@@ -33,17 +33,6 @@ ACTORS: dict[str, Role | None] = {
 # Endpoints whose "own" request is expected to answer something other than the usual
 # allowed codes, each with its reason. Keep this short.
 SPECIAL: dict[str, str] = {}
-
-# URL parameters that are not record ids: sample values.
-PLAIN_PARAMS = {
-    "filename": "css/app.css",
-    "kind": "pupils",
-    "token": "x",
-    "fmt": "csv",
-    "position": "1",
-    "direction": "up",
-    "status": "overdue",
-}
 
 
 def _routes() -> list[tuple[str, str, str]]:
@@ -185,8 +174,7 @@ def test_r1_restricted_child_records_are_404_but_for_officers(
     for actor in (*SCOPED_ROLES, *AREA_WIDE_ROLES):
         if not _allowed(actor, access):
             continue
-        client = app.test_client()
-        sign_in(client, EMAILS[actor])
+        client = client_for(app, actor)
         response = client.open(url, method=method)
         response.close()
         where = f"{method} {url} as {actor} -> {response.status_code}"
@@ -209,8 +197,7 @@ def test_r2_unscheduled_decided_referral_is_404_for_the_panel_member(
     for actor in ("panel", "lead", "senco", "officer"):
         if not _allowed(actor, access):
             continue
-        client = app.test_client()
-        sign_in(client, EMAILS[actor])
+        client = client_for(app, actor)
         response = client.open(url, method=method)
         response.close()
         where = f"{method} {url} as {actor} -> {response.status_code}"
