@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
 
+from sendtrack.demo.core import NEED_WEIGHTS, UNIT_RATES  # noqa: E402
 from sendtrack.models import (  # noqa: E402
     AgendaItem,
     ApdrCycle,
@@ -68,21 +69,6 @@ from sendtrack.models import (  # noqa: E402
 from sendtrack.school_year import reception_cohort  # noqa: E402
 from sendtrack.services.statistics import facts  # noqa: E402
 
-NEED_WEIGHTS = [
-    (NeedCode.SLCN, 24),
-    (NeedCode.SEMH, 21),
-    (NeedCode.MLD, 17),
-    (NeedCode.SPLD, 13),
-    (NeedCode.ASD, 11),
-    (NeedCode.OTH, 3),
-    (NeedCode.PD, 2),
-    (NeedCode.HI, 2),
-    (NeedCode.NSA, 3),
-    (NeedCode.VI, 1),
-    (NeedCode.SLD, 1),
-    (NeedCode.DS, 1),
-    (NeedCode.MSI, 1),
-]
 PHASE_MIX = [
     (Phase.PRIMARY, 62),
     (Phase.SECONDARY, 14),
@@ -102,12 +88,8 @@ OUTCOME_MIX = [
     (DecisionOutcome.DEFERRED, 4),
     (DecisionOutcome.WITHDRAWN, 2),
 ]
-STAFF = [
-    ("Teaching assistant", Decimal("18.50")),
-    ("Higher level teaching assistant", Decimal("22.00")),
-    ("Teacher", Decimal("42.00")),
-    ("SENCO", Decimal("48.00")),
-]
+# The demo's first four rates: the staff who deliver provision in the generated plans.
+STAFF = UNIT_RATES[:4]
 BATCH = 5000
 
 

@@ -1,7 +1,7 @@
 """Form pieces shared by every feature: GOV.UK date fields, money fields, the error summary,
 a select for long lists of options, the choice and "enter" checks with GOV.UK messages,
-and builders for the fields every form repeats (radios, dates, text boxes). Saving a form
-(a service's refusal turned into the form's messages) is in sendtrack/web.py.
+and builders for the fields every form repeats (radios, selects, dates, money, text boxes).
+Saving a form (a service's refusal turned into the form's messages) is in sendtrack/web.py.
 
 Messages follow the GOV.UK Design System wording ("Enter ...", "... must be a real date")."""
 
@@ -24,7 +24,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from markupsafe import Markup, escape
-from wtforms import Field, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import (
+    Field,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -342,9 +350,38 @@ def radios(
     )
 
 
+def select(
+    label: str,
+    pairs: Sequence[tuple[str, str]] | None = None,
+    *,
+    required: str | None = None,
+    optional: str | None = None,
+    **kw: Any,
+) -> Any:
+    """A select drawn by AppSelect, its choices given here or later by the view. `required`
+    and `optional` check the choice as radios() does; with neither (a list's filter), the
+    view reads whatever was sent."""
+    if required is not None and optional is not None:
+        raise TypeError("select() takes a required or an optional message, not both")
+    if required is not None:
+        kw["validators"] = [chosen(required)]
+    elif optional is not None:
+        kw["validators"] = [optional_choice(optional)]
+    if pairs is not None:
+        kw["choices"] = options(pairs)
+    return SelectField(label, widget=AppSelect(), validate_choice=False, **kw)
+
+
 def date_field(label: str, subject: str = "", required: str | None = None, **kw: Any) -> Any:
     """Day, month and year boxes; `required` is the message when the date is left out."""
     return GovukDateField(
+        label, validators=[entered(required)] if required else None, subject=subject, **kw
+    )
+
+
+def money_field(label: str, subject: str = "", required: str | None = None, **kw: Any) -> Any:
+    """Pounds and pence; `required` is the message when the amount is left out."""
+    return MoneyField(
         label, validators=[entered(required)] if required else None, subject=subject, **kw
     )
 

@@ -6,6 +6,7 @@ a SQLite file, or a throwaway PostgreSQL database when TEST_DATABASE_URL points 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,43 +18,21 @@ from tests.conftest import PASSWORD, _database_url, _drop_database
 from tests.world import World, build_world
 
 
-@pytest.fixture
-def migrated(tmp_path: Path) -> Iterator[Flask]:
-    """A database of the test's own with the schema only (no world): for tests of the
-    machinery (caches, locks) that need real commits but no children."""
+@contextmanager
+def _own_database(tmp_path: Path, *, with_world: bool) -> Iterator[tuple[Flask, World | None]]:
+    """Migrate a new database (and build and commit the world in it); drop it afterwards."""
     from flask_migrate import upgrade
 
     from sendtrack import create_app
 
     url, pg_name = _database_url(tmp_path)
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    world = None
     with app.app_context():
         upgrade()
-        db.session.remove()
-    cache.clear()
-    try:
-        yield app
-    finally:
-        cache.clear()
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        if pg_name:
-            _drop_database(pg_name)
-
-
-@pytest.fixture
-def committed(tmp_path: Path) -> Iterator[tuple[Flask, World]]:
-    from flask_migrate import upgrade
-
-    from sendtrack import create_app
-
-    url, pg_name = _database_url(tmp_path)
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
-    with app.app_context():
-        upgrade()
-        world = build_world(PASSWORD)
-        db.session.commit()
+        if with_world:
+            world = build_world(PASSWORD)
+            db.session.commit()
         db.session.remove()
     cache.clear()
     try:
@@ -65,3 +44,18 @@ def committed(tmp_path: Path) -> Iterator[tuple[Flask, World]]:
             db.engine.dispose()
         if pg_name:
             _drop_database(pg_name)
+
+
+@pytest.fixture
+def migrated(tmp_path: Path) -> Iterator[Flask]:
+    """A database of the test's own with the schema only (no world): for tests of the
+    machinery (caches, locks) that need real commits but no children."""
+    with _own_database(tmp_path, with_world=False) as (app, _none):
+        yield app
+
+
+@pytest.fixture
+def committed(tmp_path: Path) -> Iterator[tuple[Flask, World]]:
+    with _own_database(tmp_path, with_world=True) as (app, world):
+        assert world is not None
+        yield app, world

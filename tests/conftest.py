@@ -14,6 +14,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.clock import REAL_CLOCK, frozen
-from tests.world import World, build_world
+from tests.world import EMAILS, World, build_world
 
 pytest_plugins = ["tests.committed"]
 
@@ -155,13 +156,23 @@ def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> None:
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
 
 
+def client_for(app: Flask, key: str) -> FlaskClient:
+    """A new test client signed in as that world account ("senco", "officer"...)."""
+    client = app.test_client()
+    sign_in(client, EMAILS[key])
+    return client
+
+
+def day(value: date) -> list[str]:
+    """A date as the day, month and year boxes of a GOV.UK date field post it."""
+    return [str(value.day), str(value.month), str(value.year)]
+
+
 @pytest.fixture
 def as_user(client: FlaskClient):  # type: ignore[no-untyped-def]
     """as_user("senco") signs the test client in as that world account."""
 
     def _sign_in(key: str) -> FlaskClient:
-        from tests.world import EMAILS
-
         sign_in(client, EMAILS[key])
         return client
 

@@ -71,6 +71,17 @@ ROUTE_PARAMS: dict[str, tuple[str, str]] = {
     "user_id": ("senco", "senco_b"),
 }
 
+# URL parameters that are not record ids: sample values.
+PLAIN_PARAMS = {
+    "filename": "css/app.css",
+    "kind": "pupils",
+    "token": "x",
+    "fmt": "csv",
+    "position": "1",
+    "direction": "up",
+    "status": "overdue",
+}
+
 T = TypeVar("T")
 
 
@@ -88,6 +99,23 @@ class World:
 
     def reload(self) -> World:
         return self
+
+
+def child_form(world: World, **changes: Any) -> dict[str, Any]:
+    """What the new-child form posts for a child at setting a1, with `changes` over it."""
+    data: dict[str, Any] = {
+        "legal_forename": "Tilly",
+        "legal_surname": "Validate",
+        "date_of_birth": ["4", "5", "2018"],
+        "sex": "F",
+        "upn": "",
+        "setting_id": str(world["a1"]),
+        "sen_status": "K",
+        "status_since": ["1", "9", str(TODAY.year - 1)],
+        "primary_need": "SLCN",
+    }
+    data.update(changes)
+    return data
 
 
 # Features append builders here: fn(world, password) adding their A-side and B-side records.

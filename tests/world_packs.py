@@ -3,7 +3,8 @@
 build(): a finished pack version for meeting_a (A side) and meeting_b (B side), with a
 tiny stand-in PDF so the route walk can download it without rendering anything.
 add_cases(): N referrals on a meeting's agenda, each child with APDR cycles, outcomes,
-costed provisions and an earlier panel decision, shaped like demo data."""
+costed provisions and an earlier panel decision, shaped like demo data.
+build_pack(): meeting A's pack, built inline as the background job builds it."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ from sendtrack.models import (
     Sex,
     WouldRequestEhcna,
 )
+from sendtrack.services import packs
+from sendtrack.services.packs import jobs
 from sendtrack.services.pupils import records as pupils
 from tests.world import World
 
@@ -211,3 +214,12 @@ def decide(referral_id: uuid.UUID, meeting_id: uuid.UUID, amount: str = "1800") 
     db.session.add(decision)
     db.session.flush()
     return decision
+
+
+def build_pack(w: World, pseudonymised: bool = False) -> GeneratedPack:
+    """Meeting A's pack built inline, as the background job would build it (or the pack
+    already built from the same content)."""
+    request = packs.request_build(None, w.get(PanelMeeting, "meeting_a"), pseudonymised)
+    if not request.reused:
+        jobs.run_inline(request.pack)
+    return request.pack

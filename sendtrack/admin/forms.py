@@ -16,7 +16,6 @@ from wtforms import (
     FileField,
     HiddenField,
     PasswordField,
-    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -25,16 +24,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from sendtrack.forms import (
-    AppSelect,
     BaseForm,
-    MoneyField,
     SubmissionToken,
     VersionField,
     area_field,
-    entered,
-    optional_choice,
+    money_field,
     options,
     radios,
+    select,
     text_field,
 )
 from sendtrack.models import Phase, Role
@@ -62,23 +59,15 @@ class SearchForm(BaseForm):
 
 
 class SettingSearchForm(SearchForm):
-    phase = SelectField(
-        "Phase",
-        widget=AppSelect(),
-        choices=options([("", "Any phase")] + [(p.value, p.label) for p in Phase]),
-        validate_choice=False,
-        validators=[Optional()],
+    phase = select(
+        "Phase", [("", "Any phase")] + [(p.value, p.label) for p in Phase], validators=[Optional()]
     )
-    cluster = SelectField("Cluster", widget=AppSelect(), validate_choice=False)
+    cluster = select("Cluster")
 
 
 class UserSearchForm(SearchForm):
-    role = SelectField(
-        "Role",
-        widget=AppSelect(),
-        choices=options([("", "Any role")] + [(r.value, r.label) for r in Role]),
-        validate_choice=False,
-        validators=[Optional()],
+    role = select(
+        "Role", [("", "Any role")] + [(r.value, r.label) for r in Role], validators=[Optional()]
     )
 
 
@@ -101,10 +90,8 @@ class BudgetForm(BaseForm):
     financial_year = text_field(
         "Financial year", 7, "Enter the financial year", description="April to March, like 2026-27"
     )
-    allocation = MoneyField(
-        "Delegated budget",
-        subject="The delegated budget",
-        validators=[entered("Enter the delegated budget")],
+    allocation = money_field(
+        "Delegated budget", "The delegated budget", required="Enter the delegated budget"
     )
     submit = SubmitField("Save budget", widget=GovSubmitInput())
 
@@ -126,12 +113,7 @@ class SettingForm(SubmissionToken, BaseForm):
     )
     name = text_field("Name", 200, "Enter the setting's name")
     phase = radios("Phase", [(p.value, p.label) for p in Phase], required="Choose the phase")
-    cluster_id = SelectField(
-        "Cluster",
-        widget=AppSelect(),
-        validate_choice=False,
-        validators=[optional_choice("Choose a cluster from the list")],
-    )
+    cluster_id = select("Cluster", optional="Choose a cluster from the list")
     submit = SubmitField("Save setting", widget=GovSubmitInput())
 
 
@@ -204,9 +186,7 @@ class PasswordForm(BaseForm):
 class UnitRateForm(SubmissionToken, BaseForm):
     version = VersionField()
     staff_role = text_field("Staff role", 100, "Enter the staff role")
-    hourly_rate = MoneyField(
-        "Hourly rate", subject="The hourly rate", validators=[entered("Enter the hourly rate")]
-    )
+    hourly_rate = money_field("Hourly rate", "The hourly rate", required="Enter the hourly rate")
     submit = SubmitField("Save rate", widget=GovSubmitInput())
 
 
@@ -237,10 +217,10 @@ class LocalAuthorityForm(BaseForm):
             whole_number("The suppression threshold must be a whole number from 0 to 100", 0, 100),
         ],
     )
-    notional_sen_threshold = MoneyField(
+    notional_sen_threshold = money_field(
         "Notional SEN budget threshold per pupil",
-        subject="The notional SEN budget threshold",
-        validators=[entered("Enter the notional SEN budget threshold")],
+        "The notional SEN budget threshold",
+        required="Enter the notional SEN budget threshold",
     )
     submit = SubmitField("Save settings", widget=GovSubmitInput())
 

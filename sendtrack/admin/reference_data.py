@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, flash, redirect, request, url_for
@@ -16,6 +17,17 @@ from sendtrack.services import reference_data
 from sendtrack.web import STALE, acting_user, render_form, saved
 
 
+def _save_rate(form: UnitRateForm, rate: UnitRate | None = None) -> Callable[[], UnitRate]:
+    """What both rate forms save: a new rate, or `rate` as it was when the form opened."""
+    return lambda: reference_data.save_unit_rate(
+        acting_user(),
+        staff_role=form.staff_role.data or "",
+        hourly_rate=form.hourly_rate.data,
+        rate=rate,
+        version=form.version.number,
+    )
+
+
 @bp.route("/unit-rates", methods=["GET", "POST"])
 @requires(Permission.MANAGE_ORGANISATION)
 def unit_rates() -> Any:
@@ -23,15 +35,7 @@ def unit_rates() -> Any:
     search = SearchForm(request.args)
     form = UnitRateForm()
     if form.validate_on_submit():
-        outcome = saved(
-            form,
-            lambda: reference_data.save_unit_rate(
-                acting_user(),
-                staff_role=form.staff_role.data or "",
-                hourly_rate=form.hourly_rate.data,
-            ),
-            once=UnitRate,
-        )
+        outcome = saved(form, _save_rate(form), once=UnitRate)
         if outcome:
             rate = outcome.result
             flash(f"Rate for {rate.staff_role} added", "success")
@@ -54,16 +58,7 @@ def edit_unit_rate(unit_rate_id: uuid.UUID) -> Any:
         form.staff_role.data = rate.staff_role
         form.hourly_rate.data = rate.hourly_rate
         form.version.data = str(rate.version)
-    if form.validate_on_submit() and saved(
-        form,
-        lambda: reference_data.save_unit_rate(
-            acting_user(),
-            staff_role=form.staff_role.data or "",
-            hourly_rate=form.hourly_rate.data,
-            rate=rate,
-            version=form.version.number,
-        ),
-    ):
+    if form.validate_on_submit() and saved(form, _save_rate(form, rate)):
         flash(f"Rate for {rate.staff_role} saved", "success")
         return redirect(url_for("admin.unit_rates"))
     return render_form("admin/unit_rate_form.html", form, rate=rate)

@@ -11,21 +11,19 @@ from wtforms import (
     BooleanField,
     HiddenField,
     IntegerField,
-    SelectField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import Length, Optional
 
 from sendtrack.forms import (
-    AppSelect,
     BaseForm,
     SubmissionToken,
     VersionField,
     date_field,
     entered,
-    optional_choice,
     radios,
+    select,
 )
 from sendtrack.models import AssessDecision, AssessmentOutcome, ExceptionGround, RequestSource
 from sendtrack.services.ehcna.annual_reviews import ReviewDecision
@@ -94,12 +92,7 @@ class PlanForm(BaseForm):
 
 class CaseForm(BaseForm):
     version = HiddenField()
-    assigned_officer_id = SelectField(
-        "Assigned officer",
-        widget=AppSelect(),
-        validate_choice=False,
-        validators=[optional_choice("Choose an LA officer from the list")],
-    )
+    assigned_officer_id = select("Assigned officer", optional="Choose an LA officer from the list")
     mediation = BooleanField("Mediation took place", widget=GovCheckboxInput())
     tribunal = BooleanField("An appeal was made to the tribunal", widget=GovCheckboxInput())
     notes = TextAreaField("Notes", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)])
@@ -153,9 +146,9 @@ class QueueFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    view = SelectField("Show", widget=AppSelect(), validate_choice=False)
-    stage = SelectField("Stage", widget=AppSelect(), validate_choice=False)
-    officer = SelectField("Officer", widget=AppSelect(), validate_choice=False)
+    view = select("Show")
+    stage = select("Stage")
+    officer = select("Officer")
     page = IntegerField(validators=[Optional()])
 
 
@@ -163,5 +156,5 @@ class Sen2Form(BaseForm):
     class Meta:
         csrf = False
 
-    year = SelectField("Calendar year", widget=AppSelect(), validate_choice=False)
-    module = SelectField("Module", widget=AppSelect(), validate_choice=False)
+    year = select("Calendar year")
+    module = select("Module")

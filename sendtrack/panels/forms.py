@@ -14,7 +14,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     HiddenField,
     IntegerField,
-    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -23,16 +22,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from sendtrack.forms import (
-    AppSelect,
     BaseForm,
-    MoneyField,
     SubmissionToken,
     VersionField,
-    chosen,
     date_field,
-    entered,
-    optional_choice,
+    money_field,
     radios,
+    select,
 )
 from sendtrack.services.panels.decisions import PANEL_OUTCOMES
 from sendtrack.services.panels.follow_up import IMPACT_CHOICES
@@ -61,12 +57,7 @@ def parse_time(text: str | None) -> time | None:
 
 class MeetingForm(SubmissionToken, BaseForm):
     version = HiddenField()
-    cluster_id = SelectField(
-        "Cluster",
-        widget=AppSelect(),
-        validate_choice=False,
-        validators=[chosen("Choose the cluster")],
-    )
+    cluster_id = select("Cluster", required="Choose the cluster")
     meeting_date = date_field(
         "Date of the meeting",
         required="Enter the date of the meeting",
@@ -104,12 +95,7 @@ class MeetingForm(SubmissionToken, BaseForm):
 
 
 class MemberForm(SubmissionToken, BaseForm):
-    user_id = SelectField(
-        "Person with an account (optional)",
-        widget=AppSelect(),
-        validate_choice=False,
-        validators=[optional_choice("Choose a person from the list")],
-    )
+    user_id = select("Person with an account (optional)", optional="Choose a person from the list")
     name = StringField(
         "Name",
         widget=GovTextInput(),
@@ -122,11 +108,9 @@ class MemberForm(SubmissionToken, BaseForm):
         validators=[Length(max=120)],
         description="For example, educational psychologist, headteacher, social care",
     )
-    setting_id = SelectField(
+    setting_id = select(
         "School or setting they work at (optional)",
-        widget=AppSelect(),
-        validate_choice=False,
-        validators=[optional_choice("Choose a school or setting from the list")],
+        optional="Choose a school or setting from the list",
         description="A member from a referring school has a conflict of interest for its cases",
     )
     submit = SubmitField("Add member", widget=GovSubmitInput())
@@ -179,9 +163,7 @@ class DecisionForm(SubmissionToken, BaseForm):
     advice_given = TextAreaField(
         "Advice given", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)]
     )
-    amount_awarded = MoneyField(
-        "Amount awarded", subject="Amount awarded", description="Leave blank if no money"
-    )
+    amount_awarded = money_field("Amount awarded", description="Leave blank if no money")
     award_start = date_field("Award starts", "Start of the award")
     award_end = date_field("Award ends", "End of the award")
     conditions = TextAreaField(
@@ -230,9 +212,7 @@ class DoneForm(BaseForm):
 
 class PaymentForm(BaseForm):
     version = HiddenField()
-    amount_paid = MoneyField(
-        "Amount paid so far", subject="Amount paid", validators=[entered("Enter the amount paid")]
-    )
+    amount_paid = money_field("Amount paid so far", "Amount paid", required="Enter the amount paid")
     submit = SubmitField("Save payment", widget=GovSubmitInput())
 
 
@@ -261,9 +241,7 @@ class AllocationForm(BaseForm):
         description="For example, 2026-27",
         validators=[Length(max=7)],
     )
-    allocation = MoneyField(
-        "Allocation", subject="Allocation", validators=[entered("Enter the allocation")]
-    )
+    allocation = money_field("Allocation", required="Enter the allocation")
     submit = SubmitField("Save allocation", widget=GovSubmitInput())
 
 
@@ -271,6 +249,6 @@ class YearForm(BaseForm):
     class Meta:
         csrf = False
 
-    year = SelectField("Financial year", widget=AppSelect(), validate_choice=False)
-    cluster = SelectField("Cluster", widget=AppSelect(), validate_choice=False)
+    year = select("Financial year")
+    cluster = select("Cluster")
     page = IntegerField(validators=[Optional()])

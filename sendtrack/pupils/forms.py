@@ -15,7 +15,6 @@ from wtforms import (
     BooleanField,
     Field,
     HiddenField,
-    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -23,17 +22,15 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from sendtrack.forms import (
-    AppSelect,
     BaseForm,
-    MoneyField,
     SubmissionToken,
     VersionField,
     area_field,
-    chosen,
     date_field,
-    optional_choice,
+    money_field,
     options,
     radios,
+    select,
     text_field,
 )
 from sendtrack.models import NeedCode, NextStep, Progress, SenStatus, Sex
@@ -108,12 +105,7 @@ class PupilForm(SubmissionToken, BaseForm):
         description="13 characters, for example A123456789012. Many early-years children "
         "have none yet.",
     )
-    setting_id = SelectField(
-        "School or setting",
-        widget=AppSelect(),
-        validate_choice=False,
-        validators=[chosen("Choose the school or setting")],
-    )
+    setting_id = select("School or setting", required="Choose the school or setting")
     sen_status = radios(
         "SEN status",
         [
@@ -123,18 +115,9 @@ class PupilForm(SubmissionToken, BaseForm):
         required="Choose the child's SEN status",
     )
     status_since = date_field("Date the status began", required="Enter the date the status began")
-    primary_need = SelectField(
-        "Primary need", widget=AppSelect(), validate_choice=False,
-        validators=[optional_choice("Choose a need from the list")],
-    )  # fmt: skip
-    secondary_need = SelectField(
-        "Secondary need", widget=AppSelect(), validate_choice=False,
-        validators=[optional_choice("Choose a need from the list")],
-    )  # fmt: skip
-    other_need = SelectField(
-        "Other need", widget=AppSelect(), validate_choice=False,
-        validators=[optional_choice("Choose a need from the list")],
-    )  # fmt: skip
+    primary_need = select("Primary need", optional="Choose a need from the list")
+    secondary_need = select("Secondary need", optional="Choose a need from the list")
+    other_need = select("Other need", optional="Choose a need from the list")
     looked_after = BooleanField("The child is looked after (in care)", widget=GovCheckboxInput())
     parents_informed_date = date_field(
         "Date parents were told about SEN support (optional)", "Date parents were told"
@@ -145,12 +128,12 @@ class PupilForm(SubmissionToken, BaseForm):
     )
     panel_consent_date = date_field("Date consent was given")
     panel_consent_recorded_by = text_field("Consent recorded by", 120)
-    year_group_override = SelectField(
-        "Year group taught in", widget=AppSelect(), validate_choice=False,
-        choices=options(YEAR_CHOICES),
-        validators=[optional_choice("Choose a year group from the list")],
+    year_group_override = select(
+        "Year group taught in",
+        YEAR_CHOICES,
+        optional="Choose a year group from the list",
         description="Only for a child taught out of their year group",
-    )  # fmt: skip
+    )
     year_group_override_reason = area_field("Why the child is taught out of their year group", 500)
     submit = SubmitField("Save", widget=GovSubmitInput())
 
@@ -225,22 +208,19 @@ class OutcomeForm(SubmissionToken, BaseForm):
 class ProvisionForm(SubmissionToken, BaseForm):
     version = HiddenField()
     description = text_field("What the provision is", 500, "Enter what the provision is")
-    provision_type = SelectField(
-        "Type", widget=AppSelect(), validate_choice=False,
-        choices=options([("", "Choose a type")] + [(t, t) for t in PROVISION_TYPES]),
-        validators=[optional_choice("Choose a type from the list")],
-    )  # fmt: skip
+    provision_type = select(
+        "Type",
+        [("", "Choose a type")] + [(t, t) for t in PROVISION_TYPES],
+        optional="Choose a type from the list",
+    )
     frequency = text_field("How often", 100, description="For example, 3 times a week")
     group_size = WholeNumberField("Group size", low=1, high=40, description="1 for one-to-one")
-    delivered_by = SelectField(
-        "Delivered by", widget=AppSelect(), validate_choice=False,
-        validators=[optional_choice("Choose a staff role from the list")],
-    )  # fmt: skip
+    delivered_by = select("Delivered by", optional="Choose a staff role from the list")
     minutes_per_week = WholeNumberField("Minutes per week", low=0, high=3000)
     weeks = WholeNumberField("Number of weeks", low=0, high=52)
-    manual_cost = MoneyField(
+    manual_cost = money_field(
         "Yearly cost (optional)",
-        subject="Yearly cost",
+        "Yearly cost",
         description="Leave blank to cost it from the staff role's unit rate. Enter an amount "
         "for anything else, such as equipment or a bought-in service.",
     )
@@ -273,20 +253,16 @@ class NextCycleForm(SubmissionToken, BaseForm):
 
 class TransferForm(BaseForm):
     version = VersionField()
-    to_setting_id = SelectField(
-        "Setting the child has moved to", widget=AppSelect(), validate_choice=False,
-        validators=[chosen("Choose the setting the child has moved to")],
-    )  # fmt: skip
+    to_setting_id = select(
+        "Setting the child has moved to", required="Choose the setting the child has moved to"
+    )
     moved_on = date_field("Date of the move", required="Enter the date of the move")
     note = area_field("Note (optional)", 2000)
     submit = SubmitField("Move the record", widget=GovSubmitInput())
 
 
 class TransferInForm(BaseForm):
-    to_setting_id = SelectField(
-        "Your setting the child has joined", widget=AppSelect(), validate_choice=False,
-        validators=[chosen("Choose your setting")],
-    )  # fmt: skip
+    to_setting_id = select("Your setting the child has joined", required="Choose your setting")
     upn = StringField(
         "UPN", widget=GovTextInput(),
         validators=[Optional(), Length(max=30, message="Enter a valid UPN")],
@@ -310,9 +286,9 @@ class RegisterFilterForm(BaseForm):
 
     setting = HiddenField()
     q = text_field("Name or UPN", 100)
-    need = SelectField("Need", widget=AppSelect(), validate_choice=False)
-    year = SelectField("Year group", widget=AppSelect(), validate_choice=False)
-    status = SelectField("SEN status", widget=AppSelect(), validate_choice=False)
-    review = SelectField("Review", widget=AppSelect(), validate_choice=False)
-    sort = SelectField("Sort by", widget=AppSelect(), validate_choice=False)
+    need = select("Need")
+    year = select("Year group")
+    status = select("SEN status")
+    review = select("Review")
+    sort = select("Sort by")
     page = StringField()

@@ -6,10 +6,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextArea,
 )
-from wtforms import HiddenField, IntegerField, SelectField, SubmitField, TextAreaField
+from wtforms import HiddenField, IntegerField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from sendtrack.forms import AppSelect, BaseForm, MoneyField, SubmissionToken, radios
+from sendtrack.forms import BaseForm, SubmissionToken, money_field, radios, select
 from sendtrack.models import RequestType, WouldRequestEhcna
 
 LONG_TEXT = 5000
@@ -22,9 +22,9 @@ class ReferralForm(SubmissionToken, BaseForm):
         [(t.value, t.label) for t in RequestType],
         required="Choose what the school is asking for: advice, resources or both",
     )
-    amount_requested = MoneyField(
+    amount_requested = money_field(
         "How much money is the school asking for?",
-        subject="Amount requested",
+        "Amount requested",
         description="Leave blank when asking for advice only",
     )
     reason = TextAreaField(
@@ -69,6 +69,6 @@ class FilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    status = SelectField("Status", widget=AppSelect(), validate_choice=False)
-    cluster = SelectField("Cluster", widget=AppSelect(), validate_choice=False)
+    status = select("Status")
+    cluster = select("Cluster")
     page = IntegerField(validators=[Optional()])

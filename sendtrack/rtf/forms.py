@@ -13,23 +13,19 @@ from wtforms import (
     BooleanField,
     HiddenField,
     IntegerField,
-    SelectField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from sendtrack.forms import (
-    AppSelect,
     BaseForm,
-    MoneyField,
     SubmissionToken,
     VersionField,
     date_field,
-    entered,
-    optional_choice,
-    options,
+    money_field,
     radios,
+    select,
     text_field,
 )
 from sendtrack.models import NeedCode, RtfDecision, Sex, WouldRequestEhcna
@@ -65,27 +61,15 @@ class ApplicationForm(SubmissionToken, BaseForm):
         widget=GovTextArea(),
         validators=[Length(max=LONG_TEXT)],
     )
-    early_years_setting_id = SelectField(
-        "Early-years setting",
-        widget=AppSelect(),
-        validate_choice=False,
-        validators=[optional_choice("Choose an early-years setting from the list")],
+    early_years_setting_id = select(
+        "Early-years setting", optional="Choose an early-years setting from the list"
     )
-    receiving_setting_id = SelectField(
-        "Receiving school",
-        widget=AppSelect(),
-        validate_choice=False,
-        validators=[DataRequired("Choose the receiving school")],
+    receiving_setting_id = select(
+        "Receiving school", validators=[DataRequired("Choose the receiving school")]
     )
-    primary_need = SelectField(
-        "Primary need", widget=AppSelect(), choices=options(NEED_CHOICES), validate_choice=False
-    )
-    secondary_need = SelectField(
-        "Secondary need", widget=AppSelect(), choices=options(NEED_CHOICES), validate_choice=False
-    )
-    third_need = SelectField(
-        "Third need", widget=AppSelect(), choices=options(NEED_CHOICES), validate_choice=False
-    )
+    primary_need = select("Primary need", NEED_CHOICES)
+    secondary_need = select("Secondary need", NEED_CHOICES)
+    third_need = select("Third need", NEED_CHOICES)
     needs_summary = TextAreaField(
         "The child's needs",
         widget=GovTextArea(),
@@ -116,17 +100,8 @@ class ApplicationForm(SubmissionToken, BaseForm):
         ],
         required="Say whether you would otherwise request an EHC needs assessment",
     )
-    band_id = SelectField(
-        "Band (optional)",
-        widget=AppSelect(),
-        validate_choice=False,
-        validators=[optional_choice("Choose one of the current bands")],
-    )
-    amount_requested = MoneyField(
-        "Amount requested",
-        subject="Amount requested",
-        validators=[entered("Enter the amount requested")],
-    )
+    band_id = select("Band (optional)", optional="Choose one of the current bands")
+    amount_requested = money_field("Amount requested", required="Enter the amount requested")
     parental_consent = BooleanField(
         "The child's parents consent to this application and to the information in it being "
         "shared with the council and the receiving school",
@@ -164,17 +139,8 @@ class DecisionForm(BaseForm):
     decision = radios(
         "Decision", [(d.value, d.label) for d in RtfDecision], required="Choose a decision"
     )
-    band_id = SelectField(
-        "Band",
-        widget=AppSelect(),
-        validate_choice=False,
-        validators=[optional_choice("Choose one of the current bands")],
-    )
-    amount_awarded = MoneyField(
-        "Amount awarded",
-        subject="Amount awarded",
-        description="Leave blank when declining",
-    )
+    band_id = select("Band", optional="Choose one of the current bands")
+    amount_awarded = money_field("Amount awarded", description="Leave blank when declining")
     decision_reason = TextAreaField(
         "Reason",
         widget=GovTextArea(),
@@ -220,19 +186,13 @@ class BudgetForm(BaseForm):
     financial_year = text_field(
         "Financial year", 7, "Enter the financial year", description="For example, 2026-27"
     )
-    allocation = MoneyField(
-        "Allocation",
-        subject="Allocation",
-        validators=[entered("Enter the allocation")],
-    )
+    allocation = money_field("Allocation", required="Enter the allocation")
     submit = SubmitField("Save budget", widget=GovSubmitInput())
 
 
 class BandForm(SubmissionToken, BaseForm):
     name = text_field("Band name", 100, "Enter the band's name")
-    amount = MoneyField(
-        "Standard rate", subject="Standard rate", validators=[entered("Enter the rate")]
-    )
+    amount = money_field("Standard rate", required="Enter the rate")
     submit = SubmitField("Add band", widget=GovSubmitInput())
 
 
@@ -245,7 +205,7 @@ class FilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    status = SelectField("Status", widget=AppSelect(), validate_choice=False)
-    setting = SelectField("School or setting", widget=AppSelect(), validate_choice=False)
-    cohort = SelectField("Reception in", widget=AppSelect(), validate_choice=False)
+    status = select("Status")
+    setting = select("School or setting")
+    cohort = select("Reception in")
     page = IntegerField(validators=[Optional()])

@@ -8,10 +8,10 @@ from datetime import date
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
-from wtforms import RadioField, SelectField
+from wtforms import RadioField
 from wtforms.validators import ValidationError
 
-from sendtrack.forms import AppSelect, BaseForm, date_field, options
+from sendtrack.forms import BaseForm, date_field, options, select
 from sendtrack.models import NeedCode
 from sendtrack.services.statistics import periods
 from sendtrack.services.statistics.dashboard import Choice
@@ -34,13 +34,13 @@ class DashboardForm(BaseForm):
     )
     # Named apart from the "Period" radios ("Financial quarter", "School term"): two controls
     # with one name cannot be told apart by a screen reader user.
-    quarter = SelectField("Which quarter", widget=AppSelect(), validate_choice=False)
-    term = SelectField("Which term", widget=AppSelect(), validate_choice=False)
+    quarter = select("Which quarter")
+    term = select("Which term")
     date_from = date_field("From", "The start date")
     date_to = date_field("To", "The end date")
-    cluster = SelectField("Cluster", widget=AppSelect(), validate_choice=False)
-    setting = SelectField("School or setting", widget=AppSelect(), validate_choice=False)
-    need = SelectField("Primary need", widget=AppSelect(), validate_choice=False)
+    cluster = select("Cluster")
+    setting = select("School or setting")
+    need = select("Primary need")
 
     def set_choices(self, today: date, filters: dict[str, list[tuple[str, str]]]) -> None:
         quarters = periods.recent_quarters(today)

@@ -3,26 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
-from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from sendtrack.extensions import db
-from tests.conftest import sign_in
-from tests.world import EMAILS
-
-
-def client_for(app: Flask, key: str) -> FlaskClient:
-    client = app.test_client()
-    sign_in(client, EMAILS[key])
-    return client
-
-
-def day(value: date) -> list[str]:
-    return [str(value.day), str(value.month), str(value.year)]
 
 
 def version_in(page: str) -> str:

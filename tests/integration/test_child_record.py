@@ -13,23 +13,7 @@ from sqlalchemy import select
 from sendtrack.extensions import db
 from sendtrack.models import ApdrCycle, AuditEvent, Pupil, SenStatus, SenStatusChange
 from tests.clock import TODAY
-from tests.world import World
-
-
-def _form(world: World, **changes: object) -> dict[str, object]:
-    data: dict[str, object] = {
-        "legal_forename": "Tilly",
-        "legal_surname": "Validate",
-        "date_of_birth": ["4", "5", "2018"],
-        "sex": "F",
-        "upn": "",
-        "setting_id": str(world["a1"]),
-        "sen_status": "K",
-        "status_since": ["1", "9", str(TODAY.year - 1)],
-        "primary_need": "SLCN",
-    }
-    data.update(changes)
-    return data
+from tests.world import World, child_form
 
 
 @pytest.mark.parametrize(
@@ -54,7 +38,7 @@ def test_bad_input_is_shown_on_the_field_and_kept(
     message: str,
     kept: str,  # type: ignore[no-untyped-def]
 ) -> None:
-    response = as_user("senco").post("/pupils/new", data=_form(world, **changes))
+    response = as_user("senco").post("/pupils/new", data=child_form(world, **changes))
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "There is a problem" in html and message in html and kept in html
@@ -65,7 +49,7 @@ def test_add_child_with_upn_normalised_and_audited(as_user, world: World, app: F
     from sendtrack.demo.core import demo_upn
 
     upn = demo_upn(555, "100001", 2023)
-    response = as_user("senco").post("/pupils/new", data=_form(world, upn=" " + upn.lower()))
+    response = as_user("senco").post("/pupils/new", data=child_form(world, upn=" " + upn.lower()))
     assert response.status_code == 302
     with app.app_context():
         pupil = db.session.scalar(select(Pupil).where(Pupil.legal_surname == "Validate"))

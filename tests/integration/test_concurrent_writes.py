@@ -22,15 +22,8 @@ from sendtrack.extensions import db
 from sendtrack.models import AuditAction, AuditEvent, GeneratedPack, PackStatus, PanelMeeting, Pupil
 from sendtrack.services import imports, packs
 from tests.clock import TODAY
-from tests.conftest import PASSWORD
-from tests.world import EMAILS, World
-
-
-def _signed_in(app: Flask, key: str) -> FlaskClient:
-    client = app.test_client()
-    response = client.post("/sign-in", data={"email": EMAILS[key], "password": PASSWORD})
-    assert response.status_code == 302
-    return client
+from tests.conftest import client_for
+from tests.world import World
 
 
 def _at_once(calls: list[Callable[[], Any]]) -> list[Any]:
@@ -75,7 +68,7 @@ def _child(world: World, surname: str) -> dict[str, object]:
 
 def test_r10_statistics_download_right_after_an_edit(committed: tuple[Flask, World]) -> None:
     app, world = committed
-    officer = _signed_in(app, "officer")
+    officer = client_for(app, "officer")
     for attempt in range(3):
         edited = officer.post("/pupils/new", data=_child(world, f"Edited{attempt}"))
         assert edited.status_code == 302, edited.get_data(as_text=True)[:2000]
@@ -101,7 +94,7 @@ def test_r10_two_different_posts_to_one_form_at_once(
     app, world = committed
     role, url, fields = FORMS[form]
     url = url.format(meeting_a=world["meeting_a"])
-    people = [_signed_in(app, role), _signed_in(app, role)]
+    people = [client_for(app, role), client_for(app, role)]
     for round_ in range(3):
         results = _at_once(
             [
@@ -124,7 +117,7 @@ def test_r10_three_pack_builds_at_once_give_one_version(
 ) -> None:
     app, world = committed
     app.config["PACK_BUILDS_INLINE"] = False
-    leads = [_signed_in(app, "lead") for _ in range(3)]
+    leads = [client_for(app, "lead") for _ in range(3)]
     before = _pack_ids(app, world)
     started = {t.name for t in threading.enumerate()}
     url = f"/packs/meetings/{world['meeting_a']}/build"
@@ -177,7 +170,7 @@ def test_r10_import_confirm_while_pages_are_read(
 ) -> None:
     app, world = committed
     monkeypatch.setattr(imports, "BATCH_ROWS", IMPORT_BATCH_ROWS, raising=False)
-    officer, senco = _signed_in(app, "officer"), _signed_in(app, "senco")
+    officer, senco = client_for(app, "officer"), client_for(app, "senco")
     data = _children_file(IMPORT_ROWS)
     uploaded = officer.post(
         "/admin/import", data={"kind": "pupils", "file": (io.BytesIO(data), "children.csv")}

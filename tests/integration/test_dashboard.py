@@ -25,7 +25,6 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -58,8 +57,8 @@ from sendtrack.services.statistics.breakdowns import breakdown
 from sendtrack.services.statistics.filters import Filters
 from sendtrack.services.statistics.suppression import suppress
 from tests.clock import TODAY
-from tests.conftest import sign_in
-from tests.world import EMAILS, World
+from tests.conftest import client_for
+from tests.world import World
 
 YES, NO = WouldRequestEhcna.YES, WouldRequestEhcna.NO
 Q_FROM, Q_TO = date(2011, 4, 1), date(2011, 6, 30)
@@ -313,18 +312,12 @@ def made(app: Flask, world: World) -> dict[str, Pupil]:
     return ids  # type: ignore[return-value]
 
 
-def _as(app: Flask, key: str) -> FlaskClient:
-    client = app.test_client()
-    sign_in(client, EMAILS[key])
-    return client
-
-
 def _text(response: Any) -> str:
     return re.sub(r"\s+", " ", response.get_data(as_text=True))
 
 
 def test_officer_sees_a_quarter_a_term_and_custom_dates(app: Flask, made: dict[str, Any]) -> None:
-    client = _as(app, "officer")
+    client = client_for(app, "officer")
     page = client.get("/statistics", query_string=QUARTER)
     assert page.status_code == 200
     text = _text(page)
@@ -366,7 +359,7 @@ def test_officer_sees_a_quarter_a_term_and_custom_dates(app: Flask, made: dict[s
 def test_lead_sees_only_their_clusters_and_cannot_drill_down(
     app: Flask, world: World, made: dict[str, Any]
 ) -> None:
-    client = _as(app, "lead")
+    client = client_for(app, "lead")
     page = client.get("/statistics", query_string=QUARTER)
     assert page.status_code == 200
     text = _text(page)
@@ -414,7 +407,7 @@ def test_lead_sees_only_their_clusters_and_cannot_drill_down(
 def test_drill_down_lists_exactly_the_children_counted(
     app: Flask, made: dict[str, Any], category: str, names: set[str]
 ) -> None:
-    client = _as(app, "officer")
+    client = client_for(app, "officer")
     page = client.get("/statistics/children", query_string={**QUARTER, "category": category})
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -441,7 +434,7 @@ def test_drill_down_lists_exactly_the_children_counted(
 def test_pages_keep_a_strict_csp_and_charts_allow_only_their_own_styles(
     app: Flask, made: dict[str, Any]
 ) -> None:
-    client = _as(app, "officer")
+    client = client_for(app, "officer")
     page = client.get("/statistics", query_string=QUARTER)
     csp = page.headers["Content-Security-Policy"]
     assert "style-src 'self';" in csp and "unsafe-inline" not in csp
@@ -464,7 +457,7 @@ def test_pages_keep_a_strict_csp_and_charts_allow_only_their_own_styles(
 def test_downloads_are_audited_and_shared_versions_suppress_small_numbers(
     app: Flask, made: dict[str, Any]
 ) -> None:
-    client = _as(app, "officer")
+    client = client_for(app, "officer")
     shared = client.get(
         "/statistics/download", query_string={**QUARTER, "format": "csv", "audience": "shared"}
     )
@@ -524,7 +517,7 @@ def test_downloads_are_audited_and_shared_versions_suppress_small_numbers(
 def test_journey_officer_picks_last_quarter_downloads_and_drills_down(
     app: Flask, made: dict[str, Any]
 ) -> None:
-    client = _as(app, "officer")
+    client = client_for(app, "officer")
     home = client.get("/home")
     assert 'href="/statistics"' in home.get_data(as_text=True)
     dashboard = client.get("/statistics")

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from sendtrack.extensions import db
@@ -25,20 +24,10 @@ from sendtrack.models import (
 )
 from sendtrack.services.ehcna import requests as ehcna
 from tests.clock import TODAY
-from tests.conftest import sign_in
-from tests.world import EMAILS, World
+from tests.conftest import client_for, day
+from tests.world import World
 
 TODAY = TODAY
-
-
-def client_for(app: Flask, key: str) -> FlaskClient:
-    client = app.test_client()
-    sign_in(client, EMAILS[key])
-    return client
-
-
-def day(value: date) -> list[str]:
-    return [str(value.day), str(value.month), str(value.year)]
 
 
 def text(response: Any) -> str:

@@ -15,16 +15,10 @@ from sendtrack.extensions import db
 from sendtrack.models import AnnualReview, AuditAction, AuditEvent
 from sendtrack.services.ehcna import annual_reviews
 from tests.clock import TODAY
-from tests.conftest import sign_in
-from tests.world import EMAILS, World
+from tests.conftest import client_for
+from tests.world import World
 
 TODAY = TODAY
-
-
-def client_for(app: Flask, key: str) -> FlaskClient:
-    client = app.test_client()
-    sign_in(client, EMAILS[key])
-    return client
 
 
 def _download(client: FlaskClient, module: str, year: int) -> list[list[str]]:

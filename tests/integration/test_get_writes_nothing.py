@@ -22,7 +22,7 @@ from sqlalchemy import event
 from sendtrack.extensions import db
 from sendtrack.models import Pupil
 from sendtrack.permissions import Permission, role_has
-from tests.conftest import sign_in
+from tests.conftest import client_for, sign_in
 from tests.integration.test_routes_access import ACTORS, ROUTES, _url
 from tests.world import EMAILS, World
 
@@ -106,8 +106,7 @@ def test_get_writes_nothing(app: Flask, world: World, endpoint: str, rule: str) 
     access = app.view_functions[endpoint].access_rule
     allowed_tables, _reason = EXCEPTIONS.get(endpoint, (frozenset(), ""))
     for actor in _roles_allowed(access):
-        client = app.test_client()
-        sign_in(client, EMAILS[actor])
+        client = client_for(app, actor)
         url = _url(rule, 0, world)
         with _writes(app) as written:
             response = client.get(url)

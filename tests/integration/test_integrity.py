@@ -39,9 +39,10 @@ from sendtrack.models import (
     User,
 )
 from tests.clock import TODAY
-from tests.integration.panels_helpers import client_for, day, referral_form, version_in
+from tests.conftest import client_for, day
+from tests.integration.panels_helpers import referral_form, version_in
 from tests.integration.test_rtf import application_form
-from tests.world import World
+from tests.world import World, child_form
 
 STALE = "This record was changed by someone else"
 
@@ -138,19 +139,22 @@ def test_r8_review_notes_stale(app: Flask, world: World) -> None:
         assert review is not None and review.notes == "Mum asked for speech therapy"
 
 
-def test_r8_conflicts_stale(app: Flask, world: World) -> None:
-    first, second = client_for(app, "lead"), client_for(app, "lead")
+def _referral_a_item(app: Flask, world: World) -> Any:
+    """The id of referral_a's item on meeting A, by name: the meeting has more than one, and
+    the lead may not see every one (a restricted child's), so an unordered first() would
+    pass by luck."""
     with app.app_context():
-        # referral_a's item by name: meeting A has more than one, and the lead may not see
-        # every one (a restricted child's), so an unordered first() passed by luck.
-        item = db.session.scalars(
-            select(AgendaItem).where(
+        return db.session.scalars(
+            select(AgendaItem.id).where(
                 AgendaItem.meeting_id == world["meeting_a"],
                 AgendaItem.referral_id == world["referral_a"],
             )
         ).one()
-        assert item is not None
-        item_id = item.id
+
+
+def test_r8_conflicts_stale(app: Flask, world: World) -> None:
+    first, second = client_for(app, "lead"), client_for(app, "lead")
+    item_id = _referral_a_item(app, world)
     url = f"/panels/meetings/{world['meeting_a']}/conflicts"
     opened = first.get(f"{url}?item={item_id}").get_data(as_text=True)
     saved = second.post(
@@ -219,20 +223,6 @@ def test_r8_every_edit_form_refuses_a_stale_version(
 # --- R9: double submit --------------------------------------------------------------------
 
 
-def _child_form(world: World) -> dict[str, Any]:
-    return {
-        "legal_forename": "Tilly",
-        "legal_surname": "Twice",
-        "date_of_birth": ["4", "5", "2018"],
-        "sex": "F",
-        "upn": "",
-        "setting_id": str(world["a1"]),
-        "sen_status": "K",
-        "status_since": ["1", "9", str(TODAY.year - 1)],
-        "primary_need": "SLCN",
-    }
-
-
 def _post_twice(client: FlaskClient, url: str, data: dict[str, Any]) -> tuple[Any, Any]:
     token = token_in(client.get(url).get_data(as_text=True))
     first = client.post(url, data={**data, "submission": token})
@@ -240,52 +230,46 @@ def _post_twice(client: FlaskClient, url: str, data: dict[str, Any]) -> tuple[An
     return first, second
 
 
+def _posted_twice_makes_one(
+    app: Flask, client: FlaskClient, url: str, data: dict[str, Any], model: Any
+) -> Any:
+    """Post the form twice with one submission token: one record, both sent to it."""
+    before = count(app, model)
+    first, second = _post_twice(client, url, data)
+    assert first.status_code == 302, first.get_data(as_text=True)[:2000]
+    assert count(app, model) == before + 1
+    assert second.status_code == 302 and second.headers["Location"] == first.headers["Location"]
+    return second
+
+
 def test_r9_double_post_creates_one_child(app: Flask, world: World) -> None:
     senco = client_for(app, "senco")
-    before = count(app, Pupil)
-    first, second = _post_twice(senco, "/pupils/new", _child_form(world))
-    assert first.status_code == 302, first.get_data(as_text=True)[:2000]
-    assert count(app, Pupil) == before + 1
-    assert second.status_code == 302 and second.headers["Location"] == first.headers["Location"]
+    data = child_form(world, legal_surname="Twice")
+    second = _posted_twice_makes_one(app, senco, "/pupils/new", data, Pupil)
     assert "Tilly Twice" in senco.get(second.headers["Location"]).get_data(as_text=True)
 
 
 def test_r9_double_post_creates_one_referral(app: Flask, world: World) -> None:
-    senco = client_for(app, "senco")
-    before = count(app, Referral)
     url = f"/children/{world['pupil_a_quiet']}/referrals/new"
-    first, second = _post_twice(senco, url, referral_form())
-    assert first.status_code == 302
-    assert count(app, Referral) == before + 1
-    assert second.status_code == 302 and second.headers["Location"] == first.headers["Location"]
+    _posted_twice_makes_one(app, client_for(app, "senco"), url, referral_form(), Referral)
 
 
 def test_r9_double_post_creates_one_action(app: Flask, world: World) -> None:
-    lead = client_for(app, "lead")
-    before = count(app, PanelAction)
     url = f"/panels/decisions/{world['decision_a']}/actions/new"
     data = {"description": "Phone the parents", "owner": "Lead", "due_date": day(TODAY)}
-    first, second = _post_twice(lead, url, data)
-    assert first.status_code == 302
-    assert count(app, PanelAction) == before + 1
-    assert second.status_code == 302 and second.headers["Location"] == first.headers["Location"]
+    _posted_twice_makes_one(app, client_for(app, "lead"), url, data, PanelAction)
 
 
 def test_r9_double_post_creates_one_member(app: Flask, world: World) -> None:
-    lead = client_for(app, "lead")
-    before = count(app, PanelMember)
     url = f"/panels/meetings/{world['meeting_a']}/members/new"
     data = {"name": "Dr Ede", "professional_role": "EP", "user_id": "", "setting_id": ""}
-    first, second = _post_twice(lead, url, data)
-    assert first.status_code == 302
-    assert count(app, PanelMember) == before + 1
-    assert second.status_code == 302 and second.headers["Location"] == first.headers["Location"]
+    _posted_twice_makes_one(app, client_for(app, "lead"), url, data, PanelMember)
 
 
 CreateCase = tuple[str, str, Callable[[World], dict[str, Any]], Any]
 
 CREATE_FORMS: list[CreateCase] = [
-    ("senco", "/pupils/new", _child_form, Pupil),
+    ("senco", "/pupils/new", lambda w: child_form(w, legal_surname="Twice"), Pupil),
     ("senco", "/children/{pupil_a_quiet}/referrals/new", lambda w: referral_form(), Referral),
     ("senco", "/pupils/{pupil_a_quiet}/cycles/new", lambda w: {}, ApdrCycle),
     (
@@ -430,7 +414,7 @@ def test_r9_concurrent_double_post_one_child_postgres(committed: tuple[Flask, Wo
         surname = f"Racer{n}"
         token = token_in(clients[0].get("/pupils/new").get_data(as_text=True))
         assert token
-        data = {**_child_form(world), "legal_surname": surname, "submission": token}
+        data = child_form(world, legal_surname=surname, submission=token)
         responses = _at_once(clients, "/pupils/new", data)
         assert [r.status_code for r in responses] == [302, 302], [
             r.get_data(as_text=True)[:1000] for r in responses
@@ -492,15 +476,7 @@ def test_r10_stale_data_error_without_a_form_is_a_409_page(
 
     monkeypatch.setattr(meetings, "move_item", lost_race)
     lead = client_for(app, "lead")
-    with app.app_context():
-        item = db.session.scalars(
-            select(AgendaItem).where(
-                AgendaItem.meeting_id == world["meeting_a"],
-                AgendaItem.referral_id == world["referral_a"],
-            )
-        ).first()
-        assert item is not None
-        item_id = item.id
+    item_id = _referral_a_item(app, world)
     response = lead.post(
         f"/panels/meetings/{world['meeting_a']}/agenda/move",
         data={"item_id": str(item_id), "direction": "down"},
@@ -517,7 +493,7 @@ def test_r9_tokens_older_than_a_day_are_purged_by_retention(app: Flask, world: W
     from sendtrack.services import retention
 
     senco = client_for(app, "senco")
-    first, _second = _post_twice(senco, "/pupils/new", _child_form(world))
+    first, _second = _post_twice(senco, "/pupils/new", child_form(world, legal_surname="Twice"))
     assert first.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Submission)) == 1

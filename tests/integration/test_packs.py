@@ -47,19 +47,12 @@ def _meeting(world: World, key: str = "meeting_a") -> PanelMeeting:
     return meeting
 
 
-def _build(world: World, pseudonymised: bool = False) -> GeneratedPack:
-    request = packs.request_build(None, _meeting(world), pseudonymised)
-    if not request.reused:
-        jobs.run_inline(request.pack)
-    return request.pack
-
-
 def test_pseudonymised_pack_has_initials_only(ctx: None, world: World) -> None:
     referral = world.get(Referral, "referral_a")
     referral.reason = "Test Alphason struggles at lunchtime; Alphason's mum agrees."
     referral.child_views = "Test says: I like Lego."
     world_packs.add_cases(world["meeting_a"], world["a1"], world["A"], 2, cycles=1)
-    pack = _build(world, pseudonymised=True)
+    pack = world_packs.build_pack(world, pseudonymised=True)
     text = _text(pack.pdf or b"")
     pupil = world.get(Pupil, "pupil_a")
     assert "T.A." in text and "A.A." in text  # Test Alphason, Amelia Ashworth
@@ -84,7 +77,7 @@ def test_hostile_text_is_escaped_and_wrapped(ctx: None, world: World) -> None:
             meeting_id=world["meeting_a"], name="<b>Dr</b> Evil", professional_role=HOSTILE[:120]
         )
     )
-    pack = _build(world)
+    pack = world_packs.build_pack(world)
     assert pack.status is PackStatus.READY
     reader = PdfReader(io.BytesIO(pack.pdf or b""))
     # pdftotext (poppler) reads the right-to-left text in logical order; pypdf does not.
@@ -106,7 +99,7 @@ def test_hostile_text_is_escaped_and_wrapped(ctx: None, world: World) -> None:
 
 
 def test_same_data_reuses_the_version_and_changes_make_new_ones(ctx: None, world: World) -> None:
-    first = _build(world)
+    first = world_packs.build_pack(world)
     assert first.version_number == 2  # the world has a version 1
     assert first.sha256 == hashlib.sha256(first.pdf or b"").hexdigest()
     assert first.size_bytes == len(first.pdf or b"")
@@ -114,12 +107,12 @@ def test_same_data_reuses_the_version_and_changes_make_new_ones(ctx: None, world
     assert again.reused and again.pack.id == first.id
 
     world_packs.add_cases(world["meeting_a"], world["a1"], world["A"], 1, cycles=1)
-    changed_agenda = _build(world)
+    changed_agenda = world_packs.build_pack(world)
     assert changed_agenda.version_number == 3
     assert changed_agenda.fingerprint != first.fingerprint
 
     world.get(Referral, "referral_a").reason = "Updated after the school's review"
-    changed_case = _build(world)
+    changed_case = world_packs.build_pack(world)
     assert changed_case.version_number == 4
     assert "Updated after the school's review" in _text(changed_case.pdf or b"")
 

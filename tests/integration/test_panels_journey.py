@@ -25,7 +25,8 @@ from sendtrack.school_year import financial_year_of
 from sendtrack.services.panels import budgets as cluster_budgets
 from sendtrack.wording import money
 from tests.clock import TODAY
-from tests.integration.panels_helpers import client_for, day, referral_form
+from tests.conftest import client_for, day
+from tests.integration.panels_helpers import referral_form
 from tests.world import World
 
 

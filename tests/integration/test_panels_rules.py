@@ -26,7 +26,8 @@ from sendtrack.models import (
 )
 from sendtrack.school_year import financial_year_of
 from tests.clock import TODAY
-from tests.integration.panels_helpers import client_for, count, day, version_in
+from tests.conftest import client_for, day
+from tests.integration.panels_helpers import count, version_in
 from tests.world import World
 
 

@@ -23,7 +23,7 @@ from sendtrack.models import (
     User,
 )
 from sendtrack.services import packs
-from sendtrack.services.packs import jobs, pseudonyms
+from sendtrack.services.packs import pseudonyms
 from tests import world_packs
 from tests.world import World
 
@@ -57,13 +57,6 @@ def _finley(world: World) -> AgendaItem:
     return item
 
 
-def _build(world: World, pseudonymised: bool = True) -> GeneratedPack:
-    request = packs.request_build(None, _meeting(world), pseudonymised)
-    if not request.reused:
-        jobs.run_inline(request.pack)
-    return request.pack
-
-
 def _leaks(text: str) -> list[str]:
     flat = " ".join(text.split()).lower()
     return [n for n in ("finley", "kowalczyk", "finn", "amelia", "ashworth") if n in flat]
@@ -77,7 +70,7 @@ def test_r3_pseudonymised_pack_replaces_names_in_conflicts(ctx: None, world: Wor
     referral = world.get(Referral, "referral_a")
     referral.reason = "Finley's needs overlap with Amelia Ashworth's; kowalczyk family agree."
     referral.professionals_involved = "Dr Kowalczyk-Smith (no relation)"
-    pack = _build(world)
+    pack = world_packs.build_pack(world, pseudonymised=True)
     assert pack.status is PackStatus.READY, pack.error
     text = _text(pack.pdf or b"")
     assert _leaks(text) == []
@@ -118,7 +111,7 @@ def test_r3_pack_with_name_left_in_is_refused(
     # A path the replacement does not cover: the checker must still find the name.
     monkeypatch.setattr(pseudonyms.Pseudonyms, "text", lambda self, value, own=None: value)
     before = db.session.scalar(select(func.count()).select_from(GeneratedPack))
-    pack = _build(world)
+    pack = world_packs.build_pack(world, pseudonymised=True)
     assert pack.status is PackStatus.FAILED
     assert pack.pdf is None and pack.sha256 is None
     assert "not stored" in (pack.error or "") and "Finley" not in (pack.error or "")
@@ -201,7 +194,7 @@ def test_r11_pack_built_before_agenda_change_is_superseded(
     app: Flask, client: FlaskClient, world: World, as_user: Any
 ) -> None:
     with app.app_context():
-        old = _build(world, pseudonymised=False)
+        old = world_packs.build_pack(world, pseudonymised=False)
         old_id = old.id
         assert old.referral_ids == [str(world["referral_a"])]
         current = packs.summary_for(world.get(User, "lead"), _meeting(world))
@@ -223,7 +216,7 @@ def test_r11_superseded_pack_naming_removed_child_officers_only(
 ) -> None:
     with app.app_context():
         [extra] = world_packs.add_cases(world["meeting_a"], world["a1"], world["A"], 1, cycles=1)
-        old_id = _build(world, pseudonymised=False).id
+        old_id = world_packs.build_pack(world, pseudonymised=False).id
         _remove_from_agenda(world, extra)
         db.session.commit()
     for role in ("lead", "panel"):

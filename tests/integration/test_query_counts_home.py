@@ -45,9 +45,9 @@ from sendtrack.services.panels import follow_up, meetings, referrals
 from sendtrack.services.pupils.apdr import reviews_due
 from sendtrack.services.rtf import links as rtf_links
 from tests.clock import TODAY
-from tests.conftest import sign_in
+from tests.conftest import client_for
 from tests.querycount import count_queries
-from tests.world import EMAILS, World
+from tests.world import World
 from tests.world_rtf import next_september
 
 MANY = 12
@@ -63,12 +63,6 @@ def _home(app: Flask, client: FlaskClient) -> tuple[int, str]:
     return len(statements), " ".join(response.get_data(as_text=True).split())
 
 
-def _signed_in(app: Flask, key: str) -> FlaskClient:
-    client = app.test_client()
-    sign_in(client, EMAILS[key])
-    return client
-
-
 def _child(setting_id: uuid.UUID, surname: str, **extra: object) -> Pupil:
     pupil = Pupil(
         legal_surname=surname,
@@ -82,6 +76,16 @@ def _child(setting_id: uuid.UUID, surname: str, **extra: object) -> Pupil:
     db.session.add(pupil)
     db.session.flush()
     return pupil
+
+
+def _home_crowded(app: Flask, w: World, key: str) -> tuple[int, int, str]:
+    """The statements of the account's home page with the world, then with the crowd
+    added, and the page then."""
+    client = client_for(app, key)
+    few, _ = _home(app, client)
+    _crowd(app, w)
+    many, page = _home(app, client)
+    return few, many, page
 
 
 def _crowd(app: Flask, w: World) -> None:
@@ -208,10 +212,7 @@ def _add_crowd(w: World, n: int = MANY) -> None:
 
 
 def test_senco_home_uses_a_fixed_number_of_queries(app: Flask, world: World) -> None:
-    senco = _signed_in(app, "senco")
-    few, _ = _home(app, senco)
-    _crowd(app, world)
-    many, page = _home(app, senco)
+    few, many, page = _home_crowded(app, world, "senco")
     assert "REF-MANY-D" in page and "Crowdson" in page  # referrals and outcomes, named
     assert "Action 0" in page or f"Action {MANY - 1}" in page  # an outcome's open action
     assert "RTF-MANY-A" in page and "Starter" in page  # RTF rows, named, and follow-ups
@@ -221,10 +222,7 @@ def test_senco_home_uses_a_fixed_number_of_queries(app: Flask, world: World) -> 
 
 
 def test_lead_home_uses_a_fixed_number_of_queries(app: Flask, world: World) -> None:
-    lead = _signed_in(app, "lead")
-    few, _ = _home(app, lead)
-    _crowd(app, world)
-    many, page = _home(app, lead)
+    few, many, page = _home_crowded(app, world, "lead")
     assert page.count("1 case") >= 5  # five meetings, each with its agenda's size
     assert f"<strong>{MANY}</strong> referrals are waiting" in page
     assert f"{MANY + 1} overdue actions, {MANY} reviews due" in page  # + the world's action
@@ -232,19 +230,13 @@ def test_lead_home_uses_a_fixed_number_of_queries(app: Flask, world: World) -> N
 
 
 def test_officer_home_uses_a_fixed_number_of_queries(app: Flask, world: World) -> None:
-    officer = _signed_in(app, "officer")
-    few, _ = _home(app, officer)
-    _crowd(app, world)
-    many, page = _home(app, officer)
+    few, many, page = _home_crowded(app, world, "officer")
     assert "RTF-MANY-S" in page and "A Two Primary" in page  # receiving schools, named
     assert many == few, f"{few} statements with the world, {many} with {MANY} more of each"
 
 
 def test_panel_member_home_uses_a_fixed_number_of_queries(app: Flask, world: World) -> None:
-    member = _signed_in(app, "panel")
-    few, _ = _home(app, member)
-    _crowd(app, world)
-    many, page = _home(app, member)
+    few, many, page = _home_crowded(app, world, "panel")
     assert page.count("Cluster A, ") >= 5
     assert many == few, f"{few} statements with the world, {many} with {MANY} more of each"
 

@@ -7,7 +7,7 @@ again: the two numbers must be equal."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -40,10 +40,10 @@ from sendtrack.models import (
 )
 from sendtrack.school_year import financial_year_of
 from tests.clock import TODAY
-from tests.conftest import sign_in
+from tests.conftest import client_for
 from tests.querycount import count_queries
 from tests.register_data import bulk_setting
-from tests.world import EMAILS, World
+from tests.world import World
 from tests.world_rtf import next_september
 
 
@@ -68,10 +68,22 @@ def _statements(app: Flask, client: FlaskClient, url: str) -> int:
     return len(statements)
 
 
-def _signed_in(app: Flask, key: str) -> FlaskClient:
-    client = app.test_client()
-    sign_in(client, EMAILS[key])
-    return client
+def _few_and_many(
+    app: Flask,
+    client: FlaskClient,
+    url: str,
+    add: Callable[[World, int, str], None],
+    world: World,
+    counts: tuple[int, int],
+) -> tuple[int, int]:
+    """The statements the page sends after adding a few rows ("Few...") and after adding
+    many more ("Many..."): a page without a query per row sends as many both times."""
+    with app.app_context():
+        add(world, counts[0], "Few")
+    few = _statements(app, client, url)
+    with app.app_context():
+        add(world, counts[1], "Many")
+    return few, _statements(app, client, url)
 
 
 def _children(setting_id: uuid.UUID, count: int, tag: str, **extra: Any) -> list[uuid.UUID]:
@@ -127,13 +139,9 @@ def _rtf_applications(world: World, count: int, tag: str) -> None:
 
 @pytest.mark.parametrize("role", ["officer", "senco"])
 def test_rtf_list_uses_a_fixed_number_of_queries(app: Flask, world: World, role: str) -> None:
-    client = _signed_in(app, role)
-    with app.app_context():
-        _rtf_applications(world, 3, "Few")
-    few = _statements(app, client, "/rtf/")
-    with app.app_context():
-        _rtf_applications(world, 80, "Many")  # more than a page, more years of budget
-    many = _statements(app, client, "/rtf/")
+    client = client_for(app, role)
+    # 80: more than a page, and more years of budget.
+    few, many = _few_and_many(app, client, "/rtf/", _rtf_applications, world, (3, 80))
     assert few == many
     html = client.get("/rtf/").get_data(as_text=True)
     assert "Many Many" in html  # the newest applications, child shown as forename surname
@@ -182,13 +190,8 @@ def _referrals(world: World, count: int, tag: str) -> None:
 
 @pytest.mark.parametrize("role", ["senco", "lead"])
 def test_referral_list_uses_a_fixed_number_of_queries(app: Flask, world: World, role: str) -> None:
-    client = _signed_in(app, role)
-    with app.app_context():
-        _referrals(world, 3, "Few")
-    few = _statements(app, client, "/referrals/")
-    with app.app_context():
-        _referrals(world, 80, "Many")
-    many = _statements(app, client, "/referrals/")
+    client = client_for(app, role)
+    few, many = _few_and_many(app, client, "/referrals/", _referrals, world, (3, 80))
     assert few == many
     html = client.get("/referrals/").get_data(as_text=True)
     assert "Hiddenly" not in html  # the restricted child still never shows
@@ -209,9 +212,9 @@ def test_referral_list_still_hides_restricted_children(app: Flask, world: World)
         )
         db.session.commit()
     for role in ("senco", "lead"):
-        html = _signed_in(app, role).get("/referrals/").get_data(as_text=True)
+        html = client_for(app, role).get("/referrals/").get_data(as_text=True)
         assert "REF-RESTRICTED" not in html and "REF-TEST-A" in html
-    assert "REF-RESTRICTED" in _signed_in(app, "officer").get("/referrals/").get_data(as_text=True)
+    assert "REF-RESTRICTED" in client_for(app, "officer").get("/referrals/").get_data(as_text=True)
 
 
 # --- EHCNA queue --------------------------------------------------------------------------
@@ -242,13 +245,8 @@ def _requests(world: World, count: int, tag: str) -> None:
 
 @pytest.mark.parametrize("view", ["open", "all", "overdue"])
 def test_ehcna_queue_uses_a_fixed_number_of_queries(app: Flask, world: World, view: str) -> None:
-    client = _signed_in(app, "officer")
-    with app.app_context():
-        _requests(world, 4, "Few")
-    few = _statements(app, client, f"/ehcna/?view={view}")
-    with app.app_context():
-        _requests(world, 80, "Many")
-    many = _statements(app, client, f"/ehcna/?view={view}")
+    client = client_for(app, "officer")
+    few, many = _few_and_many(app, client, f"/ehcna/?view={view}", _requests, world, (4, 80))
     assert few == many
 
 
@@ -278,7 +276,7 @@ def test_register_page_uses_a_fixed_number_of_queries(app: Flask, world: World) 
         small = bulk_setting("Small Primary", "300300", world["A"], 30)
         large = bulk_setting("Large Primary", "303000", world["A"], 600)
         db.session.commit()
-    client = _signed_in(app, "officer")
+    client = client_for(app, "officer")
     for args in ("", "&sort=review&page=2", "&review=overdue", "&sort=cost&q=child1"):
         assert _statements(app, client, f"/pupils/?setting={small}{args}") == _statements(
             app, client, f"/pupils/?setting={large}{args}"
@@ -334,14 +332,9 @@ def _agenda(world: World, count: int, tag: str) -> None:
 
 
 def test_meeting_page_uses_a_fixed_number_of_queries(app: Flask, world: World) -> None:
-    client = _signed_in(app, "lead")
+    client = client_for(app, "lead")
     url = f"/panels/meetings/{world['meeting_a']}"
-    with app.app_context():
-        _agenda(world, 2, "Few")
-    few = _statements(app, client, url)
-    with app.app_context():
-        _agenda(world, 25, "Many")
-    many = _statements(app, client, url)
+    few, many = _few_and_many(app, client, url, _agenda, world, (2, 25))
     assert few == many
     html = client.get(url).get_data(as_text=True)
     assert "REF-Many-024" in html and "Many Many024" in html
@@ -349,13 +342,8 @@ def test_meeting_page_uses_a_fixed_number_of_queries(app: Flask, world: World) -
 
 @pytest.mark.parametrize("role", ["lead", "officer"])
 def test_budgets_page_uses_a_fixed_number_of_queries(app: Flask, world: World, role: str) -> None:
-    client = _signed_in(app, role)
-    with app.app_context():
-        _agenda(world, 2, "Few")
-    few = _statements(app, client, "/panels/budgets")
-    with app.app_context():
-        _agenda(world, 25, "Many")
-    many = _statements(app, client, "/panels/budgets")
+    client = client_for(app, role)
+    few, many = _few_and_many(app, client, "/panels/budgets", _agenda, world, (2, 25))
     assert few == many
 
 

@@ -17,7 +17,8 @@ from sendtrack.models import (
     Referral,
     ReferralStatus,
 )
-from tests.integration.panels_helpers import client_for, count, referral_form, version_in
+from tests.conftest import client_for
+from tests.integration.panels_helpers import count, referral_form, version_in
 from tests.world import World
 
 

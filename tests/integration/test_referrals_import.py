@@ -19,7 +19,8 @@ from sendtrack.models import EarlySupportStart, PanelDecision, PanelMeeting, Pup
 from sendtrack.school_year import financial_year_of
 from sendtrack.services.statistics import facts
 from sendtrack.wording import money
-from tests.integration.panels_helpers import client_for, count
+from tests.conftest import client_for
+from tests.integration.panels_helpers import count
 
 HEADER = (
     "reference,upn,surname,forename,date_of_birth,setting_urn,cluster,submitted_date,"

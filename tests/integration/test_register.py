@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from sendtrack.extensions import db
 from sendtrack.models import AuditEvent, Setting, User
 from sendtrack.services.pupils import register
 from tests.clock import TODAY
+from tests.querycount import count_queries
 from tests.register_data import bulk_setting
 from tests.world import World
 
@@ -108,27 +107,12 @@ def test_csv_and_xlsx_exports_are_audited(as_user, world: World, app: Flask) -> 
         assert len(events) == 2 and "csv" in (events[0].summary or "")
 
 
-@contextmanager
-def _count_queries() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def listener(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-
-
 def _queries_for(officer: User, setting_id: object, **filters: object) -> int:
     setting = db.session.get(Setting, setting_id)
     assert setting is not None
     f = register.RegisterFilter(setting_id=setting.id, **filters)  # type: ignore[arg-type]
     register.register_page(officer, setting, f)  # warm up: the user's memberships load once
-    with _count_queries() as statements:
+    with count_queries() as statements:
         found = register.register_page(officer, setting, f)
         [n.code for r in found.rows for n in r.pupil.needs]
         [r.pupil.setting.name for r in found.rows]

@@ -30,7 +30,7 @@ from sendtrack.models import Pupil, User
 from sendtrack.services.pupils import restriction
 from sendtrack.wording import govuk_date
 from tests.conftest import sign_in
-from tests.world import EMAILS, ROUTE_PARAMS, World
+from tests.world import EMAILS, PLAIN_PARAMS, ROUTE_PARAMS, World
 from tests.world_restricted import RESTRICTED_PARAMS, UNSCHEDULED_PARAMS
 
 ROLES = ("senco", "lead", "panel")
@@ -53,15 +53,7 @@ MORE_IDS = {
     "meeting_id": ["meeting_past_a"],
     "request_id": ["plan_request_a", "plan_request_restricted"],
 }
-PLAIN = {
-    "filename": None,  # static files: not crawled
-    "kind": "pupils",
-    "token": "x",
-    "fmt": "csv",
-    "position": "1",
-    "direction": "up",
-    "status": "overdue",
-}
+PLAIN = {**PLAIN_PARAMS, "filename": None}  # static files: not crawled
 SKIP_PREFIXES = ("/static", "/sign-out", "/sign-in", "/account", "/audit")
 MAX_QUERIES_PER_PATH = 4
 MAX_FETCHES = 1500

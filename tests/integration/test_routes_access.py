@@ -10,6 +10,7 @@ parameter is added to tests/world.ROUTE_PARAMS, so nothing new slips through unc
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 import pytest
 from flask import Flask
@@ -17,8 +18,8 @@ from flask import Flask
 from sendtrack import create_app
 from sendtrack.models import Role
 from sendtrack.permissions import Permission, role_has
-from tests.conftest import sign_in
-from tests.world import EMAILS, ROUTE_PARAMS, World
+from tests.conftest import client_for, sign_in
+from tests.world import EMAILS, PLAIN_PARAMS, ROUTE_PARAMS, World
 from tests.world_restricted import RESTRICTED_PARAMS, UNSCHEDULED_PARAMS
 
 ACTORS: dict[str, Role | None] = {
@@ -33,17 +34,6 @@ ACTORS: dict[str, Role | None] = {
 # Endpoints whose "own" request is expected to answer something other than the usual
 # allowed codes, each with its reason. Keep this short.
 SPECIAL: dict[str, str] = {}
-
-# URL parameters that are not record ids: sample values.
-PLAIN_PARAMS = {
-    "filename": "css/app.css",
-    "kind": "pupils",
-    "token": "x",
-    "fmt": "csv",
-    "position": "1",
-    "direction": "up",
-    "status": "overdue",
-}
 
 
 def _routes() -> list[tuple[str, str, str]]:
@@ -176,24 +166,37 @@ def _allowed(actor: str, access: str) -> bool:
     return access == "public" or (role is not None and role_has(role, Permission(access)))
 
 
+def _answers(
+    app: Flask,
+    world: World,
+    route: tuple[str, str, str],
+    params: dict[str, str],
+    actors: Iterable[str],
+) -> Iterator[tuple[str, int, str]]:
+    """The route filled with `params`, opened as each of `actors` its permission lets in:
+    (actor, status, a line saying so)."""
+    endpoint, rule, method = route
+    access = app.view_functions[endpoint].access_rule
+    url = _fill(rule, world, params)
+    for actor in actors:
+        if not _allowed(actor, access):
+            continue
+        response = client_for(app, actor).open(url, method=method)
+        response.close()
+        yield actor, response.status_code, f"{method} {url} as {actor} -> {response.status_code}"
+
+
 @pytest.mark.parametrize(("endpoint", "rule", "method"), _routes_taking(RESTRICTED_PARAMS))
 def test_r1_restricted_child_records_are_404_but_for_officers(
     app: Flask, world: World, endpoint: str, rule: str, method: str
 ) -> None:
-    access = app.view_functions[endpoint].access_rule
-    url = _fill(rule, world, RESTRICTED_PARAMS)
-    for actor in (*SCOPED_ROLES, *AREA_WIDE_ROLES):
-        if not _allowed(actor, access):
-            continue
-        client = app.test_client()
-        sign_in(client, EMAILS[actor])
-        response = client.open(url, method=method)
-        response.close()
-        where = f"{method} {url} as {actor} -> {response.status_code}"
+    route = (endpoint, rule, method)
+    actors = (*SCOPED_ROLES, *AREA_WIDE_ROLES)
+    for actor, status, where in _answers(app, world, route, RESTRICTED_PARAMS, actors):
         if actor in SCOPED_ROLES:
-            assert response.status_code == 404, f"{where}, expected 404"
+            assert status == 404, f"{where}, expected 404"
         else:
-            assert response.status_code not in (403, 404, 500), where
+            assert status not in (403, 404, 500), where
 
 
 # Routes on which the unscheduled referral is out of reach for another reason than scope.
@@ -204,17 +207,10 @@ NOT_ON_THIS_MEETING = {"panels.decide"}
 def test_r2_unscheduled_decided_referral_is_404_for_the_panel_member(
     app: Flask, world: World, endpoint: str, rule: str, method: str
 ) -> None:
-    access = app.view_functions[endpoint].access_rule
-    url = _fill(rule, world, UNSCHEDULED_PARAMS)
-    for actor in ("panel", "lead", "senco", "officer"):
-        if not _allowed(actor, access):
-            continue
-        client = app.test_client()
-        sign_in(client, EMAILS[actor])
-        response = client.open(url, method=method)
-        response.close()
-        where = f"{method} {url} as {actor} -> {response.status_code}"
+    route = (endpoint, rule, method)
+    actors = ("panel", "lead", "senco", "officer")
+    for actor, status, where in _answers(app, world, route, UNSCHEDULED_PARAMS, actors):
         if actor == "panel":
-            assert response.status_code == 404, f"{where}, expected 404"
+            assert status == 404, f"{where}, expected 404"
         elif endpoint not in NOT_ON_THIS_MEETING:
-            assert response.status_code not in (403, 404, 500), where
+            assert status not in (403, 404, 500), where

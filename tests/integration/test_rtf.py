@@ -31,7 +31,7 @@ from sendtrack.models import (
 from sendtrack.school_year import financial_year_of, reception_cohort
 from sendtrack.services.pupils import transfers
 from tests.clock import TODAY
-from tests.conftest import sign_in
+from tests.conftest import client_for
 from tests.world import EMAILS, World
 from tests.world_rtf import next_september
 
@@ -41,12 +41,6 @@ def _joins(child: Pupil, setting_id: uuid.UUID) -> None:
     (which links an RTF award to that school)."""
     officer = db.session.scalars(select(User).where(User.email == EMAILS["officer"])).one()
     transfers.transfer(officer, child, setting_id, TODAY, None)
-
-
-def client_for(app: Flask, key: str) -> FlaskClient:
-    client = app.test_client()
-    sign_in(client, EMAILS[key])
-    return client
 
 
 def application_form(world: World, **overrides: Any) -> dict[str, Any]:

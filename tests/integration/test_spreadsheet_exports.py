@@ -28,7 +28,6 @@ from pathlib import Path
 import click
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -37,10 +36,10 @@ from sendtrack.models import AuditAction, Cluster, EhcnaRequest, Pupil, Setting
 from sendtrack.services import audit
 from sendtrack.services.ehcna import sen2 as sen2_export
 from sendtrack.services.imports import run_import
-from tests.conftest import sign_in
+from tests.conftest import client_for
 from tests.integration.test_dashboard import QUARTER
 from tests.integration.test_dashboard import build as build_2011_figures
-from tests.world import EMAILS, World
+from tests.world import World
 
 ROOT = Path(__file__).resolve().parents[2]
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -146,12 +145,6 @@ def _fill(text: str, world: World) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: str(world[m.group(1)]), text)
 
 
-def _client(app: Flask, actor: str) -> FlaskClient:
-    client = app.test_client()
-    sign_in(client, EMAILS[actor])
-    return client
-
-
 def _csv_problems(text: str) -> Iterator[str]:
     for number, row in enumerate(csv.reader(io.StringIO(text.lstrip("\ufeff"))), start=1):
         for cell in row:
@@ -204,7 +197,7 @@ def _check(content: bytes, is_xlsx: bool, names: bool, label: str) -> None:
 def test_r6_every_export_neutralises_hostile_names(
     app: Flask, world: World, hostile: None, export: WebExport
 ) -> None:
-    client = _client(app, export.actor)
+    client = client_for(app, export.actor)
     query = {k: _fill(v, world) for k, v in export.query.items()}
     response = client.get(_fill(export.url, world), query_string=query)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
@@ -333,7 +326,7 @@ def test_r6_settings_import_refuses_names_that_would_run_as_formulas(ctx: None) 
 def test_r6_cluster_and_setting_forms_refuse_names_that_would_run_as_formulas(
     app: Flask, world: World
 ) -> None:
-    client = _client(app, "officer")
+    client = client_for(app, "officer")
     for name in FORMULA_NAMES:
         for url, data in (
             ("/admin/clusters/new", {"name": name, "quorum": "3"}),

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sendtrack.extensions import db
 from sendtrack.models import ApdrCycle, AuditEvent, Pupil, PupilTransfer
 from tests.clock import TODAY
-from tests.conftest import sign_in
+from tests.conftest import client_for, sign_in
 from tests.world import EMAILS, World
 
 TODAY = TODAY
@@ -56,8 +56,7 @@ def test_receiving_senco_transfers_in_by_upn(app: Flask, world: World) -> None:
 
 
 def test_transfer_in_by_name_needs_an_exact_match(app: Flask, world: World) -> None:
-    client = app.test_client()
-    sign_in(client, EMAILS["senco_b"])
+    client = client_for(app, "senco_b")
     base = {
         "to_setting_id": str(world["b1"]),
         "legal_forename": "test",
@@ -84,8 +83,7 @@ def test_transfer_in_by_name_needs_an_exact_match(app: Flask, world: World) -> N
 
 
 def test_senco_cannot_transfer_into_someone_elses_setting(app: Flask, world: World) -> None:
-    client = app.test_client()
-    sign_in(client, EMAILS["senco_b"])
+    client = client_for(app, "senco_b")
     response = client.post(
         "/pupils/transfer-in",
         data={"to_setting_id": str(world["a2"]), "upn": "V936100117001", "confirm": "y",
@@ -98,8 +96,7 @@ def test_senco_cannot_transfer_into_someone_elses_setting(app: Flask, world: Wor
 
 
 def test_officer_moves_a_record(app: Flask, world: World) -> None:
-    client = app.test_client()
-    sign_in(client, EMAILS["officer"])
+    client = client_for(app, "officer")
     url = f"/pupils/{world['pupil_a_quiet']}/transfer"
     assert "A Two Primary" in client.get(url).get_data(as_text=True)
     future = ["1", "1", str(TODAY.year + 1)]
