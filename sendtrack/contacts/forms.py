@@ -1,0 +1,106 @@
+"""The contact form: built for a call in progress. The fields come in the order the call
+goes (who, about whom, what was asked, what was said), the rest have defaults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from sendtrack.forms import (
+    AppSelect,
+    BaseForm,
+    SubmissionToken,
+    VersionField,
+    date_field,
+    optional_choice,
+    options,
+    radios,
+    text_field,
+)
+from sendtrack.models import ContactChannel, NeedCode
+
+LONG_TEXT = 5000
+NEED_CHOICES = [("", "Not recorded")] + [(n.value, f"{n.label} ({n.value})") for n in NeedCode]
+
+
+def whole_minutes(_form: Any, field: Any) -> None:
+    text = (field.data or "").strip()
+    if text and not (text.isascii() and text.isdigit() and len(text) <= 4 and int(text) <= 1440):
+        raise ValidationError("Time spent must be a whole number of minutes, like 15")
+
+
+class ContactForm(SubmissionToken, BaseForm):
+    version = VersionField()
+    setting = text_field(
+        "Setting",
+        250,
+        "Enter the setting's name or URN",
+        description="Type its name or 6-digit URN",
+    )
+    child = text_field(
+        "Child on the setting's register (optional)",
+        250,
+        description="Type their name or UPN, or leave blank if the contact was not about a child",
+    )
+    new_forename = text_field("First name", 100)
+    new_surname = text_field("Last name", 100)
+    new_date_of_birth = date_field(
+        "Date of birth", subject="Date of birth", description="For example, 27 3 2017"
+    )
+    question = TextAreaField(
+        "What did they ask about?",
+        widget=GovTextArea(),
+        validators=[
+            DataRequired("Enter what the setting asked about"),
+            Length(max=LONG_TEXT, message=f"The question must be {LONG_TEXT} characters or fewer"),
+        ],
+    )
+    advice = TextAreaField(
+        "Advice given (optional)",
+        widget=GovTextArea(),
+        validators=[
+            Optional(),
+            Length(max=LONG_TEXT, message=f"The advice must be {LONG_TEXT} characters or fewer"),
+        ],
+    )
+    channel = radios(
+        "How was the contact made?",
+        [(c.value, c.label) for c in ContactChannel],
+        required="Choose how the contact was made",
+        default=ContactChannel.PHONE.value,
+    )
+    contact_date = date_field(
+        "Date of the contact", subject="Date of the contact", required="Enter the date"
+    )
+    need = SelectField(
+        "Area of need (optional)",
+        widget=AppSelect(),
+        choices=options(NEED_CHOICES),
+        validate_choice=False,
+        validators=[optional_choice("Choose an area of need from the list")],
+    )
+    minutes = StringField(
+        "Time spent in minutes (optional)",
+        widget=GovTextInput(),
+        validators=[Optional(), whole_minutes],
+    )
+    follow_up_due = date_field(
+        "Follow-up due (optional)",
+        subject="Follow-up date",
+        description="Leave blank if no follow-up is needed",
+    )
+    follow_up_by_id = SelectField(
+        "Who will follow up",
+        widget=AppSelect(),
+        validate_choice=False,
+        validators=[optional_choice("Choose who will follow up from the list")],
+    )
+    submit = SubmitField("Save contact", widget=GovSubmitInput())
+
+
+class DoneForm(BaseForm):
+    version = VersionField()
+    submit = SubmitField("Mark follow-up done", widget=GovSubmitInput())
