@@ -17,6 +17,7 @@ from sendtrack.models import (
     AuditEvent,
     Contact,
     ContactChannel,
+    EhcnaRequest,
     NeedCode,
     Pupil,
     SenStatus,
@@ -314,3 +315,67 @@ def test_the_register_type_ahead(world: World, as_user: Any) -> None:
         "setting": None,
         "children": [],
     }
+
+
+def test_a_childs_record_and_timeline_show_contacts_about_them(
+    app: Any, world: World, as_user: Any
+) -> None:
+    client = as_user("senco")
+    record = client.get(f"/pupils/{world['pupil_a']}").get_data(as_text=True)
+    assert "Advice and support contacts" in record and "will not speak in class" in record
+    timeline = client.get(f"/pupils/{world['pupil_a']}/timeline").get_data(as_text=True)
+    assert "Advice contact (phone) with A One Primary" in timeline
+    # A panel member may see the child but reads no contacts.
+    panel = app.test_client()
+    sign_in(panel, EMAILS["panel"])
+    record = panel.get(f"/pupils/{world['pupil_a']}").get_data(as_text=True)
+    assert "Advice and support contacts" not in record and "will not speak" not in record
+    timeline = panel.get(f"/pupils/{world['pupil_a']}/timeline").get_data(as_text=True)
+    assert "Advice contact" not in timeline
+
+
+def test_the_restricted_childs_record_shows_their_contact_to_officers(
+    world: World, as_user: Any
+) -> None:
+    client = as_user("officer")
+    record = client.get(f"/pupils/{world['pupil_restricted']}").get_data(as_text=True)
+    assert "confidential question" in record
+
+
+def test_a_referral_shows_the_earlier_contacts_about_the_child(world: World, as_user: Any) -> None:
+    client = as_user("lead")
+    page = client.get(f"/referrals/{world['referral_a']}").get_data(as_text=True)
+    assert "Earlier advice and support contacts about the child" in page
+    assert "will not speak in class" in page
+
+
+def test_an_ehcna_request_shows_only_contacts_before_it(
+    app: Any, world: World, as_user: Any
+) -> None:
+    with app.app_context():
+        child = db.session.scalar(
+            select(Pupil.id)
+            .join(EhcnaRequest, EhcnaRequest.pupil_id == Pupil.id)
+            .where(EhcnaRequest.id == world["request_a"])
+        )
+        received = db.session.scalar(
+            select(EhcnaRequest.received_date).where(EhcnaRequest.id == world["request_a"])
+        )
+        assert child is not None and received is not None
+        for days, question in ((-3, "Asked before the request"), (2, "Asked after the request")):
+            db.session.add(
+                Contact(
+                    contact_date=received + timedelta(days=days),
+                    channel=ContactChannel.PHONE,
+                    setting_id=world["a1"],
+                    pupil_id=child,
+                    question=question,
+                    recorded_by_id=world["officer"],
+                )
+            )
+        db.session.commit()
+        db.session.remove()
+    client = as_user("officer")
+    page = client.get(f"/ehcna/{world['request_a']}").get_data(as_text=True)
+    assert "Asked before the request" in page
+    assert "Asked after the request" not in page
