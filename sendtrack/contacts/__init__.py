@@ -2,7 +2,8 @@
 setting's contacts, and the follow-up queues.
 
 Route modules: recording (the contact form, editing, the register type-ahead), pages (the
-contacts home, one contact, a setting's contacts), follow_ups (the queues)."""
+contacts home, one contact, a setting's contacts), follow_ups (the queues), figures
+(who the support reaches, and the lists behind the figures)."""
 
 from __future__ import annotations
 
@@ -10,4 +11,4 @@ from flask import Blueprint
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 
-from sendtrack.contacts import follow_ups, home_card, pages, recording  # noqa: E402, F401 (registers routes/cards)
+from sendtrack.contacts import figures, follow_ups, home_card, pages, recording  # noqa: E402, F401 (registers routes/cards)

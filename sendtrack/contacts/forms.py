@@ -104,3 +104,18 @@ class ContactForm(SubmissionToken, BaseForm):
 class DoneForm(BaseForm):
     version = VersionField()
     submit = SubmitField("Mark follow-up done", widget=GovSubmitInput())
+
+
+class FiguresForm(BaseForm):
+    """The figures page's choices, read from the query string (a URL to share)."""
+
+    class Meta:
+        csrf = False
+
+    year = SelectField("Financial year", widget=AppSelect(), validate_choice=False)
+    months = SelectField(
+        "Followed by a referral or request within",
+        widget=AppSelect(),
+        validate_choice=False,
+        choices=options([(str(n), f"{n} months") for n in (3, 6, 9, 12, 18, 24)]),
+    )
