@@ -261,3 +261,4 @@ from tests import world_contacts  # noqa: E402
 
 EXTRA_BUILDERS.append(world_contacts.build)
 ROUTE_PARAMS["contact_id"] = ("contact_a", "contact_b")
+ROUTE_PARAMS["event_id"] = ("event_a", "event_b")

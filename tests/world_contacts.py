@@ -5,10 +5,10 @@ and administrators may see it) and contact_a2 (a2, no named child, by the office
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sendtrack.extensions import db
-from sendtrack.models import Contact, ContactChannel, NeedCode
+from sendtrack.models import Contact, ContactChannel, ContactEvent, NeedCode
 from tests.clock import TODAY
 from tests.world import World
 
@@ -59,3 +59,30 @@ def build(w: World, password: str) -> None:
     db.session.flush()
     for key, contact in rows.items():
         w.ids[key] = contact.id
+    for side, channel, lead, attended in (
+        ("a", ContactChannel.TRAINING, "lead", (("a1", 3), ("ey_a", 1))),
+        ("b", ContactChannel.DROP_IN, "lead_b", (("b1", 2),)),
+    ):
+        event = ContactEvent(
+            title=f"Event {side.upper()}",
+            channel=channel,
+            event_date=date(2025, 6, 10),
+            minutes=90,
+            recorded_by_id=w[lead],
+        )
+        db.session.add(event)
+        db.session.flush()
+        for setting, people in attended:
+            db.session.add(
+                Contact(
+                    contact_date=event.event_date,
+                    channel=channel,
+                    setting_id=w[setting],
+                    question=f"{channel.label}: Event {side.upper()}",
+                    event_id=event.id,
+                    attendees=people,
+                    minutes=90,
+                    recorded_by_id=w[lead],
+                )
+            )
+        w.ids[f"event_{side}"] = event.id

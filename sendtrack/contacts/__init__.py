@@ -11,4 +11,4 @@ from flask import Blueprint
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 
-from sendtrack.contacts import figures, follow_ups, home_card, pages, recording  # noqa: E402, F401 (registers routes/cards)
+from sendtrack.contacts import events, figures, follow_ups, home_card, pages, recording  # noqa: E402, F401 (registers routes/cards)

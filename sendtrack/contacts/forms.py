@@ -26,10 +26,16 @@ LONG_TEXT = 5000
 NEED_CHOICES = [("", "Not recorded")] + [(n.value, f"{n.label} ({n.value})") for n in NeedCode]
 
 
-def whole_minutes(_form: Any, field: Any) -> None:
-    text = (field.data or "").strip()
-    if text and not (text.isascii() and text.isdigit() and len(text) <= 4 and int(text) <= 1440):
-        raise ValidationError("Time spent must be a whole number of minutes, like 15")
+def whole_minutes(subject: str) -> Any:
+    """A number of minutes from 0 to 1440 (a day), or nothing."""
+
+    def check(_form: Any, field: Any) -> None:
+        text = (field.data or "").strip()
+        ok = text.isascii() and text.isdigit() and len(text) <= 4 and int(text) <= 1440
+        if text and not ok:
+            raise ValidationError(f"{subject} must be a whole number of minutes, like 15")
+
+    return check
 
 
 class ContactForm(SubmissionToken, BaseForm):
@@ -85,7 +91,7 @@ class ContactForm(SubmissionToken, BaseForm):
     minutes = StringField(
         "Time spent in minutes (optional)",
         widget=GovTextInput(),
-        validators=[Optional(), whole_minutes],
+        validators=[Optional(), whole_minutes("Time spent")],
     )
     follow_up_due = date_field(
         "Follow-up due (optional)",
@@ -119,3 +125,45 @@ class FiguresForm(BaseForm):
         validate_choice=False,
         choices=options([(str(n), f"{n} months") for n in (3, 6, 9, 12, 18, 24)]),
     )
+
+
+EVENT_KINDS = [
+    (ContactChannel.TRAINING.value, "Training session"),
+    (ContactChannel.MEETING.value, "Network or hub meeting"),
+    (ContactChannel.DROP_IN.value, "Drop-in"),
+    (ContactChannel.SUPERVISION.value, "Group supervision"),
+]
+
+
+class EventForm(SubmissionToken, BaseForm):
+    title = text_field("Name of the event", 200, "Enter the event's name")
+    channel = radios(
+        "What kind of event was it?", EVENT_KINDS, required="Choose what kind of event it was"
+    )
+    event_date = date_field(
+        "Date of the event", subject="Date of the event", required="Enter the date of the event"
+    )
+    attendance = TextAreaField(
+        "Settings that attended",
+        widget=GovTextArea(),
+        description="One a line: the setting's name or URN, a comma, and how many people came, "
+        "for example “990001, 3”",
+        validators=[
+            DataRequired("Enter the settings that attended, one a line"),
+            Length(max=LONG_TEXT, message=f"The list must be {LONG_TEXT} characters or fewer"),
+        ],
+    )
+    minutes = StringField(
+        "Length in minutes (optional)",
+        widget=GovTextInput(),
+        validators=[Optional(), whole_minutes("Length")],
+    )
+    notes = TextAreaField(
+        "Notes (optional)",
+        widget=GovTextArea(),
+        validators=[
+            Optional(),
+            Length(max=LONG_TEXT, message=f"Notes must be {LONG_TEXT} characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Save event", widget=GovSubmitInput())

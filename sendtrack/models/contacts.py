@@ -42,10 +42,31 @@ CHANNEL_LABELS = {
 }
 
 
+class ContactEvent(UuidPk, Timestamps, Versioned, Base):
+    """A training session, network meeting, hub session or drop-in. Its attendance is kept
+    as one Contact per setting that attended (with the number of people), so every figure
+    counts an event's attendance as a contact for each setting."""
+
+    __tablename__ = "contact_event"
+    __table_args__ = (Index("ix_contact_event_date", "event_date"),)
+
+    title: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[ContactChannel] = mapped_column(enum_column(ContactChannel, "contact_channel"))
+    event_date: Mapped[date] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+    minutes: Mapped[int | None]
+    recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+
+    attendance: Mapped[list[Contact]] = relationship(
+        back_populates="event", order_by="Contact.created_at"
+    )
+
+
 class Contact(UuidPk, Timestamps, Versioned, Base):
     __tablename__ = "contact"
     __table_args__ = (
         CheckConstraint("minutes IS NULL OR minutes BETWEEN 0 AND 1440", name="minutes_range"),
+        CheckConstraint("attendees IS NULL OR attendees BETWEEN 1 AND 1000", name="attendees"),
         CheckConstraint(
             "follow_up_due IS NOT NULL OR follow_up_by_id IS NULL", name="follow_up_has_due"
         ),
@@ -55,6 +76,7 @@ class Contact(UuidPk, Timestamps, Versioned, Base):
         Index("ix_contact_pupil", "pupil_id", "contact_date"),
         # The follow-up queues: open follow-ups by adviser and due date.
         Index("ix_contact_follow_up", "follow_up_done_on", "follow_up_by_id", "follow_up_due"),
+        Index("ix_contact_event", "event_id"),
     )
 
     # Given by imports (matched on it, so importing a file twice changes nothing); contacts
@@ -72,8 +94,14 @@ class Contact(UuidPk, Timestamps, Versioned, Base):
     follow_up_done_on: Mapped[date | None] = mapped_column(Date)
     minutes: Mapped[int | None]
     recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    # Attendance at an event: the event, and how many people came from the setting.
+    event_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("contact_event.id", ondelete="CASCADE")
+    )
+    attendees: Mapped[int | None]
 
     setting: Mapped[Setting] = relationship(lazy="joined")
+    event: Mapped[ContactEvent | None] = relationship(back_populates="attendance")
     pupil: Mapped[Pupil | None] = relationship()
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
     follow_up_by: Mapped[User | None] = relationship(foreign_keys=[follow_up_by_id])

@@ -34,6 +34,7 @@ from sendtrack.models import (
     ApdrCycle,
     Cluster,
     Contact,
+    ContactEvent,
     EhcnaRequest,
     GeneratedPack,
     PanelAction,
@@ -446,3 +447,20 @@ def get_contact_setting(user: User, setting_id: uuid.UUID) -> Setting:
     return _one(
         select(Setting).where(Setting.id == setting_id, contact_setting_scope(user)), "setting"
     )
+
+
+def event_scope(user: User) -> ColumnElement[bool]:
+    """Events (training, network meetings, drop-ins) a user may see: those a setting in
+    their contact scope attended, or that they recorded; all for the area-wide. An event
+    names no child."""
+    if user.is_area_wide:
+        return true()
+    settings = select(Setting.id).where(contact_setting_scope(user))
+    return or_(
+        ContactEvent.recorded_by_id == user.id,
+        exists().where(Contact.event_id == ContactEvent.id, Contact.setting_id.in_(settings)),
+    )
+
+
+def get_event(user: User, event_id: uuid.UUID) -> ContactEvent:
+    return _one(select(ContactEvent).where(ContactEvent.id == event_id, event_scope(user)), "event")

@@ -379,3 +379,43 @@ def test_an_ehcna_request_shows_only_contacts_before_it(
     page = client.get(f"/ehcna/{world['request_a']}").get_data(as_text=True)
     assert "Asked before the request" in page
     assert "Asked after the request" not in page
+
+
+def test_an_event_counts_a_contact_for_each_setting_that_attended(
+    app: Any, world: World, as_user: Any
+) -> None:
+    client = as_user("lead")
+    form = {
+        "title": "Autism network meeting",
+        "channel": "meeting",
+        "event_date": [str(TODAY.day), str(TODAY.month), str(TODAY.year)],
+        "attendance": "100001, 3\nA Two Primary\n",
+        "minutes": "120",
+    }
+    bad = client.post(
+        "/contacts/events/new", data={**form, "attendance": "200001, 2\nA One Primary, 0"}
+    )
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 400
+    assert "line 1: No setting you support has the URN 200001" in text
+    assert "line 2: the number of people must be 1 to 1000" in text
+    response = client.post("/contacts/events/new", data=form)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Autism network meeting" in page and "2</strong> settings, 4 people" in page
+    attended = _contacts(app, question="Meeting: Autism network meeting")
+    assert sorted((c.setting_id, c.attendees) for c in attended) == sorted(
+        [(world["a1"], 3), (world["a2"], 1)]
+    )
+    assert all(c.contact_date == TODAY and c.event_id is not None for c in attended)
+    # The setting's page lists the attendance as a contact.
+    text = client.get(f"/contacts/settings/{world['a2']}").get_data(as_text=True)
+    assert "Meeting: Autism network meeting" in text
+
+
+def test_events_are_seen_by_the_settings_that_attended(world: World, as_user: Any) -> None:
+    client = as_user("senco")
+    listed = client.get("/contacts/events").get_data(as_text=True)
+    assert "Event A" in listed and "Event B" not in listed
+    assert client.get(f"/contacts/events/{world['event_b']}").status_code == 404
+    assert client.get("/contacts/events/new").status_code == 403

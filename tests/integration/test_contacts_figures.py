@@ -11,7 +11,7 @@ and the method text, which says contacts are never early-support episodes."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import Flask
 
@@ -93,3 +93,13 @@ def test_several_periods_give_what_each_gives_alone(ctx: None, world: World) -> 
 def test_the_method_says_contacts_are_never_early_support_episodes() -> None:
     text = dict(method(TODAY, TODAY, TODAY, 12, {}))["Advice and support contacts"]
     assert "never an early-support episode" in text
+
+
+def test_event_attendance_counts_one_contact_per_setting(ctx: None, world: World) -> None:
+    # The world's two events on 10 June 2025: a1 and ey_a at event_a, b1 at event_b.
+    measures = statistics.compute(date(2025, 6, 1), date(2025, 6, 30), TODAY)
+    assert _contacts(measures) == {
+        "contacts.children": 0,
+        "contacts.settings": 3,
+        "contacts.total": 3,
+    }
