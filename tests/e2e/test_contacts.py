@@ -79,3 +79,26 @@ def test_the_contact_form_refuses_bad_input_and_keeps_it(journey) -> None:  # ty
     )
     assert "A question that must not be lost" in lead.page.input_value("#question")
     lead.screenshot("contacts-record-error")
+
+
+def test_events_figures_and_follow_ups_pages(journey) -> None:  # type: ignore[no-untyped-def]
+    lead = journey("lead")
+    lead.goto("/contacts/events")
+    lead.follow("Record an event", role="button")
+    lead.fill("Name of the event", "Northbrook SENCO network: winter")
+    lead.choose("Network or hub meeting")
+    lead.fill("Settings that attended", "990001, 2\nNorthbrook Academy, 1")
+    lead.press("Save event", expect_status=200)
+    assert "2 settings, 3 people" in lead.text()
+    lead.screenshot("contacts-event")
+    lead.goto("/contacts/follow-ups")
+    lead.screenshot("contacts-follow-ups")
+
+    officer = journey("officer")
+    officer.goto("/contacts/figures")
+    assert officer.heading() == "Who the support reaches"
+    officer.screenshot("contacts-figures")
+    officer.goto("/contacts/figures/no-contact")
+    officer.screenshot("contacts-no-contact")
+    officer.goto("/contacts/figures/children?which=followed")
+    officer.screenshot("contacts-followed")
