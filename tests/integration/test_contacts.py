@@ -22,6 +22,7 @@ from sendtrack.models import (
     Pupil,
     SenStatus,
 )
+from sendtrack.services import retention
 from tests.clock import TODAY
 from tests.conftest import sign_in
 from tests.world import EMAILS, World
@@ -419,3 +420,19 @@ def test_events_are_seen_by_the_settings_that_attended(world: World, as_user: An
     assert "Event A" in listed and "Event B" not in listed
     assert client.get(f"/contacts/events/{world['event_b']}").status_code == 404
     assert client.get("/contacts/events/new").status_code == 403
+
+
+def test_retention_removes_the_contacts_about_a_child_it_removes(ctx: None, world: World) -> None:
+    retention.remove_pupils(None, [world["pupil_a"]], "Test")
+    assert db.session.get(Contact, world["contact_a"]) is None
+    assert db.session.get(Contact, world["contact_a2"]) is not None  # about no child
+
+
+def test_a_subject_access_export_holds_the_contacts_about_the_child(
+    world: World, as_user: Any
+) -> None:
+    client = as_user("officer")
+    response = client.get(f"/subject-access/{world['pupil_a']}.json")
+    assert response.status_code == 200
+    [contact] = response.get_json()["advice_contacts"]
+    assert contact["question"] == "How to support a child who will not speak in class"
