@@ -34,6 +34,7 @@ from sendtrack import (
     audit_trail,
     auth,
     cli,
+    contacts,
     ehcna,
     formatting,
     home,
@@ -66,6 +67,7 @@ BLUEPRINTS: list[Blueprint] = [
     referrals.bp,
     panels.bp,
     packs.bp,
+    contacts.bp,
 ]
 
 TWO_FACTOR_EXEMPT = {

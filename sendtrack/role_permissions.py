@@ -36,6 +36,11 @@ class Permission(StrEnum):
     IMPORT_DATA = "import_data"
     VIEW_AUDIT = "view_audit"
     SUBJECT_ACCESS = "subject_access"
+    # Advice and support contacts (docs/contacts.md): reading a setting's contacts, and
+    # recording them (LA advisers, Area SEND Leads and local-area SENCOs, who hold the
+    # Area SEND Lead role for the clusters they support).
+    VIEW_CONTACTS = "view_contacts"
+    RECORD_CONTACTS = "record_contacts"
 
 
 P = Permission
@@ -53,6 +58,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.MAKE_REFERRAL,
             P.APPLY_RTF,
             P.RECORD_EHCNA,
+            P.VIEW_CONTACTS,
         }
     ),
     Role.AREA_LEAD: frozenset(
@@ -64,6 +70,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.RECORD_DECISIONS,
             P.VIEW_BUDGETS,
             P.VIEW_STATISTICS,
+            P.VIEW_CONTACTS,
+            P.RECORD_CONTACTS,
         }
     ),
     Role.PANEL_MEMBER: frozenset({P.SIGNED_IN, P.VIEW_PUPIL, P.VIEW_PANELS}),

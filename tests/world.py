@@ -285,3 +285,8 @@ ROUTE_PARAMS["pack_id"] = ("pack_a", "pack_b")
 from tests import world_restricted  # noqa: E402
 
 EXTRA_BUILDERS.append(world_restricted.build)
+from tests import world_contacts  # noqa: E402
+
+EXTRA_BUILDERS.append(world_contacts.build)
+ROUTE_PARAMS["contact_id"] = ("contact_a", "contact_b")
+ROUTE_PARAMS["event_id"] = ("event_a", "event_b")

@@ -67,6 +67,7 @@ RESTRICTED_PARAMS: dict[str, str] = {
     "cycle_id": "cycle_restricted",
     "outcome_id": "outcome_restricted",
     "provision_id": "provision_restricted",
+    "contact_id": "contact_restricted",
 }
 
 # URL parameter -> world key of the unscheduled decided referral's records.

@@ -22,6 +22,7 @@ KIND_LABELS = {
     "referrals": "Referrals and panel decisions",
     "rtf": "Reception transition funding",
     "ehcna": "EHC needs assessment requests",
+    "contacts": "Advice and support contacts",
 }
 
 

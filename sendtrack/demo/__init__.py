@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sendtrack.demo.contacts import seed_contacts
 from sendtrack.demo.context import DemoContext
 from sendtrack.demo.core import seed_core
 from sendtrack.demo.ehcna import seed_ehcna
@@ -26,6 +27,7 @@ STEPS: list[Callable[[DemoContext], None]] = [
     seed_statistics,
     seed_register,
     seed_panels,
+    seed_contacts,
 ]
 
 

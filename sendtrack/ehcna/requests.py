@@ -32,6 +32,7 @@ from sendtrack.models import (
 )
 from sendtrack.permissions import Permission, requires, user_has
 from sendtrack.services import audit
+from sendtrack.services.contacts import lists as contact_lists
 from sendtrack.services.ehcna import annual_reviews
 from sendtrack.services.ehcna import requests as ehcna
 from sendtrack.services.pupils import records as pupils
@@ -107,6 +108,7 @@ def _show(user: User, found: EhcnaRequest, **extra: Any) -> str:
         stage=ehcna.stage(found),
         clocks=ehcna.clocks(found),
         earlier=ehcna.early_support(found.pupil_id, before=found.received_date),
+        contacts_about=contact_lists.about_child(user, found.pupil_id, found.received_date),
         can_manage=user_has(user, Permission.MANAGE_EHCNA),
         officer=_officer_name(found.assigned_officer_id),
         decision_label=ehcna.DECISION_LABELS,

@@ -11,6 +11,7 @@ from sendtrack.models.apdr import (
 )
 from sendtrack.models.audit import AuditAction, AuditEvent
 from sendtrack.models.base import Base
+from sendtrack.models.contacts import Contact, ContactChannel, ContactEvent
 from sendtrack.models.early_support import EarlySupportStart
 from sendtrack.models.ehcna import (
     AnnualReview,
@@ -68,6 +69,9 @@ __all__ = [
     "Base",
     "Cluster",
     "ClusterBudget",
+    "Contact",
+    "ContactChannel",
+    "ContactEvent",
     "CycleStatus",
     "DecisionOutcome",
     "EarlySupportStart",

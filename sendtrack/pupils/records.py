@@ -16,6 +16,7 @@ from sendtrack.pupils import bp
 from sendtrack.pupils.actions import ACTIONS
 from sendtrack.pupils.forms import PupilForm, StatusForm
 from sendtrack.school_year import year_group, year_group_label
+from sendtrack.services.contacts import lists as contact_lists
 from sendtrack.services.pupils import apdr, timeline, transfers
 from sendtrack.services.pupils import records as pupils
 from sendtrack.web import acting_user, render_form, saved
@@ -173,6 +174,7 @@ def record(pupil_id: uuid.UUID) -> str:
             year_group(pupil.date_of_birth, date.today(), pupil.year_group_override)
         ),
         history=sorted(pupil.status_history, key=lambda c: c.start_date, reverse=True),
+        contacts_about=contact_lists.about_child(user, pupil.id),
     )
 
 

@@ -5,6 +5,7 @@ stands and the panel's decisions."""
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +24,7 @@ from sendtrack.permissions import Permission, requires, user_has
 from sendtrack.referrals import bp
 from sendtrack.referrals.forms import ReferralForm, SubmitForm
 from sendtrack.services import audit
+from sendtrack.services.contacts import lists as contact_lists
 from sendtrack.services.panels import referrals
 from sendtrack.services.scoping import get_pupil
 from sendtrack.web import acting_user, render_form, saved
@@ -115,6 +117,9 @@ def show(referral_id: uuid.UUID) -> str:
         and referrals.manages_cluster(user, referral.cluster_id)
         and referral.status in (ReferralStatus.SUBMITTED, ReferralStatus.SCHEDULED),
         submit_form=SubmitForm(version=str(referral.version)),
+        contacts_about=contact_lists.about_child(
+            user, referral.pupil_id, referral.submitted_date or date.today()
+        ),
         **_context(referral.pupil),
     )
 

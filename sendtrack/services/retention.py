@@ -27,6 +27,7 @@ from sendtrack.models import (
     ApdrCycle,
     ApdrOutcome,
     AuditAction,
+    Contact,
     EarlySupportStart,
     EhcnaRequest,
     LoginAttempt,
@@ -104,6 +105,7 @@ def _related_counts(pupil_ids: list[uuid.UUID]) -> dict[str, int]:
         "annual reviews": count(
             select(AnnualReview.id).where(AnnualReview.pupil_id.in_(pupil_ids))
         ),
+        "advice contacts": count(select(Contact.id).where(Contact.pupil_id.in_(pupil_ids))),
     }
 
 
@@ -151,6 +153,8 @@ def remove_pupils(actor: User | None, pupil_ids: list[uuid.UUID], reason: str) -
         delete(SenStatusChange).where(SenStatusChange.pupil_id.in_(pupil_ids)),
         delete(PupilTransfer).where(PupilTransfer.pupil_id.in_(pupil_ids)),
         delete(EarlySupportStart).where(EarlySupportStart.pupil_id.in_(pupil_ids)),
+        # An advice contact about the child goes with the child: its text is about them.
+        delete(Contact).where(Contact.pupil_id.in_(pupil_ids)),
         delete(Pupil).where(Pupil.id.in_(pupil_ids)),
     ]
     for statement in statements:

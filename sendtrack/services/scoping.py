@@ -33,6 +33,8 @@ from sendtrack.models import (
     AnnualReview,
     ApdrCycle,
     Cluster,
+    Contact,
+    ContactEvent,
     EhcnaRequest,
     GeneratedPack,
     PanelAction,
@@ -406,3 +408,59 @@ def may_read_packs_naming_removed_children(user: User) -> bool:
     officers and administrators only; the lead and panel members read the current version
     (issue 19, R11)."""
     return user.is_area_wide
+
+
+# --- advice and support contacts ----------------------------------------------------------
+
+
+def contact_setting_scope(user: User) -> ColumnElement[bool]:
+    """The settings a user may record contacts for and read contacts of: their own (SENCO,
+    reading only), their clusters' (Area SEND Lead, local-area SENCO), or all."""
+    if user.is_area_wide:
+        return Setting.id.is_not(None)
+    clauses: list[ColumnElement[bool]] = []
+    if user.setting_ids:
+        clauses.append(Setting.id.in_(user.setting_ids))
+    if user.cluster_ids:
+        clauses.append(Setting.cluster_id.in_(user.cluster_ids))
+    return or_(*clauses) if clauses else false()
+
+
+def contact_scope(user: User) -> ColumnElement[bool]:
+    """Contacts about the settings in contact_setting_scope. A contact about a restricted
+    child is hidden like the rest of the child's record (LA officers and administrators
+    only); a panel member sees none (no contact permission, and no setting here)."""
+    if user.is_area_wide:
+        return true()
+    settings = select(Setting.id).where(contact_setting_scope(user))
+    return and_(
+        Contact.setting_id.in_(settings),
+        or_(Contact.pupil_id.is_(None), Contact.pupil_id.not_in(restricted_pupil_ids())),
+    )
+
+
+def get_contact(user: User, contact_id: uuid.UUID) -> Contact:
+    return _one(select(Contact).where(Contact.id == contact_id, contact_scope(user)), "contact")
+
+
+def get_contact_setting(user: User, setting_id: uuid.UUID) -> Setting:
+    return _one(
+        select(Setting).where(Setting.id == setting_id, contact_setting_scope(user)), "setting"
+    )
+
+
+def event_scope(user: User) -> ColumnElement[bool]:
+    """Events (training, network meetings, drop-ins) a user may see: those a setting in
+    their contact scope attended, or that they recorded; all for the area-wide. An event
+    names no child."""
+    if user.is_area_wide:
+        return true()
+    settings = select(Setting.id).where(contact_setting_scope(user))
+    return or_(
+        ContactEvent.recorded_by_id == user.id,
+        exists().where(Contact.event_id == ContactEvent.id, Contact.setting_id.in_(settings)),
+    )
+
+
+def get_event(user: User, event_id: uuid.UUID) -> ContactEvent:
+    return _one(select(ContactEvent).where(ContactEvent.id == event_id, event_scope(user)), "event")

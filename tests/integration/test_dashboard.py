@@ -485,6 +485,7 @@ def test_downloads_are_audited_and_shared_versions_suppress_small_numbers(
         "RTF",
         "Requests avoided",
         "EHCNA (SEN2)",
+        "Contacts",
         "Trend by quarter",
         "By cluster",
         "By setting",

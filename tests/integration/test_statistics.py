@@ -287,8 +287,9 @@ AVOIDED_EXPECTED: dict[str, int | float] = {
 
 
 def _mine(measures: dict[str, int | float]) -> dict[str, int | float]:
-    """This branch's measures: EHCNA (SEN2) figures are tested with their own module."""
-    return {k: v for k, v in measures.items() if not k.startswith("ehcna.")}
+    """This branch's measures: EHCNA (SEN2) and contacts figures are tested with their own
+    modules (test_ehcna_figures.py, test_contacts_figures.py)."""
+    return {k: v for k, v in measures.items() if not k.startswith(("ehcna.", "contacts."))}
 
 
 def test_requests_avoided_classifies_each_child_once_by_the_documented_boundaries(

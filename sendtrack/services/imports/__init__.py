@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager
 from sendtrack.models import AuditAction, User
 from sendtrack.services import audit
 from sendtrack.services.imports.clusters import ClustersImport
+from sendtrack.services.imports.contacts import ContactsImport
 from sendtrack.services.imports.ehcna import EhcnaImport
 from sendtrack.services.imports.pupils import PupilsImport
 from sendtrack.services.imports.referrals import ReferralsImport
@@ -41,7 +42,7 @@ __all__ = [
 
 def kinds() -> dict[str, ImportKind]:
     """A fresh instance of every kind, in the documented load order: clusters, settings,
-    pupils, referrals, rtf, ehcna (children are matched against pupils already loaded)."""
+    pupils, referrals, rtf, ehcna, contacts (children are matched against pupils already loaded)."""
     registry: dict[str, ImportKind] = {}
     for make in KINDS:
         kind = make()
@@ -59,6 +60,8 @@ KINDS: list[Callable[[], ImportKind]] = [
     RtfImport,
     # EHC needs assessment request history (after pupils and rtf).
     EhcnaImport,
+    # Advice and support contact history (after settings and pupils).
+    ContactsImport,
 ]
 
 

@@ -46,8 +46,10 @@ def child_for_row(
     child: ChildColumns,
     setting_id: uuid.UUID,
     status_since: date,
+    sen_status: SenStatus = SenStatus.SEN_SUPPORT,
 ) -> uuid.UUID:
-    """The existing record of this child, or a new one at SEN support.
+    """The existing record of this child, or a new one at SEN support (or `sen_status`:
+    a child named in an advice contact is not known to be on SEN support).
 
     Matched on UPN; failing that on name and date of birth, but only to a record that has no
     UPN of its own (one with a different UPN is another child)."""
@@ -69,7 +71,7 @@ def child_for_row(
             setting_id=setting_id,
             upn=child.upn,
         ),
-        sen_status=SenStatus.SEN_SUPPORT,
+        sen_status=sen_status,
         status_since=status_since,
     )
     return created.id

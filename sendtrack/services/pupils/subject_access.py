@@ -20,6 +20,7 @@ from sendtrack.models import (
     ApdrOutcome,
     AuditAction,
     AuditEvent,
+    Contact,
     EhcnaRequest,
     PanelAction,
     PanelDecision,
@@ -117,6 +118,7 @@ def collect(actor: User, pupil_id: uuid.UUID, *, fmt: str = "JSON") -> dict[str,
         "annual_reviews": _rows(
             AnnualReview, AnnualReview.pupil_id == pupil.id, order=AnnualReview.due_date
         ),
+        "advice_contacts": _rows(Contact, Contact.pupil_id == pupil.id, order=Contact.contact_date),
         "access_log": [
             {
                 k: v
@@ -162,6 +164,7 @@ PDF_SECTIONS = [
     ("ehcna_requests", "EHC needs assessment requests"),
     ("timescale_exceptions", "Timescale exceptions"),
     ("annual_reviews", "Annual reviews"),
+    ("advice_contacts", "Advice and support contacts"),
 ]
 
 # Internal keys that mean nothing to a parent reading the record.

@@ -28,6 +28,7 @@ from sendtrack.models import (
     User,
 )
 from sendtrack.services import audit
+from sendtrack.services.contacts import lists as contact_lists
 from sendtrack.services.rtf import applications as rtf
 from sendtrack.services.scoping import get_pupil
 from sendtrack.wording import money
@@ -160,6 +161,14 @@ def entries_for(user: User, pupil: Pupil) -> list[Entry]:
         on = a.meeting_date or a.due_date
         title = "EHC plan annual review" + ("" if a.meeting_date else " due")
         out.append(Entry(on, "annual_review", title, a.decision or ""))
+    for k in contact_lists.about_child(user, pid):
+        out.append(
+            Entry(k.contact_date, "contact",
+                  f"Advice contact ({k.channel.label.lower()}) with {k.setting.name}",
+                  k.question if len(k.question) <= 200 else k.question[:199] + "…",
+                  k.recorded_by.name if k.recorded_by else "", k.created_at,
+                  ("contacts.show", {"contact_id": k.id}))
+        )  # fmt: skip
     for e in rtf.timeline_entries(user, pid):
         out.append(
             Entry(e.on, "rtf", e.title, e.detail,

@@ -8,7 +8,9 @@ aggregates; `avoided.py` documents the "requests avoided" method in full.
 - referrals.*, rtf.*: events dated in the period, both ends inclusive;
 - avoided.*: children whose first early-support episode was decided in the period,
   classified as at the as-at date with a follow-up window of `window_months`;
-- ehcna.*: SEN2 measures (ehcna.py).
+- ehcna.*: SEN2 measures (ehcna.py);
+- contacts.*: advice and support contacts dated in the period (contacts.py), never
+  early-support episodes.
 
 `filters` (cluster, setting, need, an Area SEND Lead's scope; filters.py) limit every area;
 without them the figures are the whole area's, exactly as `flask stats` exports them.
@@ -28,6 +30,10 @@ from sendtrack.services.statistics.avoided import (
     avoided_measures_by_period,
 )
 from sendtrack.services.statistics.avoided import avoided_children as _avoided_children
+from sendtrack.services.statistics.contacts import (
+    contact_measures,
+    contact_measures_by_period,
+)
 from sendtrack.services.statistics.ehcna import ehcna_measures, ehcna_measures_by_period
 from sendtrack.services.statistics.filters import NO_FILTERS, Filters
 from sendtrack.services.statistics.referrals import (
@@ -77,6 +83,7 @@ def compute(
     measures.update(rtf_measures(session, date_from, date_to, filters))
     measures.update(avoided_measures(session, date_from, date_to, as_at, window_months, filters))
     measures.update(ehcna_measures(session, date_from, date_to, as_at, filters))
+    measures.update(contact_measures(session, date_from, date_to, filters))
     return dict(sorted(measures.items()))
 
 
@@ -103,6 +110,7 @@ def compute_periods(
         rtf_measures_by_period(session, periods, filters),
         avoided_measures_by_period(session, periods, as_at, window_months, filters),
         ehcna_measures_by_period(session, periods, as_at, filters),
+        contact_measures_by_period(session, periods, filters),
     ]
     for index, measures in enumerate(found):
         measures.update(snapshots[register_dates[index]])

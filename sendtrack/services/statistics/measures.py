@@ -39,6 +39,9 @@ LABELS: dict[str, str] = {
     "ehcna.plans_issued_within_20_weeks": "EHC plans issued within 20 weeks",
     "ehcna.plans_issued_excluding_exceptions": "EHC plans issued, exception cases left out",
     "ehcna.plans_issued_within_20_weeks_excluding_exceptions": ("Of those, issued within 20 weeks"),
+    "contacts.total": "Advice and support contacts",
+    "contacts.settings": "Settings with at least one contact",
+    "contacts.children": "Named children contacts were about",
 }
 
 AREAS = [
@@ -47,6 +50,7 @@ AREAS = [
     ("rtf", "Reception Transition Funding"),
     ("avoided", "EHCNA requests avoided (estimate)"),
     ("ehcna", "EHC needs assessments (SEN2 definitions)"),
+    ("contacts", "Advice and support contacts"),
 ]
 MONEY = {"referrals.amount_awarded", "rtf.amount_awarded"}
 
@@ -174,4 +178,13 @@ def method(
             "the as-at date is closed. Avoided: otherwise - the window closed with no request.",
         ),
         ("Rate avoided", rate_text),
+        (
+            "Advice and support contacts",
+            "Calls, emails, visits, meetings, drop-ins, supervision and training dated in the "
+            "period, each event's attendance counted as one contact for each setting that "
+            "attended; with the distinct settings and the distinct named children they were "
+            "about. Contacts are counted here only: an advice contact is never an "
+            "early-support episode, so it never makes a child avoided, escalated, pending or "
+            "lost to follow-up.",
+        ),
     ]

@@ -57,6 +57,7 @@ SHEET_NAMES = {
     "Reception Transition Funding": "RTF",
     "EHCNA requests avoided (estimate)": "Requests avoided",
     "EHC needs assessments (SEN2 definitions)": "EHCNA (SEN2)",
+    "Advice and support contacts": "Contacts",
 }
 
 
