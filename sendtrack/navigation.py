@@ -17,6 +17,7 @@ SECTIONS: list[tuple[str, str, Permission]] = [
     ("EHC needs assessments", "ehcna.index", Permission.RECORD_EHCNA),
     ("Statistics", "statistics.index", Permission.VIEW_STATISTICS),
     ("Referrals", "referrals.index", Permission.VIEW_PUPIL),
+    ("Ranges", "ranges.guide", Permission.SIGNED_IN),
     ("Cluster panels", "panels.index", Permission.VIEW_PANELS),
     ("Administration", "admin.index", Permission.MANAGE_ORGANISATION),
     ("Audit trail", "audit_trail.search", Permission.VIEW_AUDIT),

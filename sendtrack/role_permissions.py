@@ -36,6 +36,7 @@ class Permission(StrEnum):
     IMPORT_DATA = "import_data"
     VIEW_AUDIT = "view_audit"
     SUBJECT_ACCESS = "subject_access"
+    MANAGE_RANGES = "manage_ranges"
 
 
 P = Permission

@@ -257,3 +257,9 @@ ROUTE_PARAMS["pack_id"] = ("pack_a", "pack_b")
 from tests import world_restricted  # noqa: E402
 
 EXTRA_BUILDERS.append(world_restricted.build)
+from tests import world_ranges  # noqa: E402
+
+EXTRA_BUILDERS.append(world_ranges.build)
+ROUTE_PARAMS["draft_area_id"] = ("ranges_draft_area_a", "ranges_draft_area_b")
+ROUTE_PARAMS["draft_level_id"] = ("ranges_draft_level_a", "ranges_draft_level_b")
+ROUTE_PARAMS["item_id"] = ("ranges_item_a", "ranges_item_b")

@@ -43,6 +43,17 @@ from sendtrack.models.pupils import (
     SenStatusChange,
     Sex,
 )
+from sendtrack.models.ranges import (
+    ExpectedProvision,
+    FrameworkStatus,
+    JudgementTick,
+    RangesArea,
+    RangesDescriptor,
+    RangesFramework,
+    RangesJudgement,
+    RangesLevel,
+    UsuallyNext,
+)
 from sendtrack.models.referrals import Referral, ReferralStatus, RequestType, WouldRequestEhcna
 from sendtrack.models.rtf import RtfApplication, RtfBand, RtfBudget, RtfDecision, RtfStatus
 from sendtrack.models.statistics import StatisticsResult, StatisticsStamp
@@ -73,8 +84,11 @@ __all__ = [
     "EarlySupportStart",
     "EhcnaRequest",
     "ExceptionGround",
+    "ExpectedProvision",
+    "FrameworkStatus",
     "GeneratedPack",
     "ImportUpload",
+    "JudgementTick",
     "LocalAuthority",
     "LoginAttempt",
     "MeetingStatus",
@@ -91,6 +105,11 @@ __all__ = [
     "Pupil",
     "PupilNeed",
     "PupilTransfer",
+    "RangesArea",
+    "RangesDescriptor",
+    "RangesFramework",
+    "RangesJudgement",
+    "RangesLevel",
     "RecoveryCode",
     "Referral",
     "ReferralStatus",
@@ -114,5 +133,6 @@ __all__ = [
     "TwoFactorPolicy",
     "UnitRate",
     "User",
+    "UsuallyNext",
     "WouldRequestEhcna",
 ]
