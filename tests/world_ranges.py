@@ -8,11 +8,14 @@ from datetime import timedelta
 
 from sendtrack.extensions import db
 from sendtrack.models import (
+    ApdrCycle,
     ExpectedProvision,
     FrameworkStatus,
+    JudgementTick,
     RangesArea,
     RangesDescriptor,
     RangesFramework,
+    RangesJudgement,
     RangesLevel,
     UsuallyNext,
 )
@@ -68,6 +71,9 @@ def build(w: World, password: str) -> None:
     draft = _framework(FrameworkStatus.DRAFT, None)
     draft.title = "Testshire ranges (draft)"
     db.session.flush()
+    for copy, original in zip(draft.areas, published.areas, strict=True):
+        copy.lineage_id = original.lineage_id  # the draft is a copy of version 1
+    db.session.flush()
     w.ids["ranges_v1"] = published.id
     w.ids["ranges_draft"] = draft.id
     for side, index in (("a", 0), ("b", 1)):
@@ -76,3 +82,22 @@ def build(w: World, password: str) -> None:
         w.ids[f"ranges_draft_area_{side}"] = draft.areas[index].id
         w.ids[f"ranges_draft_level_{side}"] = draft.levels[index].id
         w.ids[f"ranges_item_{side}"] = draft.areas[index].provision[1].id
+    # Pupil A's open cycle: Communication and interaction judged at Universal, confirmed.
+    cycle = w.get(ApdrCycle, "cycle_a")
+    area = published.areas[0]
+    universal = published.levels[0]
+    judgement = RangesJudgement(
+        cycle_id=cycle.id,
+        pupil_id=cycle.pupil_id,
+        setting_id=cycle.setting_id,
+        framework_id=published.id,
+        area_id=area.id,
+        suggested_level_id=universal.id,
+        level_id=universal.id,
+        judged_on=TODAY - timedelta(days=10),
+        judged_by_id=w["senco"],
+    )
+    judgement.ticks.append(JudgementTick(descriptor_id=area.descriptors[0].id))
+    db.session.add(judgement)
+    db.session.flush()
+    w.ids["ranges_judgement_a"] = judgement.id

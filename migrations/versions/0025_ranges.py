@@ -83,6 +83,7 @@ def upgrade():
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("need_codes", sa.String(length=200), server_default="", nullable=False),
+        sa.Column("lineage_id", sa.Uuid(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["framework_id"],

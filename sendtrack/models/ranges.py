@@ -20,10 +20,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    Uuid,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from sendtrack.models.apdr import ApdrCycle
 from sendtrack.models.base import Base, Timestamps, UuidPk, Versioned, enum_column
 
 
@@ -101,6 +103,9 @@ class RangesArea(UuidPk, Base):
     position: Mapped[int]
     name: Mapped[str] = mapped_column(String(200))
     need_codes: Mapped[str] = mapped_column(String(200), server_default="")
+    # The same area of need across versions: a draft's copy keeps it, so a child's levels
+    # line up across versions even when an area is renamed.
+    lineage_id: Mapped[uuid.UUID] = mapped_column(Uuid, default=uuid.uuid4)
 
     descriptors: Mapped[list[RangesDescriptor]] = relationship(
         order_by="RangesDescriptor.position", cascade="all, delete-orphan"
@@ -203,6 +208,7 @@ class RangesJudgement(UuidPk, Timestamps, Versioned, Base):
     judged_on: Mapped[date] = mapped_column(Date)
     judged_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
 
+    cycle: Mapped[ApdrCycle] = relationship()
     framework: Mapped[RangesFramework] = relationship()
     area: Mapped[RangesArea] = relationship()
     suggested_level: Mapped[RangesLevel | None] = relationship(foreign_keys=[suggested_level_id])

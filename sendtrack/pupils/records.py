@@ -18,6 +18,7 @@ from sendtrack.pupils.forms import PupilForm, StatusForm
 from sendtrack.school_year import year_group, year_group_label
 from sendtrack.services.pupils import apdr, timeline, transfers
 from sendtrack.services.pupils import records as pupils
+from sendtrack.services.ranges import judgements
 from sendtrack.web import acting_user, render_form, saved
 
 
@@ -173,6 +174,7 @@ def record(pupil_id: uuid.UUID) -> str:
             year_group(pupil.date_of_birth, date.today(), pupil.year_group_override)
         ),
         history=sorted(pupil.status_history, key=lambda c: c.start_date, reverse=True),
+        ranges_levels=judgements.levels_of_child(pupil.id),
     )
 
 

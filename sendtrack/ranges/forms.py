@@ -115,3 +115,23 @@ class PublishForm(BaseForm):
         "Date it takes effect", subject="The date", required="Enter the date it takes effect"
     )
     submit = SubmitField("Publish", widget=GovSubmitInput())
+
+
+class TickForm(BaseForm):
+    """The descriptors that fit the child in one area (drawn by level in the template)."""
+
+    version = VersionField()
+    descriptors = SelectMultipleField(
+        "Descriptors that fit the child",
+        widget=GovCheckboxesInput(),
+        validate_choice=False,
+        validators=[Optional()],
+    )
+    submit = SubmitField("Save and see the suggested level", widget=GovSubmitInput())
+
+
+class LevelChoiceForm(BaseForm):
+    version = VersionField()
+    level = radios("Level", required="Choose the level")
+    reason = area_field("Why the level differs from the suggested level", 2000)
+    submit = SubmitField("Confirm the level", widget=GovSubmitInput())

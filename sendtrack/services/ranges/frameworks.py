@@ -128,6 +128,12 @@ def draft_item(item_id: uuid.UUID) -> ExpectedProvision:
     return item
 
 
+def version_of(area: RangesArea) -> RangesFramework:
+    framework = db.session.get(RangesFramework, area.framework_id)
+    assert framework is not None
+    return framework
+
+
 def descriptors_of(area: RangesArea, level: RangesLevel) -> list[RangesDescriptor]:
     return [d for d in area.descriptors if d.level_id == level.id]
 
@@ -197,7 +203,12 @@ def _copy(base: RangesFramework, framework: RangesFramework) -> None:
         )
         framework.levels.append(levels[level.id])
     for area in base.areas:
-        copy = RangesArea(position=area.position, name=area.name, need_codes=area.need_codes)
+        copy = RangesArea(
+            position=area.position,
+            name=area.name,
+            need_codes=area.need_codes,
+            lineage_id=area.lineage_id,
+        )
         framework.areas.append(copy)
         for d in area.descriptors:
             copy.descriptors.append(
