@@ -293,8 +293,33 @@ def upgrade():
         ),
     )
 
+    op.create_table(
+        "ranges_planned",
+        sa.Column("provision_id", sa.Uuid(), nullable=False),
+        sa.Column("expected_id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["expected_id"],
+            ["ranges_expected_provision.id"],
+            name=op.f("fk_ranges_planned_expected_id_ranges_expected_provision"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["provision_id"],
+            ["provision.id"],
+            name=op.f("fk_ranges_planned_provision_id_provision"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("provision_id", name=op.f("pk_ranges_planned")),
+    )
+    with op.batch_alter_table("ranges_planned", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_ranges_planned_expected_id"), ["expected_id"], unique=False
+        )
+
 
 def downgrade():
+    with op.batch_alter_table("ranges_planned", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_ranges_planned_expected_id"))
+    op.drop_table("ranges_planned")
     op.drop_table("ranges_judgement_tick")
     with op.batch_alter_table("ranges_judgement", schema=None) as batch_op:
         batch_op.drop_index("ix_ranges_judgement_pupil")

@@ -229,3 +229,17 @@ class JudgementTick(Base):
     )
 
     descriptor: Mapped[RangesDescriptor] = relationship()
+
+
+class PlannedExpectedProvision(Base):
+    """A plan's provision added from the framework's expected provision: the link that says
+    the expected item is in the plan even after the SENCO edits its wording or cost."""
+
+    __tablename__ = "ranges_planned"
+
+    provision_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("provision.id", ondelete="CASCADE"), primary_key=True
+    )
+    expected_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("ranges_expected_provision.id"), index=True
+    )

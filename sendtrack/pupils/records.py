@@ -18,7 +18,7 @@ from sendtrack.pupils.forms import PupilForm, StatusForm
 from sendtrack.school_year import year_group, year_group_label
 from sendtrack.services.pupils import apdr, timeline, transfers
 from sendtrack.services.pupils import records as pupils
-from sendtrack.services.ranges import judgements
+from sendtrack.services.ranges import judgements, planning
 from sendtrack.web import acting_user, render_form, saved
 
 
@@ -175,6 +175,7 @@ def record(pupil_id: uuid.UUID) -> str:
         ),
         history=sorted(pupil.status_history, key=lambda c: c.start_date, reverse=True),
         ranges_levels=judgements.levels_of_child(pupil.id),
+        ranges_gap=planning.gap_of_child(pupil.id),
     )
 
 

@@ -135,3 +135,14 @@ class LevelChoiceForm(BaseForm):
     level = radios("Level", required="Choose the level")
     reason = area_field("Why the level differs from the suggested level", 2000)
     submit = SubmitField("Confirm the level", widget=GovSubmitInput())
+
+
+class AddExpectedForm(BaseForm):
+    version = VersionField()
+    items = SelectMultipleField(
+        "Expected provision to add to the plan",
+        widget=GovCheckboxesInput(),
+        validate_choice=False,
+        validators=[Optional()],
+    )
+    submit = SubmitField("Add to the plan", widget=GovSubmitInput())

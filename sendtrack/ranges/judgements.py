@@ -11,9 +11,9 @@ from flask import flash, redirect, request, url_for
 from sendtrack.forms import as_uuid, set_choices
 from sendtrack.permissions import Permission, requires
 from sendtrack.ranges import bp
-from sendtrack.ranges.forms import LevelChoiceForm, TickForm
+from sendtrack.ranges.forms import AddExpectedForm, LevelChoiceForm, TickForm
 from sendtrack.services.pupils import apdr
-from sendtrack.services.ranges import frameworks, judgements
+from sendtrack.services.ranges import frameworks, judgements, planning
 from sendtrack.web import acting_user, render_form, saved
 
 STALE = "This plan was changed by someone else: check the cycle, then judge again"
@@ -119,4 +119,42 @@ def confirm(cycle_id: uuid.UUID, area_id: uuid.UUID) -> Any:
         area,
         f"the {area.name} level",
         judgement=judgement,
+    )
+
+
+@bp.route("/cycles/<uuid:cycle_id>/expected-provision", methods=["GET", "POST"])
+@requires(Permission.RECORD_APDR)
+def expected(cycle_id: uuid.UUID) -> Any:
+    """The expected provision for the cycle's confirmed levels, offered to the plan."""
+    user = acting_user()
+    cycle = apdr.editable_cycle(user, cycle_id, open_only=False)
+    if cycle.status.value != "open":
+        return _reviewed(cycle_id)
+    offered = planning.expected_for(cycle)
+    form = AddExpectedForm()
+    set_choices(form.items, [(str(e.item.id), e.item.description) for e in offered])
+    if request.method == "GET":
+        form.version.data = str(cycle.version)
+        form.items.data = [str(e.item.id) for e in offered if not e.in_plan]
+    elif form.validate_on_submit():
+        chosen = [i for i in (as_uuid(v) for v in form.items.data or []) if i]
+        attempt = saved(
+            form,
+            lambda: planning.add_to_plan(user, cycle, chosen, form.version.number),
+            stale=STALE,
+        )
+        if attempt:
+            flash(
+                f"{attempt.result} expected provision added to the plan: check each item",
+                "success",
+            )
+            return redirect(url_for("pupils.cycle", cycle_id=cycle.id) + "#plan")
+    return _page(
+        "ranges/expected.html",
+        form,
+        cycle,
+        None,
+        "the expected provision",
+        offered=offered,
+        chosen=set(form.items.data or []),
     )
