@@ -12,6 +12,7 @@ from sendtrack.demo.context import DemoContext
 from sendtrack.demo.core import seed_core
 from sendtrack.demo.ehcna import seed_ehcna
 from sendtrack.demo.panels import seed_panels
+from sendtrack.demo.ranges import seed_ranges
 from sendtrack.demo.register import seed_register
 from sendtrack.demo.rtf import seed_rtf
 from sendtrack.demo.statistics import seed_statistics
@@ -26,6 +27,7 @@ STEPS: list[Callable[[DemoContext], None]] = [
     seed_statistics,
     seed_register,
     seed_panels,
+    seed_ranges,
 ]
 
 
