@@ -6,9 +6,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 
 from sendtrack.models import (
+    AuditAction,
     ExpectedProvision,
     RangesArea,
     RangesFramework,
@@ -27,7 +28,8 @@ from sendtrack.ranges.forms import (
     PublishForm,
     StartDraftForm,
 )
-from sendtrack.services.ranges import frameworks
+from sendtrack.services import audit
+from sendtrack.services.ranges import exchange, frameworks
 from sendtrack.web import STALE, acting_user, render_form, saved
 
 
@@ -44,6 +46,38 @@ def versions() -> Any:
         current=frameworks.current(),
         draft=frameworks.draft(),
         form=StartDraftForm(),
+    )
+
+
+@bp.route("/export.xlsx")
+@requires(Permission.MANAGE_RANGES)
+def export() -> Any:
+    """A version (`?version=N`), the draft (`?version=draft`) or, by default, the version in
+    effect, as the spreadsheet the `ranges` import reads."""
+    which = request.args.get("version", "")
+    if which == "draft":
+        found, name = frameworks.the_draft(), "draft"
+    elif which.isascii() and which.isdigit() and len(which) < 6:
+        found = frameworks.by_number(int(which))
+        name = f"version-{found.number}"
+    else:
+        current = frameworks.current()
+        if current is None:
+            flash("Nothing has been published yet")
+            return redirect(url_for("ranges.versions"))
+        found, name = current, f"version-{current.number}"
+    data = exchange.workbook(found)
+    audit.record(
+        acting_user(),
+        AuditAction.EXPORT,
+        "ranges_framework",
+        found.id,
+        summary=f"Exported the ranges framework ({name.replace('-', ' ')})",
+    )
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="ranges-{name}.xlsx"'},
     )
 
 

@@ -15,6 +15,7 @@ from sendtrack.services import audit
 from sendtrack.services.imports.clusters import ClustersImport
 from sendtrack.services.imports.ehcna import EhcnaImport
 from sendtrack.services.imports.pupils import PupilsImport
+from sendtrack.services.imports.ranges import RangesImport
 from sendtrack.services.imports.referrals import ReferralsImport
 from sendtrack.services.imports.rows import (
     ImportFileError,
@@ -59,6 +60,8 @@ KINDS: list[Callable[[], ImportKind]] = [
     RtfImport,
     # EHC needs assessment request history (after pupils and rtf).
     EhcnaImport,
+    # The council's ranges framework, into the draft (docs/ranges.md).
+    RangesImport,
 ]
 
 

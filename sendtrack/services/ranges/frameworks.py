@@ -98,6 +98,13 @@ def versions_list() -> list[RangesFramework]:
     )
 
 
+def by_number(number: int) -> RangesFramework:
+    found = db.session.scalar(select(RangesFramework).where(RangesFramework.number == number))
+    if found is None:
+        raise NotFound("version")
+    return found
+
+
 def the_draft() -> RangesFramework:
     found = draft()
     if found is None:
@@ -148,6 +155,12 @@ def provision_of(area: RangesArea, level: RangesLevel) -> list[ExpectedProvision
 def _touch(framework: RangesFramework) -> None:
     # Forces an UPDATE of the framework row, so its version moves on with any child-row edit.
     framework.updated_at = datetime.now(UTC)
+
+
+def flush_framework(framework: RangesFramework) -> None:
+    """Write a bulk change to the draft (the import), moving its version on."""
+    _touch(framework)
+    versions.save(framework)
 
 
 def _editable(framework: RangesFramework, version: int | None) -> None:
