@@ -37,6 +37,7 @@ class Permission(StrEnum):
     VIEW_AUDIT = "view_audit"
     SUBJECT_ACCESS = "subject_access"
     MANAGE_RANGES = "manage_ranges"
+    MODERATE_RANGES = "moderate_ranges"
 
 
 P = Permission
@@ -65,6 +66,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.RECORD_DECISIONS,
             P.VIEW_BUDGETS,
             P.VIEW_STATISTICS,
+            P.MODERATE_RANGES,
         }
     ),
     Role.PANEL_MEMBER: frozenset({P.SIGNED_IN, P.VIEW_PUPIL, P.VIEW_PANELS}),

@@ -101,3 +101,19 @@ def build(w: World, password: str) -> None:
     db.session.add(judgement)
     db.session.flush()
     w.ids["ranges_judgement_a"] = judgement.id
+    # The same on the B side (school b1, cluster B) and for the restricted child (a1).
+    for key, cycle_key in (("b", "cycle_b"), ("restricted", "cycle_restricted")):
+        other = w.get(ApdrCycle, cycle_key)
+        made = RangesJudgement(
+            cycle_id=other.id,
+            pupil_id=other.pupil_id,
+            setting_id=other.setting_id,
+            framework_id=published.id,
+            area_id=area.id,
+            suggested_level_id=universal.id,
+            level_id=universal.id,
+            judged_on=TODAY - timedelta(days=10),
+        )
+        db.session.add(made)
+        db.session.flush()
+        w.ids[f"ranges_judgement_{key}"] = made.id

@@ -315,8 +315,54 @@ def upgrade():
             batch_op.f("ix_ranges_planned_expected_id"), ["expected_id"], unique=False
         )
 
+    op.create_table(
+        "ranges_moderation",
+        sa.Column("judgement_id", sa.Uuid(), nullable=False),
+        sa.Column("agreed", sa.Boolean(), nullable=False),
+        sa.Column("level_id", sa.Uuid(), nullable=True),
+        sa.Column("comment", sa.Text(), nullable=True),
+        sa.Column("moderated_on", sa.Date(), nullable=False),
+        sa.Column("moderated_by_id", sa.Uuid(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
+            nullable=False,
+        ),
+        sa.Column(
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
+            nullable=False,
+        ),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.CheckConstraint(
+            "agreed OR (level_id IS NOT NULL AND comment IS NOT NULL)",
+            name=op.f("ck_ranges_moderation_disagreement_explained"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["judgement_id"],
+            ["ranges_judgement.id"],
+            name=op.f("fk_ranges_moderation_judgement_id_ranges_judgement"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["level_id"],
+            ["ranges_level.id"],
+            name=op.f("fk_ranges_moderation_level_id_ranges_level"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["moderated_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_ranges_moderation_moderated_by_id_user_account"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ranges_moderation")),
+        sa.UniqueConstraint("judgement_id", name=op.f("uq_ranges_moderation_judgement_id")),
+    )
 
 def downgrade():
+    op.drop_table("ranges_moderation")
     with op.batch_alter_table("ranges_planned", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_ranges_planned_expected_id"))
     op.drop_table("ranges_planned")

@@ -53,6 +53,7 @@ from sendtrack.models.ranges import (
     RangesFramework,
     RangesJudgement,
     RangesLevel,
+    RangesModeration,
     UsuallyNext,
 )
 from sendtrack.models.referrals import Referral, ReferralStatus, RequestType, WouldRequestEhcna
@@ -112,6 +113,7 @@ __all__ = [
     "RangesFramework",
     "RangesJudgement",
     "RangesLevel",
+    "RangesModeration",
     "RecoveryCode",
     "Referral",
     "ReferralStatus",

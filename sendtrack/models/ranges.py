@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sendtrack.models.apdr import ApdrCycle
 from sendtrack.models.base import Base, Timestamps, UuidPk, Versioned, enum_column
+from sendtrack.models.org import Setting
 
 
 class FrameworkStatus(StrEnum):
@@ -214,6 +215,10 @@ class RangesJudgement(UuidPk, Timestamps, Versioned, Base):
     suggested_level: Mapped[RangesLevel | None] = relationship(foreign_keys=[suggested_level_id])
     level: Mapped[RangesLevel | None] = relationship(foreign_keys=[level_id])
     ticks: Mapped[list[JudgementTick]] = relationship(cascade="all, delete-orphan")
+    setting: Mapped[Setting] = relationship()
+    moderation: Mapped[RangesModeration | None] = relationship(
+        back_populates="judgement", foreign_keys="RangesModeration.judgement_id"
+    )
 
 
 class JudgementTick(Base):
@@ -243,3 +248,31 @@ class PlannedExpectedProvision(Base):
     expected_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("ranges_expected_provision.id"), index=True
     )
+
+
+class RangesModeration(UuidPk, Timestamps, Versioned, Base):
+    """An Area SEND Lead's or officer's moderation of one judgement: they agree, or they
+    would give another level, with a comment. The SENCO sees the outcome on the cycle."""
+
+    __tablename__ = "ranges_moderation"
+    __table_args__ = (
+        CheckConstraint(
+            "agreed OR (level_id IS NOT NULL AND comment IS NOT NULL)",
+            name="disagreement_explained",
+        ),
+    )
+
+    judgement_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("ranges_judgement.id", ondelete="CASCADE"), unique=True
+    )
+    agreed: Mapped[bool]
+    # The level the moderator would give, when they disagree.
+    level_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("ranges_level.id"))
+    comment: Mapped[str | None] = mapped_column(Text)
+    moderated_on: Mapped[date] = mapped_column(Date)
+    moderated_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+
+    judgement: Mapped[RangesJudgement] = relationship(
+        back_populates="moderation", foreign_keys=[judgement_id]
+    )
+    level: Mapped[RangesLevel | None] = relationship()

@@ -12,4 +12,4 @@ from flask import Blueprint
 
 bp = Blueprint("ranges", __name__, url_prefix="/ranges")
 
-from sendtrack.ranges import drafts, guide, judgements  # noqa: E402, F401 (registers routes)
+from sendtrack.ranges import drafts, guide, judgements, moderation  # noqa: E402, F401 (registers routes)

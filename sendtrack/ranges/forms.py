@@ -146,3 +146,14 @@ class AddExpectedForm(BaseForm):
         validators=[Optional()],
     )
     submit = SubmitField("Add to the plan", widget=GovSubmitInput())
+
+
+class ModerationForm(BaseForm):
+    agreed = radios(
+        "Do you agree with the level?",
+        [("yes", "Yes, I agree"), ("no", "No, I would give another level")],
+        required="Choose whether you agree with the level",
+    )
+    level = radios("The level you would give", optional="Choose a level from the list")
+    comment = area_field("Comment for the SENCO", 2000)
+    submit = SubmitField("Record the moderation", widget=GovSubmitInput())

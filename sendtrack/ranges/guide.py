@@ -47,6 +47,7 @@ def guide() -> Any:
         guide=found,
         everything=everything,
         can_manage=user_has(user, Permission.MANAGE_RANGES),
+        can_moderate=user_has(user, Permission.MODERATE_RANGES),
         filtered=bool(form.area.data or form.level.data or form.q.data),
     ), (200 if not form.errors else 400)
 

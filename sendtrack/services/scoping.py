@@ -40,6 +40,7 @@ from sendtrack.models import (
     PanelMeeting,
     PanelMember,
     Pupil,
+    RangesJudgement,
     Referral,
     ReferralStatus,
     RtfApplication,
@@ -406,3 +407,26 @@ def may_read_packs_naming_removed_children(user: User) -> bool:
     officers and administrators only; the lead and panel members read the current version
     (issue 19, R11)."""
     return user.is_area_wide
+
+
+def moderation_scope(user: User) -> ColumnElement[bool]:
+    """Judgements of a child's level (ranges) a user may moderate: those made in their
+    clusters' settings (Area SEND Lead), or all (area-wide). A restricted child's are only
+    for the area-wide. The moderator reads the judgement, not the child's record."""
+    if user.is_area_wide:
+        return RangesJudgement.id.is_not(None)
+    if not user.cluster_ids:
+        return false()
+    return and_(
+        RangesJudgement.setting_id.in_(
+            select(Setting.id).where(Setting.cluster_id.in_(user.cluster_ids))
+        ),
+        RangesJudgement.pupil_id.not_in(restricted_pupil_ids()),
+    )
+
+
+def get_judgement(user: User, judgement_id: uuid.UUID) -> RangesJudgement:
+    return _one(
+        select(RangesJudgement).where(RangesJudgement.id == judgement_id, moderation_scope(user)),
+        "judgement",
+    )
