@@ -5,14 +5,17 @@ ordinarily available provision (shown, never a block)."""
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 from flask import Flask
 from flask.testing import FlaskClient
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from sendtrack.extensions import db
-from sendtrack.models import ApdrCycle, Provision, RangesArea, RangesFramework
+from sendtrack.models import ApdrCycle, PanelMeeting, Provision, RangesArea, RangesFramework
+from sendtrack.services.packs import data, render
 from tests.conftest import sign_in
 from tests.world import EMAILS, World
 
@@ -134,3 +137,23 @@ def test_the_ordinarily_available_warning_shows_and_never_blocks(app: Flask, wor
     # A child never judged sees no warning.
     quiet = world["pupil_a_quiet"]
     assert OAP not in senco.get(f"/children/{quiet}/referrals/new").get_data(as_text=True)
+
+
+def test_the_pack_shows_levels_gap_and_warning(ctx: None, world: World) -> None:
+    """Pupil A is on meeting A's agenda: cycle 1 has Communication and interaction at
+    Universal confirmed, whose expected visual timetable is not in the plan, and Universal is
+    usually met from ordinarily available provision."""
+    meeting = db.session.get(PanelMeeting, world["meeting_a"])
+    assert meeting is not None
+    case = next(c for c in data.case_data(meeting, False) if c["reference"] == "REF-TEST-A")
+    cycle = case["cycles"][-1]
+    assert cycle["levels"] == [
+        {"area": "Communication and interaction", "level": "Universal", "version": 1}
+    ]
+    assert [g["description"] for g in cycle["gap"]] == [TIMETABLE]
+    assert case["ordinarily_available"] == ["Communication and interaction: Universal"]
+    pdf, _ = render.render_case(case, 1)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Expected provision not in the plan: " + TIMETABLE in text
+    assert "usually met from the school’s own resources" in text
+    assert "Levels of need (ranges, version 1): Communication and interaction: Universal" in text
