@@ -216,7 +216,7 @@ def seed_ranges(ctx: DemoContext) -> None:
                 area_id=area.id,
                 suggested_level_id=level.id,
                 level_id=level.id,
-                judged_on=cycle.start_date or today,
+                judged_on=min(cycle.start_date or today, today),
                 judged_by_id=senco.id,
             )
             judgement.ticks.extend(JudgementTick(descriptor=d) for d in ticks)

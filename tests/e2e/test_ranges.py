@@ -108,3 +108,25 @@ def test_ranges_guide_judging_planning_and_the_gap(journey) -> None:  # type: ig
     officer.screenshot("ranges-draft")
     officer.follow("2 descriptors, 1 provision for Cognition and learning at Range 4")
     officer.screenshot("ranges-cell")
+
+
+def test_lead_moderates_a_level(journey) -> None:  # type: ignore[no-untyped-def]
+    """The Area SEND Lead moderates a demo judgement from their cluster: a disagreement
+    needs a comment; the agreement figures count it."""
+    lead = journey("lead")
+    lead.goto("/ranges/moderation")
+    assert lead.heading() == "Moderating levels of need"
+    lead.screenshot("ranges-moderation")
+    first = lead.page.locator("main table a", has_text="Moderate").first.get_attribute("href")
+    assert first is not None
+    lead.goto(first)
+    assert lead.heading().startswith("Moderate: ")
+    lead.choose("No, I would give another level")
+    lead.press("Record the moderation", expect_status=400)
+    lead.check_error_summary("Choose the level you would give")
+    lead.screenshot("ranges-moderate-errors")
+    lead.choose("Yes, I agree")
+    lead.press("Record the moderation", expect_status=200)
+    assert "Moderation recorded" in lead.success_banner()
+    clusters = lead.page.locator("#agreement-clusters").inner_text()
+    assert "Northbrook" in clusters and "100%" in clusters
