@@ -19,6 +19,7 @@ from sendtrack.models import (
     RangesModeration,
     User,
 )
+from sendtrack.services import retention
 from sendtrack.services.ranges import moderation
 from tests.clock import TODAY
 from tests.conftest import sign_in
@@ -117,3 +118,16 @@ def test_agreement_figures_equal_hand_computed_answers(ctx: None, world: World) 
     ]
     settings, clusters = moderation.figures(_user("lead"))
     assert [(a.name, a.moderated) for a in clusters] == [("Cluster A", 3)]
+
+
+def test_removing_a_child_removes_their_judgements(ctx: None, world: World) -> None:
+    """Retention: a child's judgements, ticks and moderation go with the child's record."""
+    officer = _user("officer")
+    judgement = db.session.get(RangesJudgement, world["ranges_judgement_a"])
+    assert judgement is not None
+    moderation.moderate(officer, judgement, agreed=True, level_id=None, comment=None)
+    retention.remove_pupils(officer, [world["pupil_a"]], "Past its retention date")
+    left = db.session.scalars(
+        select(RangesJudgement).where(RangesJudgement.pupil_id == world["pupil_a"])
+    ).all()
+    assert left == [] and db.session.scalars(select(RangesModeration)).all() == []
