@@ -28,7 +28,7 @@ from sendtrack.ranges.forms import (
     PublishForm,
     StartDraftForm,
 )
-from sendtrack.services import audit
+from sendtrack.services import audit, spreadsheets
 from sendtrack.services.ranges import exchange, frameworks
 from sendtrack.web import STALE, acting_user, render_form, saved
 
@@ -76,7 +76,7 @@ def export() -> Any:
     )
     return Response(
         data,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mimetype=spreadsheets.XLSX_TYPE,
         headers={"Content-Disposition": f'attachment; filename="ranges-{name}.xlsx"'},
     )
 
