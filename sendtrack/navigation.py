@@ -18,6 +18,7 @@ SECTIONS: list[tuple[str, str, Permission]] = [
     ("Statistics", "statistics.index", Permission.VIEW_STATISTICS),
     ("Referrals", "referrals.index", Permission.VIEW_PUPIL),
     ("Contacts", "contacts.index", Permission.VIEW_CONTACTS),
+    ("Ranges", "ranges.guide", Permission.SIGNED_IN),
     ("Cluster panels", "panels.index", Permission.VIEW_PANELS),
     ("Administration", "admin.index", Permission.MANAGE_ORGANISATION),
     ("Audit trail", "audit_trail.search", Permission.VIEW_AUDIT),

@@ -41,6 +41,8 @@ class Permission(StrEnum):
     # Area SEND Lead role for the clusters they support).
     VIEW_CONTACTS = "view_contacts"
     RECORD_CONTACTS = "record_contacts"
+    MANAGE_RANGES = "manage_ranges"
+    MODERATE_RANGES = "moderate_ranges"
 
 
 P = Permission
@@ -72,6 +74,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.VIEW_STATISTICS,
             P.VIEW_CONTACTS,
             P.RECORD_CONTACTS,
+            P.MODERATE_RANGES,
         }
     ),
     Role.PANEL_MEMBER: frozenset({P.SIGNED_IN, P.VIEW_PUPIL, P.VIEW_PANELS}),

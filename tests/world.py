@@ -290,3 +290,12 @@ from tests import world_contacts  # noqa: E402
 EXTRA_BUILDERS.append(world_contacts.build)
 ROUTE_PARAMS["contact_id"] = ("contact_a", "contact_b")
 ROUTE_PARAMS["event_id"] = ("event_a", "event_b")
+from tests import world_ranges  # noqa: E402
+
+EXTRA_BUILDERS.append(world_ranges.build)
+ROUTE_PARAMS["draft_area_id"] = ("ranges_draft_area_a", "ranges_draft_area_b")
+ROUTE_PARAMS["draft_level_id"] = ("ranges_draft_level_a", "ranges_draft_level_b")
+ROUTE_PARAMS["item_id"] = ("ranges_item_a", "ranges_item_b")
+ROUTE_PARAMS["area_id"] = ("ranges_area_a", "ranges_area_b")
+ROUTE_PARAMS["judgement_id"] = ("ranges_judgement_a", "ranges_judgement_b")
+world_restricted.RESTRICTED_PARAMS["judgement_id"] = "ranges_judgement_restricted"

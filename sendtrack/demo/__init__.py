@@ -13,6 +13,7 @@ from sendtrack.demo.context import DemoContext
 from sendtrack.demo.core import seed_core
 from sendtrack.demo.ehcna import seed_ehcna
 from sendtrack.demo.panels import seed_panels
+from sendtrack.demo.ranges import seed_ranges
 from sendtrack.demo.register import seed_register
 from sendtrack.demo.rtf import seed_rtf
 from sendtrack.demo.statistics import seed_statistics
@@ -28,6 +29,7 @@ STEPS: list[Callable[[DemoContext], None]] = [
     seed_register,
     seed_panels,
     seed_contacts,
+    seed_ranges,
 ]
 
 

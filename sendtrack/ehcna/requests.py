@@ -36,6 +36,7 @@ from sendtrack.services.contacts import lists as contact_lists
 from sendtrack.services.ehcna import annual_reviews
 from sendtrack.services.ehcna import requests as ehcna
 from sendtrack.services.pupils import records as pupils
+from sendtrack.services.ranges import planning
 from sendtrack.services.scoping import get_pupil
 from sendtrack.web import acting_user, render_form, saved
 
@@ -70,7 +71,12 @@ def new_request(pupil_id: uuid.UUID) -> Any:
             flash(f"Request {made.reference} recorded", "success")
             return redirect(url_for("ehcna.show", request_id=made.id))
     return render_form(
-        "ehcna/new.html", form, child=pupil, officer=officer, earlier=ehcna.early_support(pupil.id)
+        "ehcna/new.html",
+        form,
+        child=pupil,
+        officer=officer,
+        earlier=ehcna.early_support(pupil.id),
+        ranges_oap=planning.ordinarily_available_levels(pupil.id),
     )
 
 

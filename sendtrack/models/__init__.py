@@ -44,6 +44,19 @@ from sendtrack.models.pupils import (
     SenStatusChange,
     Sex,
 )
+from sendtrack.models.ranges import (
+    ExpectedProvision,
+    FrameworkStatus,
+    JudgementTick,
+    PlannedExpectedProvision,
+    RangesArea,
+    RangesDescriptor,
+    RangesFramework,
+    RangesJudgement,
+    RangesLevel,
+    RangesModeration,
+    UsuallyNext,
+)
 from sendtrack.models.referrals import Referral, ReferralStatus, RequestType, WouldRequestEhcna
 from sendtrack.models.rtf import RtfApplication, RtfBand, RtfBudget, RtfDecision, RtfStatus
 from sendtrack.models.statistics import StatisticsResult, StatisticsStamp
@@ -77,8 +90,11 @@ __all__ = [
     "EarlySupportStart",
     "EhcnaRequest",
     "ExceptionGround",
+    "ExpectedProvision",
+    "FrameworkStatus",
     "GeneratedPack",
     "ImportUpload",
+    "JudgementTick",
     "LocalAuthority",
     "LoginAttempt",
     "MeetingStatus",
@@ -90,11 +106,18 @@ __all__ = [
     "PanelMeeting",
     "PanelMember",
     "Phase",
+    "PlannedExpectedProvision",
     "Progress",
     "Provision",
     "Pupil",
     "PupilNeed",
     "PupilTransfer",
+    "RangesArea",
+    "RangesDescriptor",
+    "RangesFramework",
+    "RangesJudgement",
+    "RangesLevel",
+    "RangesModeration",
     "RecoveryCode",
     "Referral",
     "ReferralStatus",
@@ -118,5 +141,6 @@ __all__ = [
     "TwoFactorPolicy",
     "UnitRate",
     "User",
+    "UsuallyNext",
     "WouldRequestEhcna",
 ]

@@ -29,6 +29,7 @@ from sendtrack.services import submissions
 from sendtrack.services.errors import DomainError
 from sendtrack.services.pupils import apdr
 from sendtrack.services.pupils import records as pupils
+from sendtrack.services.ranges import judgements, planning
 from sendtrack.web import acting_user, render_form, saved
 
 STALE = "This record was changed by someone else. What you typed is kept below; the saved plan is shown on the right. Check it, then save again."  # noqa: E501
@@ -126,6 +127,8 @@ def cycle(cycle_id: uuid.UUID) -> str:
         can_start_next=pupils.may_edit(user, pupil) and found.status.value == "reviewed",
         remove_form=RemoveForm(),
         today=date.today(),
+        ranges_areas=judgements.areas_for_cycle(found, [n.code.value for n in pupil.needs]),
+        ranges_gap=planning.gap(found),
     )
 
 

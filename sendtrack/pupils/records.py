@@ -19,6 +19,7 @@ from sendtrack.school_year import year_group, year_group_label
 from sendtrack.services.contacts import lists as contact_lists
 from sendtrack.services.pupils import apdr, timeline, transfers
 from sendtrack.services.pupils import records as pupils
+from sendtrack.services.ranges import judgements, planning
 from sendtrack.web import acting_user, render_form, saved
 
 
@@ -175,6 +176,8 @@ def record(pupil_id: uuid.UUID) -> str:
         ),
         history=sorted(pupil.status_history, key=lambda c: c.start_date, reverse=True),
         contacts_about=contact_lists.about_child(user, pupil.id),
+        ranges_levels=judgements.levels_of_child(pupil.id),
+        ranges_gap=planning.gap_of_child(pupil.id),
     )
 
 

@@ -26,6 +26,7 @@ from sendtrack.referrals.forms import ReferralForm, SubmitForm
 from sendtrack.services import audit
 from sendtrack.services.contacts import lists as contact_lists
 from sendtrack.services.panels import referrals
+from sendtrack.services.ranges import planning
 from sendtrack.services.scoping import get_pupil
 from sendtrack.web import acting_user, render_form, saved
 
@@ -56,7 +57,12 @@ def _details(form: ReferralForm) -> referrals.ReferralDetails:
 
 
 def _context(pupil: Pupil) -> dict[str, Any]:
-    return {"child": pupil, "cycles": referrals.apdr_history(pupil.id)}
+    return {
+        "child": pupil,
+        "cycles": referrals.apdr_history(pupil.id),
+        "ranges_oap": planning.ordinarily_available_levels(pupil.id),
+        "ranges_gap": planning.gap_of_child(pupil.id),
+    }
 
 
 @bp.route("/children/<uuid:pupil_id>/referrals/new", methods=["GET", "POST"])

@@ -30,13 +30,17 @@ from sendtrack.models import (
     Contact,
     EarlySupportStart,
     EhcnaRequest,
+    JudgementTick,
     LoginAttempt,
     PanelAction,
     PanelDecision,
+    PlannedExpectedProvision,
     Provision,
     Pupil,
     PupilNeed,
     PupilTransfer,
+    RangesJudgement,
+    RangesModeration,
     Referral,
     RtfApplication,
     SenStatusChange,
@@ -137,12 +141,23 @@ def remove_pupils(actor: User | None, pupil_ids: list[uuid.UUID], reason: str) -
     decision_ids = select(PanelDecision.id).where(PanelDecision.referral_id.in_(referral_ids))
     cycle_ids = select(ApdrCycle.id).where(ApdrCycle.pupil_id.in_(pupil_ids))
     request_ids = select(EhcnaRequest.id).where(EhcnaRequest.pupil_id.in_(pupil_ids))
+    judgement_ids = select(RangesJudgement.id).where(RangesJudgement.pupil_id.in_(pupil_ids))
     statements = [
         delete(PanelAction).where(PanelAction.decision_id.in_(decision_ids)),
         delete(PanelDecision).where(PanelDecision.referral_id.in_(referral_ids)),
         delete(AgendaItem).where(AgendaItem.referral_id.in_(referral_ids)),
         delete(Referral).where(Referral.pupil_id.in_(pupil_ids)),
         delete(ApdrOutcome).where(ApdrOutcome.cycle_id.in_(cycle_ids)),
+        # Ranges (docs/ranges.md): judgements with their ticks and moderation, and the
+        # links from plan items to the framework's expected provision.
+        delete(JudgementTick).where(JudgementTick.judgement_id.in_(judgement_ids)),
+        delete(RangesModeration).where(RangesModeration.judgement_id.in_(judgement_ids)),
+        delete(RangesJudgement).where(RangesJudgement.pupil_id.in_(pupil_ids)),
+        delete(PlannedExpectedProvision).where(
+            PlannedExpectedProvision.provision_id.in_(
+                select(Provision.id).where(Provision.cycle_id.in_(cycle_ids))
+            )
+        ),
         delete(Provision).where(Provision.cycle_id.in_(cycle_ids)),
         delete(ApdrCycle).where(ApdrCycle.pupil_id.in_(pupil_ids)),
         delete(RtfApplication).where(RtfApplication.pupil_id.in_(pupil_ids)),

@@ -42,6 +42,7 @@ from sendtrack.models import (
     PanelMeeting,
     PanelMember,
     Pupil,
+    RangesJudgement,
     Referral,
     ReferralStatus,
     RtfApplication,
@@ -464,3 +465,24 @@ def event_scope(user: User) -> ColumnElement[bool]:
 
 def get_event(user: User, event_id: uuid.UUID) -> ContactEvent:
     return _one(select(ContactEvent).where(ContactEvent.id == event_id, event_scope(user)), "event")
+def moderation_scope(user: User) -> ColumnElement[bool]:
+    """Judgements of a child's level (ranges) a user may moderate: those made in their
+    clusters' settings (Area SEND Lead), or all (area-wide). A restricted child's are only
+    for the area-wide. The moderator reads the judgement, not the child's record."""
+    if user.is_area_wide:
+        return RangesJudgement.id.is_not(None)
+    if not user.cluster_ids:
+        return false()
+    return and_(
+        RangesJudgement.setting_id.in_(
+            select(Setting.id).where(Setting.cluster_id.in_(user.cluster_ids))
+        ),
+        RangesJudgement.pupil_id.not_in(restricted_pupil_ids()),
+    )
+
+
+def get_judgement(user: User, judgement_id: uuid.UUID) -> RangesJudgement:
+    return _one(
+        select(RangesJudgement).where(RangesJudgement.id == judgement_id, moderation_scope(user)),
+        "judgement",
+    )

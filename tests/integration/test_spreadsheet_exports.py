@@ -98,6 +98,9 @@ EXPORTS: list[WebExport] = [
         "/statistics/download",
         {**QUARTER, "format": "csv", "audience": "internal"},
     ),
+    # The ranges framework (docs/ranges.md): the council's words, no child's.
+    WebExport("ranges.export", "officer", "/ranges/export.xlsx", names=False),
+    WebExport("ranges.export", "officer", "/ranges/export.xlsx", {"version": "draft"}, False),
 ]
 # Views whose code mentions CSV or Excel but write neither, with the reason.
 NOT_EXPORTS = {"admin.import_upload": "reads an uploaded CSV or XLSX file; writes none"}

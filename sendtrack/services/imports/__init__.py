@@ -16,6 +16,7 @@ from sendtrack.services.imports.clusters import ClustersImport
 from sendtrack.services.imports.contacts import ContactsImport
 from sendtrack.services.imports.ehcna import EhcnaImport
 from sendtrack.services.imports.pupils import PupilsImport
+from sendtrack.services.imports.ranges import RangesImport
 from sendtrack.services.imports.referrals import ReferralsImport
 from sendtrack.services.imports.rows import (
     ImportFileError,
@@ -62,6 +63,8 @@ KINDS: list[Callable[[], ImportKind]] = [
     EhcnaImport,
     # Advice and support contact history (after settings and pupils).
     ContactsImport,
+    # The council's ranges framework, into the draft (docs/ranges.md).
+    RangesImport,
 ]
 
 

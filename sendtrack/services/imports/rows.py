@@ -200,6 +200,8 @@ class ImportKind:
 def read_rows(data: bytes) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
     if len(data) > MAX_FILE_BYTES:
         raise ImportFileError("The file must be smaller than 50MB")
+    if data.startswith(XLSX_MAGIC):
+        return _read_xlsx(data)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -225,3 +227,43 @@ def read_rows(data: bytes) -> tuple[list[str], Iterator[tuple[int, dict[str, str
             raise ImportFileError(f"The file is not a readable CSV: {exc}") from None
 
     return columns, rows()
+
+
+# An .xlsx file is a zip archive: its first bytes say so.
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+def _read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """The first sheet of an Excel workbook, read as the CSV would be: a header row, then
+    rows numbered as the spreadsheet numbers them. Every cell is read as text."""
+    # Imported here: only Excel imports need openpyxl, and it is slow to import at start-up.
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of error for a damaged file
+        raise ImportFileError("The file is not a readable Excel workbook (.xlsx)") from None
+    sheet = book.worksheets[0] if book.worksheets else None
+    cells = sheet.iter_rows(values_only=True) if sheet is not None else iter(())
+    try:
+        header = next(cells)
+    except StopIteration:
+        raise ImportFileError("The file is empty") from None
+    columns = [_cell_text(h).strip().lower() for h in header]
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        for number, values in enumerate(cells, start=2):
+            texts = [_cell_text(v) for v in values]
+            if not any(t.strip() for t in texts):
+                continue
+            yield number, dict(zip(columns, texts, strict=False))
+
+    return columns, rows()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -33,6 +33,7 @@ from sendtrack.models import (
 )
 from sendtrack.school_year import age_on, year_group, year_group_label
 from sendtrack.services.packs import pseudonyms
+from sendtrack.services.ranges import judgements, planning
 from sendtrack.services.scoping import pack_case_scope
 
 DEFAULT_THRESHOLD = Decimal("6000")
@@ -118,6 +119,16 @@ def _cycle(cycle: ApdrCycle) -> dict[str, Any]:
             for x in cycle.provisions
         ],
         "total_cost": _money(total),
+        # Ranges (docs/ranges.md): the confirmed levels, and the gap in an open cycle.
+        "levels": [
+            {"area": j.area.name, "level": j.level.name, "version": j.framework.number}
+            for j in judgements.judgements_of_cycle(cycle)
+            if j.level is not None
+        ],
+        "gap": [
+            {"description": e.item.description, "area": e.area.name, "level": e.level_name}
+            for e in (planning.gap(cycle) if cycle.status.value == "open" else [])
+        ],
     }
 
 
@@ -203,6 +214,11 @@ def _case(
         "parent_views": referral.parent_views or "",
         "professionals_involved": referral.professionals_involved or "",
         "conflicts_declared": item.conflicts_declared or "",
+        "ordinarily_available": [
+            f"{j.area.name}: {j.level.name}"
+            for j in planning.ordinarily_available_levels(pupil.id)
+            if j.level is not None
+        ],
     }
     # Every string, not a list of fields: a field added later is covered too.
     return names.replaced(case, own=pseudonyms.child(pupil)) if names else case
