@@ -465,6 +465,8 @@ def event_scope(user: User) -> ColumnElement[bool]:
 
 def get_event(user: User, event_id: uuid.UUID) -> ContactEvent:
     return _one(select(ContactEvent).where(ContactEvent.id == event_id, event_scope(user)), "event")
+
+
 def moderation_scope(user: User) -> ColumnElement[bool]:
     """Judgements of a child's level (ranges) a user may moderate: those made in their
     clusters' settings (Area SEND Lead), or all (area-wide). A restricted child's are only
