@@ -22,6 +22,7 @@ KIND_LABELS = {
     "referrals": "Referrals and panel decisions",
     "rtf": "Reception transition funding",
     "ehcna": "EHC needs assessment requests",
+    "ctf": "SEN from a school's Common Transfer File (XML)",
 }
 
 
@@ -40,7 +41,7 @@ def import_upload() -> Any:
         file = request.files.get(form.file.name)
         filename = file.filename if file is not None else None
         if file is None or not filename:
-            form.add_error("file", "Select a CSV file")
+            form.add_error("file", "Select a CSV or CTF file")
         else:
             outcome = saved(
                 form,
@@ -52,7 +53,7 @@ def import_upload() -> Any:
                 checked = outcome.result
                 return redirect(url_for("admin.import_preview", upload_id=checked.upload.id))
     elif request.method == "POST" and not request.files.get(form.file.name):
-        form.add_error("file", "Select a CSV file")
+        form.add_error("file", "Select a CSV or CTF file")
     return render_form("admin/import.html", form, limit_mb=_limit_mb(), labels=KIND_LABELS)
 
 
@@ -66,9 +67,13 @@ def import_preview(upload_id: uuid.UUID) -> Any:
         # No dry run first: confirming checks every row before it writes any, and a dry run
         # of a large file would keep other people's saves waiting once more.
         checked = import_uploads.Preview(import_uploads.get_upload(user, upload_id), None)
+        # A Common Transfer File writes only the differences ticked on its reconciliation.
+        accepted = set(request.form.getlist("accept")) if checked.upload.kind == "ctf" else None
         outcome = saved(
             form,
-            lambda: import_uploads.confirm(user, upload_id, form.sha256.data or ""),
+            lambda: import_uploads.confirm(
+                user, upload_id, form.sha256.data or "", accepted=accepted
+            ),
         )
         if not outcome:
             checked = import_uploads.preview(user, upload_id)

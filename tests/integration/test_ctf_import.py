@@ -5,6 +5,8 @@ only the accepted differences written. tests/data/ctf_testbrook.xml is the sampl
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -325,3 +327,68 @@ def test_command_line_dry_run_then_import(app: Flask, tmp_path: Path) -> None:
         assert freya is not None and freya.left_date is None
     again = runner.invoke(args=["import", "ctf", str(path), "--dry-run"], catch_exceptions=False)
     assert "new   " not in again.output and "missing Freya Cole" in again.output
+
+
+def _upload(client, data: bytes):  # type: ignore[no-untyped-def]
+    response = client.post(
+        "/admin/import",
+        data={"kind": "ctf", "file": (io.BytesIO(data), "testbrook.xml")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    return response.headers["Location"]
+
+
+def test_upload_page_previews_the_reconciliation_and_applies_the_ticked(
+    app: Flask, as_user
+) -> None:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        _school()
+        db.session.commit()
+    client = as_user("officer")
+    preview = _upload(client, SAMPLE.read_bytes())
+    page = client.get(preview)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200, text[:3000]
+    assert "Testbrook Primary School: compared with Testbrook Primary School" in text
+    for words in (
+        "New to sendtrack (2)",
+        "SEN status changed (1)",
+        "Needs changed (1)",
+        "On the register, not in the file (1)",
+        "Amelia Hart (A936300121001)",
+        "sendtrack: SEN support from 13 January 2025. The file: EHC plan from 5 October 2026.",
+    ):
+        assert words in text, words
+    keys = re.findall(r'name="accept" type="checkbox" value="([^"]+)"( checked)?', text)
+    assert len(keys) == 5
+    # Missing children are not ticked unless someone decides so.
+    assert [k for k, ticked in keys if not ticked] == [
+        k for k, _ in keys if k.startswith("missing:")
+    ]
+    sha = re.search(r'name="sha256" type="hidden" value="([0-9a-f]{64})"', text)
+    assert sha is not None
+    hart = next(k for k, _ in keys if k.startswith("new:A936"))
+    done = client.post(preview, data={"sha256": sha.group(1), "accept": [hart]})
+    assert done.status_code == 302, done.get_data(as_text=True)[:3000]
+    with app.app_context():
+        assert _pupil("Hart") is not None and _pupil("Price") is None
+        george = _pupil("Hall")
+        assert george is not None and george.sen_status is SenStatus.SEN_SUPPORT
+    # The same file again: what was left is still offered; what was accepted is not.
+    again = client.get(_upload(client, SAMPLE.read_bytes())).get_data(as_text=True)
+    assert "New to sendtrack (1)" in again and "Amelia Hart" not in again
+
+
+def test_upload_page_shows_a_refused_file(app: Flask, as_user) -> None:  # type: ignore[no-untyped-def]
+    client = as_user("officer")
+    preview = _upload(client, sample(**{"<URN>300001</URN>": "<URN>999999</URN>"}))
+    page = client.get(preview)
+    text = page.get_data(as_text=True)
+    assert "The file cannot be imported" in text
+    assert "a school sendtrack does not know (999999" in text
+    assert "Apply the ticked changes" not in text
+
+
+def test_a_senco_cannot_reach_the_upload_page(as_user) -> None:  # type: ignore[no-untyped-def]
+    assert as_user("senco").get("/admin/import").status_code == 403
