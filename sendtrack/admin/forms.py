@@ -247,7 +247,7 @@ class LocalAuthorityForm(BaseForm):
 
 class ImportForm(BaseForm):
     kind = radios("What does the file hold?", required="Choose what the file holds")
-    file = FileField("CSV or CTF file", widget=GovFileInput())
+    file = FileField("CSV file", widget=GovFileInput())
     submit = SubmitField("Check the file", widget=GovSubmitInput())
 
 

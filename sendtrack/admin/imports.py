@@ -41,7 +41,7 @@ def import_upload() -> Any:
         file = request.files.get(form.file.name)
         filename = file.filename if file is not None else None
         if file is None or not filename:
-            form.add_error("file", "Select a CSV or CTF file")
+            form.add_error("file", "Select a CSV file")
         else:
             outcome = saved(
                 form,
@@ -53,7 +53,7 @@ def import_upload() -> Any:
                 checked = outcome.result
                 return redirect(url_for("admin.import_preview", upload_id=checked.upload.id))
     elif request.method == "POST" and not request.files.get(form.file.name):
-        form.add_error("file", "Select a CSV or CTF file")
+        form.add_error("file", "Select a CSV file")
     return render_form("admin/import.html", form, limit_mb=_limit_mb(), labels=KIND_LABELS)
 
 

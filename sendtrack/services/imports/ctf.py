@@ -430,7 +430,7 @@ def reconcile(ctf: CtfFile) -> Reconciliation:
                 MISSING,
                 child.full_name,
                 f"On the register: {child.sen_status.label}",
-                "Not in the file: record as left the school (left? moved?)",
+                "Not in the file (left? moved?)",
             )
         )
     return found
