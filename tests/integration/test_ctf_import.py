@@ -392,3 +392,27 @@ def test_upload_page_shows_a_refused_file(app: Flask, as_user) -> None:  # type:
 
 def test_a_senco_cannot_reach_the_upload_page(as_user) -> None:  # type: ignore[no-untyped-def]
     assert as_user("senco").get("/admin/import").status_code == 403
+
+
+def test_settings_import_sets_the_establishment_number_ctf_files_use(ctx: None) -> None:
+    result = run_import(
+        "settings",
+        b"urn,name,phase,estab_number\n300002,Estabville Primary,primary,3002\n",
+        actor=None,
+    )
+    assert result.ok and result.created == 1
+    bad = run_import(
+        "settings", b"urn,name,phase,estab_number\n300003,Bad Estab,primary,30A\n", actor=None
+    )
+    assert [str(e) for e in bad.errors] == ["row 2, column estab_number: '30A' must be 4 digits"]
+    # A file without the number keeps the one held.
+    again = run_import(
+        "settings", b"urn,name,phase\n300002,Estabville Primary,primary\n", actor=None
+    )
+    assert again.unchanged == 1
+    school = db.session.scalar(select(Setting).where(Setting.urn == "300002"))
+    assert school is not None and school.estab_number == "3002"
+    file, _ = ctf.read(
+        sample(**{"<URN>300001</URN>": "", "<Estab>3001</Estab>": "<Estab>3002</Estab>"})
+    )
+    assert ctf.reconcile(file).setting.id == school.id
