@@ -19,7 +19,7 @@ from sendtrack.extensions import db
 from sendtrack.models import AuditAction, AuditEvent, User
 from tests.conftest import PASSWORD, sign_in
 from tests.integration.test_routes_access import ACTORS, ROUTES, _check_headers
-from tests.oidc.harness import LocalProvider, callback_url, through_provider
+from tests.oidc.harness import LocalProvider, callback_url, free_port, through_provider
 from tests.world import EMAILS
 
 pytestmark = pytest.mark.real_clock
@@ -309,3 +309,14 @@ def test_sign_in_routes_for_every_role_with_sso_on(app: Flask, sso_on: LocalProv
             response.close()
             walked += 1
     assert walked >= 6 * 6
+
+
+def test_unreachable_provider_is_said_plainly(
+    app: Flask, client: FlaskClient, sso_on: LocalProvider
+) -> None:
+    closed = f"http://127.0.0.1:{free_port()}"
+    app.config["OIDC_PROVIDERS"] = [sso_on.settings(issuer=closed)]
+    response = client.get("/sign-in/sso/test")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "Test council account cannot be reached. Try again, or sign in another way" in text
