@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sendtrack.extensions import db
 from sendtrack.models import AuditAction, AuditEvent, User
 from tests.conftest import PASSWORD, sign_in
+from tests.integration.test_get_writes_nothing import _writes
 from tests.integration.test_routes_access import ACTORS, ROUTES, _check_headers
 from tests.oidc.harness import LocalProvider, callback_url, free_port, through_provider
 from tests.world import EMAILS
@@ -320,3 +321,15 @@ def test_unreachable_provider_is_said_plainly(
     text = response.get_data(as_text=True)
     assert response.status_code == 503
     assert "Test council account cannot be reached. Try again, or sign in another way" in text
+
+
+def test_the_callback_writes_only_the_sign_in_stamp(
+    app: Flask, client: FlaskClient, sso_on: LocalProvider
+) -> None:
+    sso_on.next_sign_in(EMAILS["senco"])
+    callback = callback_url(client)
+    with _writes(app) as written:
+        response = client.get(callback)
+        response.close()
+    assert response.status_code == 302
+    assert sorted(set(written)) == ["UPDATE user_account"]
