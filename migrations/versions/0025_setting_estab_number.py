@@ -15,10 +15,10 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("setting") as batch_op:
-        batch_op.add_column(sa.Column("estab_number", sa.String(length=4), nullable=True))
+    op.add_column("setting", sa.Column("estab_number", sa.String(length=4), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table("setting") as batch_op:
-        batch_op.drop_column("estab_number")
+    # A plain DROP COLUMN (SQLite 3.35+), not batch mode's copy of the table: dropping the
+    # old table would break the foreign keys pointing at it (pupils, users, uploads...).
+    op.drop_column("setting", "estab_number")
