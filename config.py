@@ -25,6 +25,55 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _oidc_providers() -> list[dict[str, object]]:
+    """Single sign-on providers (docs/sign-in.md): SENDTRACK_OIDC_PROVIDERS names them
+    ("council,schools"), and each NAME has SENDTRACK_OIDC_<NAME>_ISSUER, _CLIENT_ID,
+    _CLIENT_SECRET, and optionally _LABEL, _EMAIL_DOMAINS, _PASSWORD_SIGN_IN (default on),
+    _TRUST_MFA (default off), _MFA_AMR (default "mfa")."""
+    found: list[dict[str, object]] = []
+    for name in os.environ.get("SENDTRACK_OIDC_PROVIDERS", "").split(","):
+        name = name.strip().lower()
+        if not name:
+            continue
+        prefix = f"SENDTRACK_OIDC_{name.upper()}_"
+        missing = [
+            key
+            for key in ("ISSUER", "CLIENT_ID", "CLIENT_SECRET")
+            if not os.environ.get(prefix + key)
+        ]
+        if missing:
+            raise ConfigError(f"Single sign-on provider {name}: set {prefix}{missing[0]}")
+        domains = [
+            d.strip().lower().lstrip("@")
+            for d in os.environ.get(prefix + "EMAIL_DOMAINS", "").split(",")
+            if d.strip()
+        ]
+        password = _bool(prefix + "PASSWORD_SIGN_IN", True)
+        if not password and not domains:
+            raise ConfigError(
+                f"Single sign-on provider {name}: set {prefix}EMAIL_DOMAINS to turn password "
+                "sign-in off for its people"
+            )
+        found.append(
+            {
+                "name": name,
+                "label": os.environ.get(prefix + "LABEL", name.title()),
+                "issuer": os.environ[prefix + "ISSUER"].rstrip("/"),
+                "client_id": os.environ[prefix + "CLIENT_ID"],
+                "client_secret": os.environ[prefix + "CLIENT_SECRET"],
+                "email_domains": domains,
+                "password_sign_in": password,
+                "trust_mfa": _bool(prefix + "TRUST_MFA", False),
+                "mfa_amr": [
+                    v.strip()
+                    for v in os.environ.get(prefix + "MFA_AMR", "mfa").split(",")
+                    if v.strip()
+                ],
+            }
+        )
+    return found
+
+
 class Config:
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")  # production refuses this
@@ -84,6 +133,8 @@ class Config:
     # RTF follow-up: month-day the school reports back, by default the end of the autumn
     # term in which the child starts Reception.
     RTF_REVIEW_POINT = os.environ.get("SENDTRACK_RTF_REVIEW_POINT", "12-20")
+    # Single sign-on with OpenID Connect (docs/sign-in.md); none unless configured.
+    OIDC_PROVIDERS = _oidc_providers()
 
     @classmethod
     def check(cls) -> None:

@@ -251,11 +251,14 @@ def _register_request_hooks(app: Flask) -> None:
         session["last_seen"] = now
         if (
             not current_user.totp_confirmed
+            and not session.get("sso_mfa")
             and request.endpoint not in TWO_FACTOR_EXEMPT
             and two_factor.required_for(current_user)
         ):
             # Whoever must use two-factor sign-in (LA officers and administrators in
-            # production, and the roles the council chose) sets it up before anything else.
+            # production, and the roles the council chose) sets it up before anything else,
+            # unless the council trusts the MFA of the provider that signed them in
+            # (docs/sign-in.md).
             return redirect(url_for("auth.two_factor_setup"))  # type: ignore[return-value]
         return None
 

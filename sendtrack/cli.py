@@ -16,7 +16,7 @@ from sendtrack.models import Cluster, Role, Setting, User
 from sendtrack.packs import cli as packs_cli
 from sendtrack.services import accounts
 from sendtrack.services.errors import DomainError
-from sendtrack.services.imports import ImportFileError, run_import
+from sendtrack.services.imports import ImportFileError, ctf, run_import
 from sendtrack.statistics.cli import statistics_facts_command, stats_command
 
 
@@ -94,7 +94,8 @@ def create_user(
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Validate and report counts; write nothing.")
 def import_command(kind: str, file: Path, dry_run: bool) -> None:
-    """Import a CSV file of KIND (clusters, settings, pupils, referrals, rtf, ehcna)."""
+    """Import a CSV file of KIND (clusters, settings, pupils, referrals, rtf, ehcna), or a
+    Common Transfer File (ctf: new children, status and need changes are applied)."""
     try:
         result = run_import(kind, file.read_bytes(), actor=None, dry_run=dry_run)
     except ImportFileError as exc:
@@ -107,12 +108,29 @@ def import_command(kind: str, file: Path, dry_run: bool) -> None:
             click.echo(str(error), err=True)
         click.echo(f"Nothing was imported: {len(result.errors)} problem(s) found.", err=True)
         sys.exit(1)
+    _describe(result.details)
     if dry_run:
         db.session.rollback()
         click.echo(f"Dry run, nothing written. {result.summary()}")
         return
     db.session.commit()
     click.echo(f"Imported {kind}. {result.summary()}")
+
+
+def _describe(details: object) -> None:
+    """A Common Transfer File's reconciliation, one difference a line."""
+    if not isinstance(details, ctf.Reconciliation):
+        return
+    click.echo(f"{details.file.school_name or 'The school'}: {details.setting.name}")
+    for d in details.differences:
+        click.echo(f"{d.kind:<5} {d.child}: {d.before} -> {d.after}")
+    for line in details.elsewhere:
+        click.echo(f"elsewhere {line}")
+    if any(d.kind == ctf.MISSING for d in details.differences):
+        click.echo(
+            "Children missing from the file are left on the register: decide each on the "
+            "upload page (/admin/import)."
+        )
 
 
 # Features' commands: statistics and the panel pack.

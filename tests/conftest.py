@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 from tests.clock import REAL_CLOCK, frozen
 from tests.world import EMAILS, World, build_world
 
-pytest_plugins = ["tests.committed"]
+pytest_plugins = ["tests.committed", "tests.oidc.harness"]
 
 PASSWORD = "correct-horse-battery-staple"
 

@@ -80,6 +80,7 @@ PLAIN_PARAMS = {
     "position": "1",
     "direction": "up",
     "status": "overdue",
+    "provider": "test",  # a single sign-on provider (none configured: 404)
 }
 
 T = TypeVar("T")

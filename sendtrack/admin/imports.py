@@ -23,6 +23,7 @@ KIND_LABELS = {
     "rtf": "Reception transition funding",
     "ehcna": "EHC needs assessment requests",
     "contacts": "Advice and support contacts",
+    "ctf": "SEN from a school's Common Transfer File (XML)",
 }
 
 
@@ -67,9 +68,13 @@ def import_preview(upload_id: uuid.UUID) -> Any:
         # No dry run first: confirming checks every row before it writes any, and a dry run
         # of a large file would keep other people's saves waiting once more.
         checked = import_uploads.Preview(import_uploads.get_upload(user, upload_id), None)
+        # A Common Transfer File writes only the differences ticked on its reconciliation.
+        accepted = set(request.form.getlist("accept")) if checked.upload.kind == "ctf" else None
         outcome = saved(
             form,
-            lambda: import_uploads.confirm(user, upload_id, form.sha256.data or ""),
+            lambda: import_uploads.confirm(
+                user, upload_id, form.sha256.data or "", accepted=accepted
+            ),
         )
         if not outcome:
             checked = import_uploads.preview(user, upload_id)

@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from sendtrack.auth import sign_in, two_factor  # noqa: E402, F401  (registers routes)
+from sendtrack.auth import sign_in, single_sign_on, two_factor  # noqa: E402, F401  (registers routes)

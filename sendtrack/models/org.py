@@ -78,6 +78,9 @@ class Setting(UuidPk, Timestamps, Versioned, Base):
     __table_args__ = (CheckConstraint("length(urn) = 6", name="urn_six_digits"),)
 
     urn: Mapped[str] = mapped_column(String(6), unique=True)
+    # The DfE establishment number (the 4 digits after the LA code in LAESTAB), by which a
+    # Common Transfer File's header names its school (services/imports/ctf.py).
+    estab_number: Mapped[str | None] = mapped_column(String(4))
     name: Mapped[str] = mapped_column(String(200))
     phase: Mapped[Phase] = mapped_column(enum_column(Phase, "phase"))
     cluster_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cluster.id"), index=True)

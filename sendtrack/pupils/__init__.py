@@ -10,4 +10,4 @@ from flask import Blueprint
 
 bp = Blueprint("pupils", __name__, url_prefix="/pupils")
 
-from sendtrack.pupils import apdr, home_card, records, register, transfers  # noqa: E402, F401 (registers routes/cards)
+from sendtrack.pupils import apdr, ctf, home_card, records, register, transfers  # noqa: E402, F401 (registers routes/cards)

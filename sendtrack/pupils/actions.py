@@ -17,4 +17,9 @@ ACTIONS: list[tuple[str, str, Permission]] = [
     ("Record an EHC needs assessment request", "ehcna.new_request", Permission.RECORD_EHCNA),
     ("See EHC needs assessment requests", "ehcna.child_requests", Permission.RECORD_EHCNA),
     ("See everything that has happened (timeline)", "pupils.timeline", Permission.VIEW_PUPIL),
+    (
+        "Download SEN history and needs as a Common Transfer File",
+        "pupils.ctf_export",
+        Permission.TRANSFER_PUPIL,
+    ),
 ]

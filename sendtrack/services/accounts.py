@@ -21,7 +21,7 @@ from sendtrack.models import (
     User,
 )
 from sendtrack.models.users import new_session_token
-from sendtrack.services import audit, common_passwords
+from sendtrack.services import audit, common_passwords, sso
 from sendtrack.services import versioning as versions
 from sendtrack.services.errors import DomainError, NotFound
 from sendtrack.services.organisation import like, paginate
@@ -96,6 +96,17 @@ def authenticate(email: str, password: str, address: str) -> User:
     and per address, so the limit holds across every web worker."""
     email = email.strip().lower()
     check_throttle(email, address)
+    provider = sso.password_refused_by(email)
+    if provider is not None:
+        # The council turned password sign-in off for this provider's people (docs/sign-in.md).
+        audit.record(
+            None,
+            AuditAction.LOGIN_FAILED,
+            "user",
+            summary=f"{email}: password sign-in is off for {provider.name}",
+        )
+        db.session.commit()
+        raise SignInFailed(f"Sign in with {provider.label}", field="email")
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     ok = False
     if user is not None and user.is_active:

@@ -14,6 +14,7 @@ from sendtrack.models import AuditAction, User
 from sendtrack.services import audit
 from sendtrack.services.imports.clusters import ClustersImport
 from sendtrack.services.imports.contacts import ContactsImport
+from sendtrack.services.imports.ctf import CtfImport
 from sendtrack.services.imports.ehcna import EhcnaImport
 from sendtrack.services.imports.pupils import PupilsImport
 from sendtrack.services.imports.ranges import RangesImport
@@ -65,6 +66,8 @@ KINDS: list[Callable[[], ImportKind]] = [
     ContactsImport,
     # The council's ranges framework, into the draft (docs/ranges.md).
     RangesImport,
+    # The SEN parts of a school's Common Transfer File (XML), reconciled (issue 27).
+    CtfImport,
 ]
 
 
@@ -83,6 +86,7 @@ def run_import(
     dry_run: bool = False,
     preview_rows: int = 0,
     batch: Callable[[], AbstractContextManager[None]] | None = None,
+    accepted: set[str] | None = None,
 ) -> ImportResult:
     """Validate every row, then write all of them or none. The caller commits (or, for a dry
     run or a failure, rolls back). With `batch`, the rows are written BATCH_ROWS at a time,
@@ -95,6 +99,13 @@ def run_import(
         raise ImportFileError(f"Unknown kind '{kind_name}'. Choose from {', '.join(registry)}")
     kind = registry[kind_name]
     result = ImportResult(kind=kind_name, dry_run=dry_run)
+    if isinstance(kind, CtfImport):
+        # A whole XML file, reconciled rather than loaded row by row: `accepted` names the
+        # differences to write (None: the preview, or the command line's default).
+        result.details = kind.run(data, actor, result, accepted)
+        if result.ok and not dry_run:
+            audit.record(actor, AuditAction.IMPORT, f"import:{kind_name}", summary=result.summary())
+        return result
     columns, rows = read_rows(data)
     missing = [c for c in kind.required_columns if c not in columns]
     if missing:

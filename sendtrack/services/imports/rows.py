@@ -44,6 +44,8 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
     preview: list[dict[str, str]] = field(default_factory=list)
+    # A whole-file kind's own account of the file (the CTF reconciliation).
+    details: Any = None
 
     @property
     def ok(self) -> bool:

@@ -1,4 +1,6 @@
-"""Import kind `settings`: urn, name, phase, cluster (optional)."""
+"""Import kind `settings`: urn, name, phase, cluster (optional), estab_number (optional: the
+DfE establishment number a Common Transfer File may name the school by; blank keeps the
+number sendtrack has)."""
 
 from __future__ import annotations
 
@@ -21,12 +23,13 @@ class SettingRow:
     name: str
     phase: Phase
     cluster_id: uuid.UUID | None
+    estab_number: str | None = None
 
 
 class SettingsImport(ImportKind):
     name = "settings"
     required_columns = ("urn", "name", "phase")
-    optional_columns = ("cluster",)
+    optional_columns = ("cluster", "estab_number")
 
     def __init__(self) -> None:
         self.clusters: dict[str, uuid.UUID] | None = None
@@ -45,6 +48,10 @@ class SettingsImport(ImportKind):
             row.error("name", FORMULA_NAME_MESSAGE)
             name = None
         phase = row.choice("phase", lambda v: Phase(v.lower()), required=True, label=PHASES)
+        estab = row.text("estab_number", max_length=4)
+        if estab is not None and not (len(estab) == 4 and estab.isdigit()):
+            row.error("estab_number", f"'{estab}' must be 4 digits")
+            return None
         cluster_name = row.text("cluster", max_length=120)
         cluster_id = None
         if cluster_name:
@@ -60,7 +67,7 @@ class SettingsImport(ImportKind):
             return None
         if cluster_name and cluster_id is None:
             return None
-        return SettingRow(urn, name, phase, cluster_id)
+        return SettingRow(urn, name, phase, cluster_id, estab)
 
     def apply(self, records: list[SettingRow], actor: User | None, result: ImportResult) -> None:
         existing = {s.urn: s for s in db.session.scalars(select(Setting))}
@@ -68,14 +75,20 @@ class SettingsImport(ImportKind):
             setting = existing.get(rec.urn)
             if setting is None:
                 db.session.add(
-                    Setting(urn=rec.urn, name=rec.name, phase=rec.phase, cluster_id=rec.cluster_id)
+                    Setting(
+                        urn=rec.urn,
+                        name=rec.name,
+                        phase=rec.phase,
+                        cluster_id=rec.cluster_id,
+                        estab_number=rec.estab_number,
+                    )
                 )
                 result.created += 1
                 continue
-            new = (rec.name, rec.phase, rec.cluster_id)
-            if (setting.name, setting.phase, setting.cluster_id) == new:
+            new = (rec.name, rec.phase, rec.cluster_id, rec.estab_number or setting.estab_number)
+            if (setting.name, setting.phase, setting.cluster_id, setting.estab_number) == new:
                 result.unchanged += 1
                 continue
-            setting.name, setting.phase, setting.cluster_id = new
+            setting.name, setting.phase, setting.cluster_id, setting.estab_number = new
             result.updated += 1
         db.session.flush()

@@ -74,7 +74,7 @@ def upload(actor: User, kind: str, filename: str, data: bytes) -> Preview:
     stored = ImportUpload(
         user_id=actor.id,
         kind=kind,
-        filename=(filename or "upload.csv")[:255],
+        filename=(filename or f"upload.{'xml' if kind == 'ctf' else 'csv'}")[:255],
         sha256=hashlib.sha256(data).hexdigest(),
         data=data,
     )
@@ -98,7 +98,9 @@ def preview(actor: User, upload_id: uuid.UUID) -> Preview:
     return Preview(upload=stored, result=result, file_error=problem)
 
 
-def confirm(actor: User, upload_id: uuid.UUID, sha256: str) -> ImportResult:
+def confirm(
+    actor: User, upload_id: uuid.UUID, sha256: str, *, accepted: set[str] | None = None
+) -> ImportResult:
     """Apply the previewed file, whose SHA-256 the confirmation carries. Every row is checked
     before anything is written. On PostgreSQL the rows are written in the request's one
     transaction, all or nothing. On SQLite, which has one writer at a time, they are written
@@ -111,7 +113,7 @@ def confirm(actor: User, upload_id: uuid.UUID, sha256: str) -> ImportResult:
     transactions.commit_keeping_loaded()
     try:
         batch = transactions.batch if transactions.one_writer_at_a_time() else None
-        result = run_import(stored.kind, stored.data, actor=actor, batch=batch)
+        result = run_import(stored.kind, stored.data, actor=actor, batch=batch, accepted=accepted)
     except ImportFileError as exc:
         raise DomainError(str(exc)) from None
     if not result.ok:
