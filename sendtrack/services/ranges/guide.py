@@ -10,9 +10,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-
-from sendtrack.extensions import db
 from sendtrack.models import (
     ExpectedProvision,
     NeedCode,
@@ -22,7 +19,7 @@ from sendtrack.models import (
     UnitRate,
 )
 from sendtrack.services.errors import DomainError
-from sendtrack.services.pupils.apdr import ProvisionDetails, cost_of
+from sendtrack.services.pupils.apdr import ProvisionDetails, active_rates, cost_of
 
 
 @dataclass
@@ -71,10 +68,8 @@ class Guide:
 
 
 def rates() -> dict[str, UnitRate]:
-    return {
-        r.staff_role: r
-        for r in db.session.scalars(select(UnitRate).where(UnitRate.is_active.is_(True)))
-    }
+    """The active unit rates by staff role (the plan's own list: apdr.active_rates)."""
+    return {r.staff_role: r for r in active_rates()}
 
 
 def yearly_cost(item: ExpectedProvision, by_role: dict[str, UnitRate]) -> Decimal | None:
