@@ -22,6 +22,8 @@ BASE_URL = "https://sendtrack.invalid/"
 STATIC_PREFIX = BASE_URL + "static/"
 
 PROTECTIVE_MARKING = "OFFICIAL-SENSITIVE"
+# A document that names no one and is published to schools (the ranges guide).
+PUBLISHED_MARKING = "OFFICIAL"
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -42,13 +44,20 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
 
 
-def render_pdf(template_name: str, context: dict[str, Any], title: str) -> bytes:
-    """Render `template_name` with `context` to PDF bytes, marked OFFICIAL-SENSITIVE."""
+def render_pdf(
+    template_name: str,
+    context: dict[str, Any],
+    title: str,
+    *,
+    marking: str = PROTECTIVE_MARKING,
+) -> bytes:
+    """Render `template_name` with `context` to PDF bytes under a protective marking:
+    OFFICIAL-SENSITIVE unless the caller says the document is published (OFFICIAL)."""
     html = render_template(
         template_name,
         **context,
         pdf_title=title,
-        protective_marking=PROTECTIVE_MARKING,
+        protective_marking=marking,
     )
     # Tagged (a structure tree for screen readers): these are single documents. A panel
     # pack is merged from separately rendered parts and merging drops the tags

@@ -9,7 +9,7 @@ from flask import Response, render_template, request
 
 from sendtrack.forms import as_uuid
 from sendtrack.models import AuditAction
-from sendtrack.pdf import render_pdf
+from sendtrack.pdf import PUBLISHED_MARKING, render_pdf
 from sendtrack.permissions import Permission, requires, user_has
 from sendtrack.ranges import bp
 from sendtrack.ranges.forms import GuideFilterForm
@@ -59,7 +59,7 @@ def guide_pdf() -> Any:
     if framework is None or found is None:
         return render_template("ranges/not_published.html"), 404
     title = f"{found.title}, version {found.number}"
-    pdf = render_pdf("pdf/ranges_guide.html", {"guide": found}, title)
+    pdf = render_pdf("pdf/ranges_guide.html", {"guide": found}, title, marking=PUBLISHED_MARKING)
     audit.record(
         acting_user(),
         AuditAction.DOWNLOAD,

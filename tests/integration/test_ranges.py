@@ -261,6 +261,9 @@ def test_the_guide_filters_searches_and_downloads(app: Flask, world: World) -> N
     assert "Communication and interaction: visual" not in text
     # The group's cost: £20 an hour x 1.5 hours x 30 weeks / 4 = £225.
     assert "£225.00" in text
+    # The guide is the council's published document and names no child: OFFICIAL, not the
+    # OFFICIAL-SENSITIVE of a child's record or a panel pack.
+    assert "OFFICIAL" in text and "OFFICIAL-SENSITIVE" not in text
 
 
 def test_officers_alone_see_the_draft_links(app: Flask) -> None:
